@@ -1,0 +1,45 @@
+package dev.campaigns.codehost;
+
+/**
+ * The code host a campaign's changesets live on (GitHub, GitHub Enterprise, or the local code host in tests).
+ *
+ * <p>Every operation is safe to repeat: Step Functions may run the pull-request step twice, and two workers may race
+ * on the same branch. Implementations must be thread-safe (one instance serves concurrent invocations).
+ *
+ * <p>Failures are {@link CodeHostException}s whose {@link CodeHostException#kind() kind} says whether a retry can
+ * succeed, so the workflow retries only what is transient and fails the changeset for what is not.
+ */
+public interface CodeHost {
+
+    /**
+     * Finds or creates the pull request from {@code spec.headBranch()} in {@code spec.repository()}.
+     *
+     * <ul>
+     *   <li>An open pull request from that head exists: it is returned, with its title and body updated when they
+     *       differ from the spec and missing labels and reviewers added.</li>
+     *   <li>None exists: one is opened. If another worker opened it in the meantime (GitHub answers 422 "A pull
+     *       request already exists"), that one is returned as if found.</li>
+     *   <li>Only a merged one exists: returned as is; the change landed, a second pull request would be noise.</li>
+     *   <li>Only a closed (unmerged) one exists: returned as is and not reopened, so a person's decision to close it
+     *       is respected. Re-proposing the change takes a new head branch.</li>
+     * </ul>
+     *
+     * @throws CodeHostException when the host refuses or cannot be reached; see its kind
+     */
+    PullRequest ensurePullRequest(PullRequestSpec spec) throws CodeHostException;
+
+    /**
+     * Loads pull request {@code number} of {@code repository} ("owner/name").
+     *
+     * @throws CodeHostException of kind {@link CodeHostException.Kind#NOT_FOUND} when the repository or the pull
+     *                           request does not exist
+     */
+    PullRequest loadPullRequest(String repository, long number) throws CodeHostException;
+
+    /**
+     * The HTTPS git URL of {@code repository} for fetching and pushing (no credentials in it): for GitHub
+     * {@code https://<host>/<owner>/<name>.git}. Git over HTTPS authenticates with basic auth
+     * {@code x-access-token:<token>}.
+     */
+    String cloneUrl(String repository);
+}

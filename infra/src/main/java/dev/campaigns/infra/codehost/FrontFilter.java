@@ -1,0 +1,187 @@
+package dev.campaigns.infra.codehost;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+
+/**
+ * Everything in front of the API and git handlers, in GitHub's order: count the request, apply injected faults,
+ * authenticate (401), enforce rate limits (403), then hand over.
+ *
+ * <p>API calls authenticate with {@code Authorization: token <t>} or {@code Bearer <t>}; git over HTTP with basic
+ * auth whose password is the token (GitHub's {@code x-access-token:<token>}). A read-only token may fetch and read
+ * but gets 403 for pushes and API writes.
+ */
+final class FrontFilter implements Filter {
+
+    static final String READ_ONLY = FrontFilter.class.getName() + ".readOnly";
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    private static final String SECONDARY_LIMIT_MESSAGE = "You have exceeded a secondary rate limit. Please wait a "
+            + "few minutes before you try again. If you reach out to GitHub Support for help, please include the "
+            + "request ID %s.";
+
+    private final LocalCodeHost host;
+
+    FrontFilter(LocalCodeHost host) {
+        this.host = host;
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest req = (HttpServletRequest) request;
+        HttpServletResponse resp = (HttpServletResponse) response;
+        String path = req.getRequestURI();
+        boolean api = path.equals("/api/v3") || path.startsWith("/api/v3/");
+        host.count(api ? ApiServlet.endpoint(req.getMethod(), path.substring("/api/v3".length()))
+                : "GIT " + req.getMethod() + " " + gitEndpoint(path));
+        resp.setHeader("Date", HTTP_DATE.format(host.clock().instant()));
+        String requestId = Long.toHexString(System.nanoTime()).toUpperCase();
+        resp.setHeader("X-GitHub-Request-Id", requestId);
+
+        Fault fault = host.faults().claim(req.getMethod(), path);
+        if (fault != null) {
+            switch (fault.action()) {
+                case STATUS -> {
+                    fault.headers().forEach(resp::setHeader);
+                    writeRaw(resp, fault.statusCode(), fault.body());
+                    return;
+                }
+                case DROP_CONNECTION -> {
+                    ServletContextRequest.getServletContextRequest(req).getConnectionMetaData().getConnection()
+                            .getEndPoint().close();
+                    return;
+                }
+                case SECONDARY_RATE_LIMIT -> {
+                    secondaryLimit(resp, fault.duration(), requestId);
+                    return;
+                }
+                case DELAY -> sleep(fault.duration());
+                case BEFORE -> fault.beforeHook().run();
+                default -> throw new IllegalStateException("unknown fault action " + fault.action());
+            }
+        }
+
+        String token = api ? apiToken(req) : gitToken(req);
+        LocalCodeHost.Access access = token == null ? null : host.access(token);
+        if (access == null) {
+            if (api) {
+                ApiServlet.error(resp, 401, token == null ? "Requires authentication" : "Bad credentials");
+            } else {
+                resp.setHeader("WWW-Authenticate", "Basic realm=\"GitHub\"");
+                writeRaw(resp, 401, "{\"message\":\"Invalid username or token.\"}");
+            }
+            return;
+        }
+        if (access == LocalCodeHost.Access.READ) {
+            req.setAttribute(READ_ONLY, Boolean.TRUE);
+            if (!api && isPush(req)) {
+                writeRaw(resp, 403, "{\"message\":\"Permission to push denied.\"}");
+                return;
+            }
+        }
+
+        if (api) {
+            RateLimiter.Primary primary = host.rateLimiter().primary(token);
+            resp.setHeader("X-RateLimit-Limit", String.valueOf(primary.limit()));
+            resp.setHeader("X-RateLimit-Remaining", String.valueOf(primary.remaining()));
+            resp.setHeader("X-RateLimit-Reset", String.valueOf(primary.resetEpochSecond()));
+            resp.setHeader("X-RateLimit-Used", String.valueOf(primary.used()));
+            resp.setHeader("X-RateLimit-Resource", "core");
+            if (primary.limited()) {
+                writeRaw(resp, 403, "{\"message\":\"API rate limit exceeded for user ID 1. If you reach out to "
+                        + "GitHub Support for help, please include the request ID " + requestId + ".\","
+                        + "\"documentation_url\":\"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
+                        + "#about-primary-rate-limits\"}");
+                return;
+            }
+            String method = req.getMethod();
+            if ("POST".equals(method) || "PATCH".equals(method) || "PUT".equals(method)) {
+                Duration wait = host.rateLimiter().contentCreation(token);
+                if (!wait.isZero()) {
+                    secondaryLimit(resp, host.toWallClock(wait), requestId);
+                    return;
+                }
+            }
+        }
+        chain.doFilter(request, response);
+    }
+
+    private static void secondaryLimit(HttpServletResponse resp, Duration retryAfter, String requestId)
+            throws IOException {
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        resp.setHeader("Retry-After", String.valueOf(seconds));
+        writeRaw(resp, 403, "{\"message\":\"" + String.format(SECONDARY_LIMIT_MESSAGE, requestId)
+                + "\",\"documentation_url\":\"https://docs.github.com/free-pro-team@latest/rest/overview/"
+                + "rate-limits-for-the-rest-api#about-secondary-rate-limits\"}");
+    }
+
+    private static String apiToken(HttpServletRequest req) {
+        String auth = req.getHeader("Authorization");
+        if (auth == null) {
+            return null;
+        }
+        for (String scheme : new String[] {"token ", "Bearer ", "bearer "}) {
+            if (auth.startsWith(scheme)) {
+                return auth.substring(scheme.length()).trim();
+            }
+        }
+        return basicPassword(auth);
+    }
+
+    private static String gitToken(HttpServletRequest req) {
+        String auth = req.getHeader("Authorization");
+        return auth == null ? null : basicPassword(auth);
+    }
+
+    private static String basicPassword(String auth) {
+        if (!auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : decoded.substring(colon + 1);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static boolean isPush(HttpServletRequest req) {
+        return req.getRequestURI().endsWith("/git-receive-pack")
+                || "git-receive-pack".equals(req.getParameter("service"));
+    }
+
+    private static String gitEndpoint(String path) {
+        int git = path.indexOf(".git/");
+        return git < 0 ? path : "/{owner}/{repo}.git" + path.substring(git + 4);
+    }
+
+    private static void writeRaw(HttpServletResponse resp, int status, String body) throws IOException {
+        byte[] bytes = (body == null ? "" : body).getBytes(StandardCharsets.UTF_8);
+        resp.setStatus(status);
+        resp.setContentType("application/json; charset=utf-8");
+        resp.setContentLength(bytes.length);
+        resp.getOutputStream().write(bytes);
+    }
+
+    private static void sleep(Duration d) throws IOException {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}
