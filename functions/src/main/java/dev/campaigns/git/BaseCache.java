@@ -1,0 +1,212 @@
+package dev.campaigns.git;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+
+/**
+ * The per-process cache of fetched bases: one bare repository on disk per remote URL, holding shallow
+ * (depth 1) copies of the base commits asked for so far. Warm invocations, and the push step running in the
+ * same container after the commit step, find their base here and fetch nothing.
+ *
+ * <p>On disk rather than in memory because JGit cannot push from a shallow in-memory repository. Fetches into
+ * one repository are serialised (a JVM lock plus a file lock, for several processes sharing the directory);
+ * reads are concurrent. Every fetched base keeps a ref ({@code refs/campaigns/base/<sha>}) so later fetches
+ * of newer bases of the same repository negotiate against it and receive only what changed.
+ */
+final class BaseCache implements AutoCloseable {
+    static final String BASE_REFS = "refs/campaigns/base/";
+
+    private final Path dir;
+    private final int timeoutSeconds;
+    private final Map<String, Repository> repos = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    BaseCache(Path dir, int timeoutSeconds) {
+        this.dir = dir;
+        this.timeoutSeconds = timeoutSeconds;
+    }
+
+    static CredentialsProvider credentialsProvider(RemoteCredentials c) {
+        return c.present() ? new UsernamePasswordCredentialsProvider("x-access-token", c.token()) : null;
+    }
+
+    Path directoryFor(String url) {
+        return dir.resolve(hash(url) + ".git");
+    }
+
+    /** The cache repository of {@code url}, created on first use. */
+    Repository repo(String url) {
+        return repos.computeIfAbsent(url, u -> {
+            Path gitDir = directoryFor(u);
+            try {
+                Files.createDirectories(dir);
+                if (!Files.exists(gitDir.resolve("config"))) {
+                    Git.init().setBare(true).setGitDir(gitDir.toFile()).setDirectory(gitDir.toFile()).call().close();
+                }
+                Repository r = new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setBare().build();
+                StoredConfig cfg = r.getConfig();
+                cfg.setInt("gc", null, "auto", 0);
+                cfg.setBoolean("core", null, "logAllRefUpdates", false);
+                cfg.save();
+                return r;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the base cache " + gitDir, e);
+            } catch (GitAPIException e) {
+                throw new IllegalStateException("cannot create the base cache " + gitDir, e);
+            }
+        });
+    }
+
+    /**
+     * The commit {@code revision} names in the remote (a full SHA, a branch, a tag or HEAD), fetched with depth
+     * 1 unless the cache has it already.
+     */
+    ObjectId ensureCommit(String url, RemoteCredentials credentials, String revision) {
+        Repository repo = repo(url);
+        boolean isSha = ObjectId.isId(revision.toLowerCase(java.util.Locale.ROOT));
+        if (isSha) {
+            ObjectId id = ObjectId.fromString(revision.toLowerCase(java.util.Locale.ROOT));
+            if (hasCommit(repo, id)) {
+                return id;
+            }
+            return underLock(url, () -> {
+                if (!hasCommit(repo, id)) {
+                    fetch(repo, url, credentials, new RefSpec("+" + id.name() + ":" + BASE_REFS + id.name()), revision);
+                }
+                if (!hasCommit(repo, id)) {
+                    throw new RevisionNotFoundException("revision " + id.name() + " is not a commit of " + Redaction.scrub(url, credentials));
+                }
+                return id;
+            });
+        }
+        Ref ref = resolveRemoteRef(url, credentials, revision);
+        ObjectId advertised = ref.getPeeledObjectId() != null ? ref.getPeeledObjectId() : ref.getObjectId();
+        if (hasCommit(repo, advertised)) {
+            return advertised;
+        }
+        return underLock(url, () -> {
+            String local = BASE_REFS + "by-name/" + ref.getName().replaceFirst("^refs/", "");
+            fetch(repo, url, credentials, new RefSpec("+" + ref.getName() + ":" + local), revision);
+            try (RevWalk rw = new RevWalk(repo)) {
+                Ref fetched = repo.exactRef(local);
+                if (fetched == null) {
+                    throw new RevisionNotFoundException("revision " + revision + " was not fetched from " + Redaction.scrub(url, credentials));
+                }
+                RevCommit c = rw.parseCommit(fetched.getObjectId());
+                try {
+                    var u = repo.updateRef(BASE_REFS + c.name());
+                    u.setNewObjectId(c);
+                    u.forceUpdate();
+                } catch (IOException ignored) {
+                    // only an optimisation for later negotiations
+                }
+                return c.copy();
+            } catch (IOException e) {
+                throw new RevisionNotFoundException("revision " + revision + " does not name a commit of " + Redaction.scrub(url, credentials));
+            }
+        });
+    }
+
+    private Ref resolveRemoteRef(String url, RemoteCredentials credentials, String revision) {
+        Collection<Ref> refs;
+        try {
+            refs = Git.lsRemoteRepository().setRemote(url).setCredentialsProvider(credentialsProvider(credentials))
+                    .setTimeout(timeoutSeconds).setHeads(false).setTags(false).call();
+        } catch (GitAPIException | RuntimeException e) {
+            throw RemoteErrors.translate(e, "cannot list the refs of", url, credentials);
+        }
+        for (String candidate : List.of(revision, Constants.R_REFS + revision, Constants.R_TAGS + revision,
+                Constants.R_HEADS + revision, Constants.R_REMOTES + revision)) {
+            for (Ref r : refs) {
+                if (r.getName().equals(candidate)) {
+                    return r;
+                }
+            }
+        }
+        throw new RevisionNotFoundException("revision " + revision + " not found in " + Redaction.scrub(url, credentials)
+                + (revision.matches("[0-9a-fA-F]{4,39}") ? " (abbreviated SHAs are not supported: give all 40 digits)" : ""));
+    }
+
+    private void fetch(Repository repo, String url, RemoteCredentials credentials, RefSpec spec, String revision) {
+        try (Git git = Git.wrap(repo)) {
+            git.fetch().setRemote(url).setRefSpecs(spec).setDepth(1).setTagOpt(TagOpt.NO_TAGS)
+                    .setCredentialsProvider(credentialsProvider(credentials)).setTimeout(timeoutSeconds)
+                    .setRemoveDeletedRefs(false).call();
+        } catch (GitAPIException | RuntimeException e) {
+            GitEngineException g = RemoteErrors.translate(e, "cannot fetch " + revision + " from", url, credentials);
+            throw g;
+        }
+    }
+
+    static boolean hasCommit(Repository repo, ObjectId id) {
+        try (RevWalk rw = new RevWalk(repo)) {
+            RevCommit c = rw.parseCommit(id);
+            return repo.getObjectDatabase().has(c.getTree());
+        } catch (MissingObjectException e) {
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private interface Locked<T> {
+        T run();
+    }
+
+    private <T> T underLock(String url, Locked<T> body) {
+        ReentrantLock lock = locks.computeIfAbsent(url, u -> new ReentrantLock());
+        lock.lock();
+        try (FileChannel ch = FileChannel.open(dir.resolve(hash(url) + ".lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock ignored = ch.lock()) {
+            return body.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static String hash(String url) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        repos.values().forEach(Repository::close);
+        repos.clear();
+    }
+}

@@ -1,0 +1,287 @@
+package dev.campaigns.git;
+
+import static org.eclipse.jgit.lib.Constants.OBJ_COMMIT;
+
+import dev.campaigns.blob.BlobStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.CommitConfig;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.PackParser;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.URIish;
+
+/**
+ * Turns a campaign job's diff into a deterministic bot commit, and pushes it idempotently.
+ *
+ * <h2>Commit</h2>
+ * The base revision is fetched shallowly (depth 1) into a per-process cache ({@link BaseCache}; nothing is
+ * fetched when a warm container already has it). The patch is checked (size, form, path safety), then applied
+ * to the base tree in memory with {@code git apply --cached} semantics; only the trees on the touched paths
+ * are read and rewritten. The commit has the base as parent, the bot as author and committer, and the job's
+ * timestamp (UTC) as both dates, so the same request always gives the same SHA: a retried step re-creates the
+ * very same commit, never a second one. Its new objects are stored as a small git bundle in the
+ * {@link BlobStore} under {@code commit/<sha>} (see {@link CommitBundle}), because the push step runs in
+ * another invocation, maybe another container.
+ *
+ * <h2>Push rule</h2>
+ * {@link #push} pushes exactly the stored commit to {@code refs/heads/<branch>}, as a create-only update
+ * (expected old value: absent):
+ * <ul>
+ *   <li>branch already at the commit: success, nothing sent, {@code pushed=false};</li>
+ *   <li>branch absent: created; if someone creates it concurrently, exactly one creator wins and the other
+ *       sees one of the two cases here;</li>
+ *   <li>branch at any other commit: {@link BranchConflictException}; the branch is never overwritten.</li>
+ * </ul>
+ *
+ * <h2>Errors</h2>
+ * Everything thrown is a {@link GitEngineException}; {@link GitEngineException#isTransient()} tells the
+ * workflow whether retrying can help. Tokens never appear in messages.
+ *
+ * <p>Thread-safe: one engine serves concurrent invocations of one JVM; each call works on its own objects,
+ * and the shared base cache serialises its fetches per repository.
+ */
+public final class GitEngine implements AutoCloseable {
+    private final GitEngineConfig config;
+    private final BlobStore bundles;
+    private final BaseCache cache;
+
+    public GitEngine(GitEngineConfig config, BlobStore bundles) {
+        this.config = config;
+        this.bundles = bundles;
+        this.cache = new BaseCache(config.cacheDir(), (int) Math.max(1, config.timeout().toSeconds()));
+    }
+
+    /** Dry run: resolves the base, checks and applies the patch in memory, computes the commit; stores nothing. */
+    public CommitResult preview(CommitRequest r) {
+        return make(r, false);
+    }
+
+    /** As {@link #preview}, and stores the commit's bundle under {@code commit/<sha>} (idempotent). */
+    public CommitResult commit(CommitRequest r) {
+        return make(r, true);
+    }
+
+    /** Line counts of a patch, without git: for display at plan time. Lenient about malformed input. */
+    public static DiffStat diffStat(byte[] patch) {
+        return ParsedPatch.diffStat(ParsedPatch.parseWithJGit(patch));
+    }
+
+    private CommitResult make(CommitRequest r, boolean store) {
+        checkUrl(r.remoteUrl());
+        String message = cleanMessage(r.message());
+        ParsedPatch patch = ParsedPatch.parse(r.patch(), config);
+        if (patch.files.isEmpty()) {
+            throw new NothingToCommitException("the diff is empty (no \"diff --git\" file in it): nothing to commit");
+        }
+        Repository repo = cache.repo(r.remoteUrl());
+        ObjectId base = cache.ensureCommit(r.remoteUrl(), r.credentials(), r.baseRevision());
+        try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
+            RevCommit baseCommit = rw.parseCommit(base);
+            NewObjects out = new NewObjects();
+            ObjectId tree = new TreePatcher(reader, out, config, baseCommit.getTree()).apply(patch);
+            if (tree.equals(baseCommit.getTree())) {
+                throw new NothingToCommitException("the patch leaves the tree of " + base.name() + " unchanged: nothing to commit");
+            }
+            PersonIdent bot = new PersonIdent(r.author().name(), r.author().email(), r.when(), ZoneOffset.UTC);
+            CommitBuilder cb = new CommitBuilder();
+            cb.setTreeId(tree);
+            cb.setParentId(base);
+            cb.setAuthor(bot);
+            cb.setCommitter(bot);
+            cb.setMessage(message);
+            ObjectId commit = out.add(OBJ_COMMIT, cb.build());
+            if (store) {
+                bundles.put(CommitBundle.key(commit), CommitBundle.write(base, commit, out.all(), config.compression()));
+            }
+            return new CommitResult(commit.name(), tree.name(), base.name(), ParsedPatch.diffStat(patch.jgitPatch));
+        } catch (IOException e) {
+            throw new RemoteUnavailableException("cannot read the base " + base.name() + " from the cache: " + e.getMessage(), e);
+        }
+    }
+
+    /** git commit's "whitespace" clean-up (what {@code git commit -m} does), ending in one newline. */
+    static String cleanMessage(String message) {
+        String cleaned = CommitConfig.cleanText(message, CommitConfig.CleanupMode.WHITESPACE, '#');
+        if (cleaned.isBlank()) {
+            throw new InvalidRequestException("the commit message is empty");
+        }
+        return cleaned.endsWith("\n") ? cleaned : cleaned + "\n";
+    }
+
+    /** See the class comment for the rule. */
+    public PushResult push(PushRequest r) {
+        checkUrl(r.remoteUrl());
+        String ref = Constants.R_HEADS + r.branch();
+        if (!Repository.isValidRefName(ref)) {
+            throw new InvalidRequestException("invalid branch name: " + r.branch());
+        }
+        if (!ObjectId.isId(r.commitSha())) {
+            throw new InvalidRequestException("not a full commit SHA: " + r.commitSha());
+        }
+        ObjectId commit = ObjectId.fromString(r.commitSha());
+        byte[] data = bundles.get(CommitBundle.key(commit)).orElseThrow(() -> new BundleNotFoundException(
+                "no stored commit " + commit.name() + ": run the commit step first"));
+        CommitBundle bundle = CommitBundle.read(data);
+        if (!bundle.commit.equals(commit)) {
+            throw new IllegalStateException("bundle under " + CommitBundle.key(commit) + " holds " + bundle.commit.name());
+        }
+        Repository baseRepo = cache.repo(r.remoteUrl());
+        cache.ensureCommit(r.remoteUrl(), r.credentials(), bundle.base.name());
+        Path tmp = null;
+        try {
+            tmp = Files.createTempDirectory(config.cacheDir(), "push-");
+            try (Repository work = pushRepository(tmp, baseRepo, bundle)) {
+                return pushFrom(work, r, ref, commit);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the push of " + commit.name(), e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    private PushResult pushFrom(Repository work, PushRequest r, String ref, ObjectId commit) throws IOException {
+        org.eclipse.jgit.transport.PushResult result;
+        try (Transport t = Transport.open(work, new URIish(r.remoteUrl()))) {
+            t.setTimeout((int) Math.max(1, config.timeout().toSeconds()));
+            t.setCredentialsProvider(BaseCache.credentialsProvider(r.credentials()));
+            t.setPushThin(true);
+            RemoteRefUpdate update = new RemoteRefUpdate(work, (String) null, commit, ref, false, null, ObjectId.zeroId());
+            result = t.push(NullProgressMonitor.INSTANCE, List.of(update));
+        } catch (URISyntaxException e) {
+            throw new InvalidRequestException("invalid remote URL: " + Redaction.scrub(r.remoteUrl(), r.credentials()));
+        } catch (org.eclipse.jgit.errors.TransportException | RuntimeException e) {
+            throw RemoteErrors.translate(e, "cannot push to", r.remoteUrl(), r.credentials());
+        }
+        RemoteRefUpdate got = result.getRemoteUpdate(ref);
+        Ref advertised = result.getAdvertisedRef(ref);
+        switch (got.getStatus()) {
+            case OK:
+                return new PushResult(r.branch(), commit.name(), true);
+            case UP_TO_DATE:
+                return new PushResult(r.branch(), commit.name(), false);
+            case REJECTED_REMOTE_CHANGED:
+            case REJECTED_NONFASTFORWARD:
+                if (advertised != null && commit.equals(advertised.getObjectId())) {
+                    return new PushResult(r.branch(), commit.name(), false);
+                }
+                throw new BranchConflictException(r.branch(), advertised == null ? "?" : advertised.getObjectId().name(), commit.name());
+            default: {
+                // e.g. lost a race to create the branch ("failed to lock"): look again at what it holds now
+                ObjectId now = remoteBranch(r, ref);
+                if (commit.equals(now)) {
+                    return new PushResult(r.branch(), commit.name(), false);
+                }
+                if (now != null) {
+                    throw new BranchConflictException(r.branch(), now.name(), commit.name());
+                }
+                String msg = Redaction.scrub(got.getMessage(), r.credentials());
+                throw new RemoteUnavailableException("push of " + r.branch() + " to "
+                        + Redaction.scrub(r.remoteUrl(), r.credentials()) + " failed: " + got.getStatus()
+                        + (msg == null ? "" : " (" + msg + ")"));
+            }
+        }
+    }
+
+    private ObjectId remoteBranch(PushRequest r, String ref) {
+        try {
+            for (Ref x : Git.lsRemoteRepository().setRemote(r.remoteUrl()).setHeads(true)
+                    .setCredentialsProvider(BaseCache.credentialsProvider(r.credentials()))
+                    .setTimeout((int) Math.max(1, config.timeout().toSeconds())).call()) {
+                if (x.getName().equals(ref)) {
+                    return x.getObjectId();
+                }
+            }
+            return null;
+        } catch (GitAPIException | RuntimeException e) {
+            throw RemoteErrors.translate(e, "cannot list the branches of", r.remoteUrl(), r.credentials());
+        }
+    }
+
+    /**
+     * A throw-away repository for one push: the bundle's objects in its own pack, the base's objects through
+     * an alternate pointing at the cache, and the base marked shallow. Deleted after the push, so pushes leave
+     * nothing behind in the cache.
+     */
+    private static Repository pushRepository(Path tmp, Repository baseRepo, CommitBundle bundle) throws IOException {
+        try {
+            Git.init().setBare(true).setGitDir(tmp.toFile()).setDirectory(tmp.toFile()).call().close();
+        } catch (GitAPIException e) {
+            throw new IOException(e);
+        }
+        Path objects = baseRepo.getDirectory().toPath().resolve("objects").toAbsolutePath();
+        Files.writeString(tmp.resolve("objects/info/alternates"), objects + "\n", StandardCharsets.UTF_8);
+        Files.writeString(tmp.resolve("shallow"), bundle.base.name() + "\n", StandardCharsets.US_ASCII);
+        Repository work = new FileRepositoryBuilder().setGitDir(tmp.toFile()).setBare().build();
+        try (ObjectInserter ins = work.newObjectInserter()) {
+            PackParser parser = ins.newPackParser(bundle.packStream());
+            parser.setAllowThin(false);
+            parser.parse(NullProgressMonitor.INSTANCE);
+            ins.flush();
+        }
+        try (RevWalk rw = new RevWalk(work)) {
+            RevCommit c = rw.parseCommit(bundle.commit);
+            if (!work.getObjectDatabase().has(c.getTree())) {
+                throw new IOException("the bundle of " + bundle.commit.name() + " lacks its tree");
+            }
+        }
+        return work;
+    }
+
+    private static void checkUrl(String url) {
+        URIish u;
+        try {
+            u = new URIish(url);
+        } catch (URISyntaxException e) {
+            throw new InvalidRequestException("invalid remote URL");
+        }
+        String scheme = u.getScheme() == null ? "file" : u.getScheme().toLowerCase(Locale.ROOT);
+        if (!List.of("file", "http", "https").contains(scheme)) {
+            throw new InvalidRequestException("unsupported remote URL scheme " + scheme + ": use https or file");
+        }
+        if (u.getPass() != null || (u.getUser() != null && !scheme.equals("file"))) {
+            throw new InvalidRequestException("the remote URL must not carry credentials: pass a RemoteCredentials token");
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover temp directory under the cache; harmless
+        }
+    }
+
+    /** Closes the cached repositories (the directory stays, for the next engine). */
+    @Override
+    public void close() {
+        cache.close();
+    }
+}

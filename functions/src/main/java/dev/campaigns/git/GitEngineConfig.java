@@ -1,0 +1,57 @@
+package dev.campaigns.git;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Limits and places of a {@link GitEngine}.
+ *
+ * @param cacheDir       where the per-process cache of fetched bases lives (one bare, shallow repository per
+ *                       remote URL); in Lambda this is under {@code /tmp}, reused by warm invocations
+ * @param maxPatchBytes  largest patch accepted ({@link PatchTooLargeException} above)
+ * @param maxFiles       most files one patch may touch
+ * @param maxBlobBytes   largest file the patch may produce (bounds memory: binary hunks inflate)
+ * @param timeout        network timeout of one remote operation
+ * @param compression    zlib level of the stored bundles (0-9)
+ */
+public record GitEngineConfig(Path cacheDir, long maxPatchBytes, int maxFiles, long maxBlobBytes, Duration timeout,
+                              int compression) {
+    public static final long DEFAULT_MAX_PATCH_BYTES = 10L << 20;
+    public static final int DEFAULT_MAX_FILES = 10_000;
+    public static final long DEFAULT_MAX_BLOB_BYTES = 100L << 20;
+
+    public GitEngineConfig {
+        Objects.requireNonNull(cacheDir, "cacheDir");
+        Objects.requireNonNull(timeout, "timeout");
+        if (maxPatchBytes <= 0 || maxFiles <= 0 || maxBlobBytes <= 0 || compression < 0 || compression > 9) {
+            throw new IllegalArgumentException("limits must be positive, compression 0-9");
+        }
+    }
+
+    /** 10 MiB patches, 10,000 files, 100 MiB per file, 60 s timeout, cache under {@code java.io.tmpdir}. */
+    public static GitEngineConfig defaults() {
+        return new GitEngineConfig(Path.of(System.getProperty("java.io.tmpdir"), "campaigns-git"),
+                DEFAULT_MAX_PATCH_BYTES, DEFAULT_MAX_FILES, DEFAULT_MAX_BLOB_BYTES, Duration.ofSeconds(60), 6);
+    }
+
+    public GitEngineConfig withCacheDir(Path dir) {
+        return new GitEngineConfig(dir, maxPatchBytes, maxFiles, maxBlobBytes, timeout, compression);
+    }
+
+    public GitEngineConfig withMaxPatchBytes(long bytes) {
+        return new GitEngineConfig(cacheDir, bytes, maxFiles, maxBlobBytes, timeout, compression);
+    }
+
+    public GitEngineConfig withMaxFiles(int files) {
+        return new GitEngineConfig(cacheDir, maxPatchBytes, files, maxBlobBytes, timeout, compression);
+    }
+
+    public GitEngineConfig withMaxBlobBytes(long bytes) {
+        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, bytes, timeout, compression);
+    }
+
+    public GitEngineConfig withTimeout(Duration t) {
+        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, maxBlobBytes, t, compression);
+    }
+}
