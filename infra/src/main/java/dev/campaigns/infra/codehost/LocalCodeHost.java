@@ -268,6 +268,19 @@ public final class LocalCodeHost implements AutoCloseable {
         }
     }
 
+    /** Creates or moves {@code branch} to commit {@code sha}. */
+    public void createBranch(String repository, String branch, String sha) {
+        HostedRepository repo = require(repository);
+        try {
+            RefUpdate update = repo.git.updateRef(Constants.R_HEADS + branch);
+            update.setNewObjectId(ObjectId.fromString(sha));
+            update.setForceUpdate(true);
+            check(update.update(), repository);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create branch " + branch + " in " + repository, e);
+        }
+    }
+
     /** The SHA at the tip of {@code branch}, if the repository and the branch exist. */
     public Optional<String> branchTip(String repository, String branch) {
         HostedRepository repo = repos.get(repository);
