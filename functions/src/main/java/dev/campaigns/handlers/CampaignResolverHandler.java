@@ -1,0 +1,44 @@
+package dev.campaigns.handlers;
+
+import dev.campaigns.domain.Campaign;
+import dev.campaigns.service.CampaignService.CreateCampaignInput;
+import dev.campaigns.service.InvalidInputException;
+import java.util.Map;
+import java.util.function.Function;
+
+/** Resolves Mutation.createCampaign and Mutation.retryCampaign. */
+public final class CampaignResolverHandler extends ResolverHandler {
+    public CampaignResolverHandler() {
+        this(Services.fromEnvironment());
+    }
+
+    public CampaignResolverHandler(Services services) {
+        super(services);
+    }
+
+    @Override
+    protected Map<String, Function<AppSyncEvent, Object>> resolvers() {
+        return Map.of("Mutation.createCampaign", this::createCampaign, "Mutation.retryCampaign", this::retryCampaign);
+    }
+
+    private Object createCampaign(AppSyncEvent event) {
+        if (event.arguments() == null || !event.arguments().path("input").isObject()) {
+            throw new InvalidInputException("input is required");
+        }
+        CreateCampaignInput input;
+        try {
+            input = JSON.treeToValue(event.arguments().get("input"), CreateCampaignInput.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InvalidInputException("input is not a CreateCampaignInput: " + e.getOriginalMessage());
+        }
+        return view(services.campaigns().createCampaign(event.owner(), input));
+    }
+
+    private Object retryCampaign(AppSyncEvent event) {
+        return view(services.campaigns().retryCampaign(event.owner(), event.text("campaign")));
+    }
+
+    private Map<String, Object> view(Campaign campaign) {
+        return Views.campaign(campaign, services.campaigns().changesetCreationStatus(campaign));
+    }
+}

@@ -1,0 +1,90 @@
+package dev.campaigns.handlers;
+
+import dev.campaigns.domain.Campaign;
+import dev.campaigns.domain.CampaignPlan;
+import dev.campaigns.service.CampaignService;
+import dev.campaigns.service.InvalidInputException;
+import dev.campaigns.service.NotFoundException;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Resolves the queries: Query.campaign, Query.campaigns, Query.campaignPlan, and the paginated fields
+ * Campaign.changesets, Campaign.plan and CampaignPlan.jobs. A campaign's status is its item's counters (one read),
+ * whatever its size.
+ */
+public final class QueryResolverHandler extends ResolverHandler {
+    public QueryResolverHandler() {
+        this(Services.fromEnvironment());
+    }
+
+    public QueryResolverHandler(Services services) {
+        super(services);
+    }
+
+    @Override
+    protected Map<String, Function<AppSyncEvent, Object>> resolvers() {
+        return Map.of(
+                "Query.campaign", this::campaign,
+                "Query.campaigns", this::campaigns,
+                "Query.campaignPlan", this::campaignPlan,
+                "Campaign.changesets", this::changesets,
+                "Campaign.plan", this::plan,
+                "CampaignPlan.jobs", this::jobs);
+    }
+
+    private Object campaign(AppSyncEvent event) {
+        try {
+            return view(services.campaigns().campaign(event.owner(), event.text("id")));
+        } catch (NotFoundException e) {
+            return null;
+        }
+    }
+
+    private Object campaigns(AppSyncEvent event) {
+        return Views.connection(services.campaigns().campaigns(event.owner(), event.integer("first"),
+                event.text("after")), this::view);
+    }
+
+    private Object campaignPlan(AppSyncEvent event) {
+        try {
+            CampaignPlan plan = services.plans().campaignPlan(event.owner(), event.text("id"));
+            return Views.plan(plan, services.plans().status(plan));
+        } catch (NotFoundException e) {
+            return null;
+        }
+    }
+
+    private Object changesets(AppSyncEvent event) {
+        CampaignService campaigns = services.campaigns();
+        Campaign campaign = campaigns.campaign(event.owner(), event.source().path("id").asText());
+        return Views.connection(campaigns.changesets(campaign, event.integer("first"), event.text("after")),
+                Views::changeset);
+    }
+
+    private Object plan(AppSyncEvent event) {
+        try {
+            CampaignPlan plan = services.plans().campaignPlan(event.owner(), event.source().path("planId").asText());
+            return Views.plan(plan, services.plans().status(plan));
+        } catch (NotFoundException e) {
+            return null;
+        }
+    }
+
+    private Object jobs(AppSyncEvent event) {
+        CampaignPlan plan = services.plans().campaignPlan(event.owner(), event.source().path("id").asText());
+        Integer first = event.integer("first");
+        if (first != null && (first < 1 || first > 1000)) {
+            throw new InvalidInputException("first must be between 1 and 1000, got " + first);
+        }
+        Integer offset = event.integer("offset");
+        if (offset != null && offset < 0) {
+            throw new InvalidInputException("offset must not be negative, got " + offset);
+        }
+        return services.plans().jobs(plan, first == null ? 1000 : first, offset == null ? 0 : offset).stream().map(Views::job).toList();
+    }
+
+    private Map<String, Object> view(Campaign campaign) {
+        return Views.campaign(campaign, services.campaigns().changesetCreationStatus(campaign));
+    }
+}

@@ -1,0 +1,29 @@
+package dev.campaigns.handlers;
+
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * An AppSync direct Lambda resolver: dispatches on the field being resolved. What a resolver throws becomes the
+ * GraphQL error (its class name the error type, its message the message).
+ */
+public abstract class ResolverHandler extends JsonHandler<AppSyncEvent> {
+    protected final Services services;
+
+    protected ResolverHandler(Services services) {
+        super(AppSyncEvent.class);
+        this.services = services;
+    }
+
+    @Override
+    protected final Object handle(AppSyncEvent event) {
+        Function<AppSyncEvent, Object> resolver = resolvers().get(event.field());
+        if (resolver == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " does not resolve " + event.field());
+        }
+        return resolver.apply(event);
+    }
+
+    /** The fields this handler resolves, by "Type.field". */
+    protected abstract Map<String, Function<AppSyncEvent, Object>> resolvers();
+}

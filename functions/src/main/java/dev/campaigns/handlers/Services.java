@@ -1,0 +1,189 @@
+package dev.campaigns.handlers;
+
+import dev.campaigns.blob.BlobStore;
+import dev.campaigns.codehost.CodeHost;
+import dev.campaigns.codehost.github.GitHubCodeHost;
+import dev.campaigns.codehost.github.GitHubConfig;
+import dev.campaigns.git.BotIdentity;
+import dev.campaigns.git.GitEngine;
+import dev.campaigns.git.GitEngineConfig;
+import dev.campaigns.git.RemoteCredentials;
+import dev.campaigns.service.BackgroundProcesses;
+import dev.campaigns.service.CampaignPlanService;
+import dev.campaigns.service.CampaignService;
+import dev.campaigns.service.ChangesetJobSteps;
+import dev.campaigns.service.CodeHostAccess;
+import dev.campaigns.service.Limits;
+import dev.campaigns.store.CampaignStore;
+import dev.campaigns.store.DynamoBlobStore;
+import dev.campaigns.store.IdempotencyStore;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+/**
+ * The composition root of every Lambda: builds each collaborator from configuration (the function's environment
+ * variables in AWS; the same names, pointing at local endpoints, in the embedded runtime) when first asked, so a
+ * handler pays only for what it uses. Nothing here knows whether it runs locally: endpoints are configuration.
+ *
+ * <p>Configuration: {@code CAMPAIGNS_TABLE}, {@code IDEMPOTENCY_TABLE}, {@code BLOBS_TABLE},
+ * {@code STATE_MACHINE_ARN}, {@code CODE_HOST_API_URL}, {@code CODE_HOST_GIT_URL}, the token as
+ * {@code CODE_HOST_TOKEN_SECRET_ARN} (Secrets Manager; in AWS) or {@code CODE_HOST_TOKEN}, {@code BOT_NAME},
+ * {@code BOT_EMAIL}, {@code GIT_CACHE_DIR} (default: under java.io.tmpdir), {@code AWS_REGION}, and optional endpoints {@code AWS_ENDPOINT_URL_DYNAMODB},
+ * {@code AWS_ENDPOINT_URL_SFN}, {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} (the SDK's standard names).
+ */
+public final class Services {
+    private final Map<String, String> env;
+    private final Clock clock;
+    private final Lazy<DynamoDbClient> dynamo;
+    private final Lazy<SfnClient> sfn;
+    private final Lazy<CampaignStore> store;
+    private final Lazy<BlobStore> blobs;
+    private final Lazy<IdempotencyStore> idempotency;
+    private final Lazy<GitEngine> git;
+    private final Lazy<CodeHostAccess> codeHost;
+    private final Lazy<BackgroundProcesses> processes;
+    private final Lazy<CampaignPlanService> plans;
+    private final Lazy<CampaignService> campaigns;
+    private final Lazy<ChangesetJobSteps> steps;
+
+    public Services(Map<String, String> env) {
+        this(env, Clock.systemUTC(), null);
+    }
+
+    /**
+     * @param codeHostOverride a code host to use instead of the one configured (tests use a local one); null for
+     *                         the configured GitHub or GitHub Enterprise
+     */
+    public Services(Map<String, String> env, Clock clock, CodeHost codeHostOverride) {
+        this.env = Map.copyOf(env);
+        this.clock = clock;
+        this.dynamo = new Lazy<>(() -> client(DynamoDbClient.builder(), "DYNAMODB").build());
+        this.sfn = new Lazy<>(() -> client(SfnClient.builder(), "SFN").build());
+        this.store = new Lazy<>(() -> new CampaignStore(dynamo.get(), require("CAMPAIGNS_TABLE")));
+        this.blobs = new Lazy<>(() -> new DynamoBlobStore(dynamo.get(), require("BLOBS_TABLE")));
+        this.idempotency = new Lazy<>(() -> new IdempotencyStore(dynamo.get(), require("IDEMPOTENCY_TABLE"), clock));
+        this.git = new Lazy<>(() -> new GitEngine(gitConfig(), blobs.get()));
+        this.codeHost = new Lazy<>(() -> {
+            RemoteCredentials credentials = new RemoteCredentials(token());
+            CodeHost host = codeHostOverride != null ? codeHostOverride
+                    : new GitHubCodeHost(new GitHubConfig(URI.create(require("CODE_HOST_API_URL")),
+                            URI.create(require("CODE_HOST_GIT_URL")), credentials::token,
+                            null, null, null, null, null));
+            return new CodeHostAccess(host, credentials, new BotIdentity(
+                    env.getOrDefault("BOT_NAME", "campaigns-bot"),
+                    env.getOrDefault("BOT_EMAIL", "campaigns-bot@users.noreply.github.com")));
+        });
+        this.processes = new Lazy<>(() -> new StepFunctionsBackgroundProcesses(sfn.get(), require("STATE_MACHINE_ARN")));
+        this.plans = new Lazy<>(() -> new CampaignPlanService(store.get(), blobs.get(), git.get(), codeHost.get(),
+                processes.get(), clock, Limits.DEFAULT));
+        this.campaigns = new Lazy<>(() -> new CampaignService(store.get(), idempotency.get(), plans.get(),
+                processes.get(), clock, Limits.DEFAULT));
+        this.steps = new Lazy<>(() -> new ChangesetJobSteps(store.get(), blobs.get(), git.get(), codeHost.get(),
+                Limits.DEFAULT));
+    }
+
+    /** The configuration of a Lambda function in AWS: its environment. */
+    public static Services fromEnvironment() {
+        return new Services(System.getenv());
+    }
+
+    public CampaignPlanService plans() {
+        return plans.get();
+    }
+
+    public CampaignService campaigns() {
+        return campaigns.get();
+    }
+
+    public ChangesetJobSteps steps() {
+        return steps.get();
+    }
+
+    public CodeHostAccess codeHost() {
+        return codeHost.get();
+    }
+
+    public DynamoDbClient dynamo() {
+        return dynamo.get();
+    }
+
+    private GitEngineConfig gitConfig() {
+        String cacheDir = env.get("GIT_CACHE_DIR");
+        return cacheDir == null || cacheDir.isBlank() ? GitEngineConfig.defaults()
+                : GitEngineConfig.defaults().withCacheDir(java.nio.file.Path.of(cacheDir));
+    }
+
+    private String token() {
+        String secretArn = env.get("CODE_HOST_TOKEN_SECRET_ARN");
+        if (secretArn != null && !secretArn.isBlank()) {
+            try (SecretsManagerClient secrets = client(SecretsManagerClient.builder(), "SECRETS_MANAGER").build()) {
+                return secrets.getSecretValue(b -> b.secretId(secretArn)).secretString().strip();
+            }
+        }
+        return env.getOrDefault("CODE_HOST_TOKEN", "");
+    }
+
+    private <B extends AwsClientBuilder<B, C>, C> B client(B builder, String service) {
+        builder.region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")));
+        String endpoint = env.getOrDefault("AWS_ENDPOINT_URL_" + service, env.get("AWS_ENDPOINT_URL"));
+        if (endpoint != null && !endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        builder.credentialsProvider(credentials());
+        if (builder instanceof software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<?, ?> sync) {
+            sync.httpClientBuilder(UrlConnectionHttpClient.builder());
+        }
+        return builder;
+    }
+
+    private AwsCredentialsProvider credentials() {
+        String key = env.get("AWS_ACCESS_KEY_ID");
+        String secret = env.get("AWS_SECRET_ACCESS_KEY");
+        if (key != null && secret != null && env.get("AWS_SESSION_TOKEN") == null) {
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret));
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+
+    private String require(String name) {
+        return Objects.requireNonNull(env.get(name), () -> "configuration " + name + " is not set");
+    }
+
+    /** A value built once, on first use, thread-safely. */
+    private static final class Lazy<T> implements Supplier<T> {
+        private final Supplier<T> factory;
+        private volatile T value;
+
+        Lazy(Supplier<T> factory) {
+            this.factory = factory;
+        }
+
+        @Override
+        public T get() {
+            T v = value;
+            if (v == null) {
+                synchronized (this) {
+                    v = value;
+                    if (v == null) {
+                        v = factory.get();
+                        value = v;
+                    }
+                }
+            }
+            return v;
+        }
+    }
+}

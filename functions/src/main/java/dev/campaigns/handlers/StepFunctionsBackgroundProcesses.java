@@ -1,0 +1,39 @@
+package dev.campaigns.handlers;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.campaigns.service.BackgroundProcesses;
+import java.util.Map;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
+
+/**
+ * Background processes as executions of the campaigns state machine. An execution's name is unique per state
+ * machine (for 90 days), so starting the same process twice runs it once: {@code ExecutionAlreadyExists} means
+ * an earlier call started it, which is success.
+ */
+public final class StepFunctionsBackgroundProcesses implements BackgroundProcesses {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final SfnClient sfn;
+    private final String stateMachineArn;
+
+    public StepFunctionsBackgroundProcesses(SfnClient sfn, String stateMachineArn) {
+        this.sfn = sfn;
+        this.stateMachineArn = stateMachineArn;
+    }
+
+    @Override
+    public void start(String name, Map<String, Object> input) {
+        String json;
+        try {
+            json = JSON.writeValueAsString(input);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+        try {
+            sfn.startExecution(b -> b.stateMachineArn(stateMachineArn).name(name).input(json));
+        } catch (ExecutionAlreadyExistsException started) {
+            // started by an earlier, identical call
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package dev.campaigns.handlers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The payload the state machine sends to a step: which campaign plan or campaign, which page or job, and, for the
+ * failure recorders, the error that Step Functions caught ({@code {"Error": ..., "Cause": ...}}).
+ */
+public record StepInput(String campaignPlanId, String campaignId, Integer page, String jobId, JsonNode error) {
+}

@@ -1,0 +1,144 @@
+package dev.campaigns.service;
+
+import dev.campaigns.domain.BackgroundProcessStatus;
+import dev.campaigns.domain.Campaign;
+import dev.campaigns.domain.CampaignPlan;
+import dev.campaigns.domain.Changeset;
+import dev.campaigns.domain.JobCounters;
+import dev.campaigns.domain.Page;
+import dev.campaigns.store.CampaignStore;
+import dev.campaigns.store.IdempotencyStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Campaigns: created from a finished campaign plan, their changesets created in the background, retried, and
+ * read back with their changeset-creation status (Sourcegraph's service.go, for campaigns).
+ */
+public final class CampaignService {
+    private final CampaignStore store;
+    private final IdempotencyStore idempotency;
+    private final CampaignPlanService plans;
+    private final BackgroundProcesses processes;
+    private final Clock clock;
+    private final Limits limits;
+
+    public CampaignService(CampaignStore store, IdempotencyStore idempotency, CampaignPlanService plans,
+                           BackgroundProcesses processes, Clock clock, Limits limits) {
+        this.store = store;
+        this.idempotency = idempotency;
+        this.plans = plans;
+        this.processes = processes;
+        this.clock = clock;
+        this.limits = limits;
+    }
+
+    /** createCampaign's input, as the user gives it. */
+    public record CreateCampaignInput(String name, String description, String branch, String plan, Boolean draft,
+                                      String idempotencyKey) {
+    }
+
+    /**
+     * Creates the campaign and starts the creation of its changesets. With an idempotency key, every call with the
+     * same key and input returns the same campaign, also when calls race: the campaign's ID is derived from the
+     * caller and the key, its item is written conditionally, and the execution is named after it.
+     */
+    public Campaign createCampaign(String owner, CreateCampaignInput input) {
+        if (input == null) {
+            throw new InvalidInputException("input is required");
+        }
+        String name = Validation.text("name", input.name(), 255);
+        String description = Validation.optionalText("description", input.description(), 10_000);
+        String branch = Validation.branch("branch", input.branch());
+        String planId = Validation.required("plan", input.plan());
+        boolean draft = Boolean.TRUE.equals(input.draft());
+        String key = input.idempotencyKey() == null ? null : Validation.text("idempotencyKey", input.idempotencyKey(), 200);
+        String digest = CampaignPlanService.sha256(String.join("\u0000", name, description, branch, planId,
+                Boolean.toString(draft)).getBytes(StandardCharsets.UTF_8));
+
+        CampaignPlan plan = plans.campaignPlan(owner, planId);
+        if (!plan.finishedExecuting()) {
+            throw new FailedPreconditionException("campaign plan " + planId + " has not finished executing ("
+                    + plan.counters().pending() + " of " + plan.counters().total() + " jobs pending); poll campaignPlan");
+        }
+        if (plan.counters().completed() == 0) {
+            throw new FailedPreconditionException("campaign plan " + planId
+                    + " has no job that applies: every job errored");
+        }
+        if (key == null) {
+            return create(owner, UUID.randomUUID().toString(), name, description, branch, plan, draft, digest);
+        }
+        String scopedKey = "createCampaign#" + owner + "#" + key;
+        String campaignId = UUID.nameUUIDFromBytes(scopedKey.getBytes(StandardCharsets.UTF_8)).toString();
+        try {
+            String id = idempotency.execute(scopedKey, digest, () ->
+                    create(owner, campaignId, name, description, branch, plan, draft, digest).id());
+            return campaign(owner, id);
+        } catch (IdempotencyStore.IdempotencyKeyReusedException e) {
+            throw new InvalidInputException("idempotencyKey " + key + " was already used for a different campaign");
+        } catch (IdempotencyStore.IdempotencyInProgressException e) {
+            throw new FailedPreconditionException(e.getMessage());
+        }
+    }
+
+    private Campaign create(String owner, String id, String name, String description, String branch,
+                            CampaignPlan plan, boolean draft, String digest) {
+        Campaign fresh = new Campaign(id, owner, name, description, branch, plan.id(), draft,
+                clock.instant().truncatedTo(ChronoUnit.SECONDS), new JobCounters(plan.counters().completed(), 0, 0), 1);
+        Campaign stored = store.createCampaign(fresh, digest);
+        if (!store.campaignInputDigest(id).orElse(digest).equals(digest)) {
+            throw new IdempotencyStore.IdempotencyKeyReusedException();
+        }
+        startExecution(stored, 1);
+        return stored;
+    }
+
+    /**
+     * Re-runs the campaign's failed changeset jobs only: they are reset to pending and a new execution works on
+     * them; completed jobs are frozen and untouched. A campaign with nothing failed is returned as it is.
+     */
+    public Campaign retryCampaign(String owner, String campaignId) {
+        Campaign campaign = campaign(owner, campaignId);
+        if (campaign.counters().pending() > 0) {
+            throw new FailedPreconditionException("campaign " + campaignId
+                    + " is still processing; retry once its changeset creation has finished");
+        }
+        if (store.resetErroredChangesetJobs(campaignId) == 0) {
+            return campaign;
+        }
+        startExecution(campaign, store.addExecution(campaignId));
+        return campaign(owner, campaignId);
+    }
+
+    private void startExecution(Campaign campaign, int execution) {
+        processes.start("campaign-" + campaign.id() + "-" + execution, Map.of("campaignId", campaign.id(),
+                "pages", CampaignPlanService.pages(planJobs(campaign), limits.pageSize())));
+    }
+
+    private int planJobs(Campaign campaign) {
+        return store.plan(campaign.planId()).orElseThrow().counters().total();
+    }
+
+    public Campaign campaign(String owner, String campaignId) {
+        return store.campaign(Validation.required("id", campaignId)).filter(c -> c.owner().equals(owner))
+                .orElseThrow(() -> new NotFoundException("campaign", campaignId));
+    }
+
+    public Page<Campaign> campaigns(String owner, Integer first, String after) {
+        return store.campaigns(owner, Validation.first(first, 50, 100), after);
+    }
+
+    public BackgroundProcessStatus changesetCreationStatus(Campaign campaign) {
+        return BackgroundProcessStatus.of(campaign.counters(),
+                campaign.counters().errored() == 0 ? List.of()
+                        : store.campaignErrors(campaign.id(), BackgroundProcessStatus.MAX_ERRORS));
+    }
+
+    public Page<Changeset> changesets(Campaign campaign, Integer first, String after) {
+        return store.changesets(campaign.id(), Validation.first(first, 50, 100), after);
+    }
+}

@@ -1,0 +1,197 @@
+package dev.campaigns.service;
+
+import dev.campaigns.blob.BlobStore;
+import dev.campaigns.codehost.PullRequest;
+import dev.campaigns.codehost.PullRequestSpec;
+import dev.campaigns.domain.Campaign;
+import dev.campaigns.domain.CampaignJob;
+import dev.campaigns.domain.Changeset;
+import dev.campaigns.domain.ChangesetJob;
+import dev.campaigns.domain.JobState;
+import dev.campaigns.git.CommitRequest;
+import dev.campaigns.git.CommitResult;
+import dev.campaigns.git.GitEngine;
+import dev.campaigns.git.PushRequest;
+import dev.campaigns.store.CampaignStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The steps that turn a campaign's changeset jobs into changesets: commit → push → pull request → changeset, each
+ * run by its own Lambda from the state machine, plus the recording of failures and the final step.
+ *
+ * <p>Every step is idempotent, because Step Functions may run it twice: each first reads what the job already
+ * records and does only what is missing; the commit is deterministic (same patch, base, message, bot and the
+ * campaign's creation time give the same SHA); the push is create-only; the pull request is find-or-create; the
+ * changeset is a conditional write in the transaction that completes (and freezes) the job.
+ */
+public final class ChangesetJobSteps {
+    private final CampaignStore store;
+    private final BlobStore blobs;
+    private final GitEngine git;
+    private final CodeHostAccess codeHost;
+    private final Limits limits;
+
+    public ChangesetJobSteps(CampaignStore store, BlobStore blobs, GitEngine git, CodeHostAccess codeHost,
+                             Limits limits) {
+        this.store = store;
+        this.blobs = blobs;
+        this.git = git;
+        this.codeHost = codeHost;
+        this.limits = limits;
+    }
+
+    /**
+     * Makes sure every applicable job of the page has its changeset job (one per campaign and job), and returns
+     * the pending ones: on a retry, only the jobs that failed before.
+     */
+    public List<ChangesetJob> preparePage(String campaignId, int page) {
+        Campaign campaign = campaign(campaignId);
+        int from = page * limits.pageSize();
+        int to = from + limits.pageSize();
+        List<ChangesetJob> existing = store.changesetJobs(campaignId, from, to);
+        List<CampaignJob> planJobs = store.campaignJobs(campaign.planId(), from, to);
+        long applicable = planJobs.stream().filter(j -> j.state() == JobState.COMPLETED).count();
+        if (existing.size() < applicable) {
+            for (CampaignJob job : planJobs) {
+                if (job.state() == JobState.COMPLETED) {
+                    store.createChangesetJob(new ChangesetJob(campaignId, job.jobId(), job.repository(),
+                            job.baseRef(), JobState.PENDING, null, false, 0, null, null, null, 0));
+                }
+            }
+            existing = store.changesetJobs(campaignId, from, to);
+        }
+        List<ChangesetJob> pending = new ArrayList<>();
+        for (ChangesetJob job : existing) {
+            if (job.state() == JobState.PENDING) {
+                pending.add(job);
+            }
+        }
+        return pending;
+    }
+
+    /** Makes the job's bot commit (or finds it made) and stores it for the push step. */
+    public String commit(String campaignId, String jobId) {
+        ChangesetJob job = pendingJob(campaignId, jobId);
+        if (job == null) {
+            return null;
+        }
+        if (job.commitSha() != null) {
+            return job.commitSha();
+        }
+        Campaign campaign = campaign(campaignId);
+        CampaignJob planJob = store.campaignJob(campaign.planId(), jobId).orElseThrow();
+        byte[] patch = blobs.get(planJob.patchKey())
+                .orElseThrow(() -> new IllegalStateException("patch " + planJob.patchKey() + " is missing"));
+        store.recordAttempt(campaignId, jobId);
+        CommitResult result = git.commit(new CommitRequest(codeHost.cloneUrl(job.repository()),
+                codeHost.credentials(), planJob.baseRevision(), patch, commitMessage(campaign), codeHost.bot(),
+                campaign.createdAt()));
+        store.recordCommit(campaignId, jobId, result.commitSha());
+        return result.commitSha();
+    }
+
+    /** Pushes the job's commit to the campaign's branch (create-only; a foreign branch is a conflict). */
+    public void push(String campaignId, String jobId) {
+        ChangesetJob job = pendingJob(campaignId, jobId);
+        if (job == null || job.pushed()) {
+            return;
+        }
+        requireCommit(job);
+        Campaign campaign = campaign(campaignId);
+        git.push(new PushRequest(codeHost.cloneUrl(job.repository()), codeHost.credentials(), campaign.branch(),
+                job.commitSha()));
+        store.recordPush(campaignId, jobId);
+    }
+
+    /** Opens the pull request from the campaign's branch, or finds the one already open. */
+    public PullRequest pullRequest(String campaignId, String jobId) {
+        ChangesetJob job = pendingJob(campaignId, jobId);
+        if (job == null) {
+            return null;
+        }
+        if (!job.pushed()) {
+            throw new IllegalStateException("changeset job " + jobId + " has no pushed branch yet");
+        }
+        Campaign campaign = campaign(campaignId);
+        PullRequest pr = codeHost.codeHost().ensurePullRequest(new PullRequestSpec(job.repository(),
+                campaign.branch(), job.baseRef(), campaign.name(), pullRequestBody(campaign), campaign.draft(),
+                List.of(), List.of()));
+        if (job.pullRequest() != pr.number()) {
+            store.recordPullRequest(campaignId, jobId, pr.number(), pr.url());
+        }
+        return pr;
+    }
+
+    /** Records the pull request as a changeset of the campaign and completes (freezes) the job. */
+    public void changeset(String campaignId, String jobId) {
+        ChangesetJob job = pendingJob(campaignId, jobId);
+        if (job == null) {
+            return;
+        }
+        if (job.pullRequest() == 0) {
+            throw new IllegalStateException("changeset job " + jobId + " has no pull request yet");
+        }
+        Campaign campaign = campaign(campaignId);
+        PullRequest pr = codeHost.codeHost().loadPullRequest(job.repository(), job.pullRequest());
+        String id = UUID.nameUUIDFromBytes((campaignId + "/" + job.repository()).getBytes(StandardCharsets.UTF_8))
+                .toString();
+        store.completeChangesetJob(campaignId, jobId, new Changeset(id, campaignId, job.repository(),
+                Long.toString(pr.number()), pr.url(), pr.state().name(), pr.title(), campaign.branch(),
+                job.baseRef(), job.commitSha()));
+    }
+
+    /** Records the error that ended the job's steps (once; a job already terminal keeps its state). */
+    public void recordFailure(String campaignId, String jobId, String error) {
+        store.failChangesetJob(campaignId, jobId, Errors.forUser(codeHost.redact(error)));
+    }
+
+    /**
+     * The last step: any job still pending after the execution's Map (which catches every job's failure, so this
+     * should not happen) is marked errored, so that the campaign's status always ends.
+     */
+    public void finish(String campaignId) {
+        Campaign campaign = campaign(campaignId);
+        if (campaign.counters().pending() == 0) {
+            return;
+        }
+        int jobs = store.plan(campaign.planId()).orElseThrow().counters().total();
+        for (int from = 0; from < jobs; from += limits.pageSize()) {
+            for (ChangesetJob job : store.changesetJobs(campaignId, from, from + limits.pageSize())) {
+                if (job.state() == JobState.PENDING) {
+                    store.failChangesetJob(campaignId, job.jobId(), "the execution ended before this job finished");
+                }
+            }
+        }
+    }
+
+    private ChangesetJob pendingJob(String campaignId, String jobId) {
+        ChangesetJob job = store.changesetJob(campaignId, jobId)
+                .orElseThrow(() -> new IllegalStateException("changeset job " + jobId + " of campaign "
+                        + campaignId + " does not exist"));
+        return job.state() == JobState.PENDING ? job : null;
+    }
+
+    private static void requireCommit(ChangesetJob job) {
+        if (job.commitSha() == null) {
+            throw new IllegalStateException("changeset job " + job.jobId() + " has no commit yet");
+        }
+    }
+
+    private Campaign campaign(String campaignId) {
+        return store.campaign(campaignId)
+                .orElseThrow(() -> new IllegalStateException("campaign " + campaignId + " does not exist"));
+    }
+
+    static String commitMessage(Campaign campaign) {
+        return campaign.description().isEmpty() ? campaign.name() + "\n"
+                : campaign.name() + "\n\n" + campaign.description() + "\n";
+    }
+
+    static String pullRequestBody(Campaign campaign) {
+        return (campaign.description().isEmpty() ? "" : campaign.description() + "\n\n")
+                + "Created by campaign `" + campaign.name() + "` (" + campaign.id() + ").";
+    }
+}
