@@ -1,0 +1,221 @@
+package dev.campaigns.infra.local;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import graphql.ExecutionInput;
+import graphql.ExecutionResult;
+import graphql.GraphQL;
+import graphql.GraphQLContext;
+import graphql.GraphqlErrorBuilder;
+import graphql.execution.CoercedVariables;
+import graphql.execution.DataFetcherResult;
+import graphql.language.StringValue;
+import graphql.language.Value;
+import graphql.schema.Coercing;
+import graphql.schema.CoercingParseLiteralException;
+import graphql.schema.DataFetcher;
+import graphql.schema.DataFetchingEnvironment;
+import graphql.schema.GraphQLScalarType;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.SelectedField;
+import graphql.schema.idl.RuntimeWiring;
+import graphql.schema.idl.SchemaGenerator;
+import graphql.schema.idl.SchemaParser;
+import graphql.schema.idl.TypeDefinitionRegistry;
+import graphql.schema.idl.TypeRuntimeWiring;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * A local AppSync: a GraphQL HTTP endpoint serving the schema file that {@code template.yaml} deploys, with
+ * graphql-java, and resolving each field that the template gives a resolver by invoking that resolver's Lambda
+ * handler with AppSync's direct-Lambda event ({@code arguments}, {@code identity}, {@code source}, {@code info}).
+ * A function error becomes a GraphQL error with AppSync's {@code errorType} and {@code message}.
+ *
+ * <p>The caller's identity comes from the {@code x-campaigns-user} header (default {@code local-user}) and reaches
+ * the resolver as a Cognito-style identity whose {@code sub} is that name.
+ */
+public final class LocalAppSync implements AutoCloseable {
+    public static final String USER_HEADER = "x-campaigns-user";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String AWS_SCALARS = "scalar AWSDateTime\nscalar AWSDate\nscalar AWSTime\nscalar AWSTimestamp\n"
+            + "scalar AWSEmail\nscalar AWSJSON\nscalar AWSURL\nscalar AWSPhone\nscalar AWSIPAddress\n";
+
+    private final GraphQL graphql;
+    private final Server server;
+
+    private LocalAppSync(GraphQL graphql, Server server) {
+        this.graphql = graphql;
+        this.server = server;
+    }
+
+    /** Builds the API from the template's schema and resolvers and serves it on {@code 127.0.0.1:port} (0: any). */
+    public static LocalAppSync start(SamTemplate template, LocalLambdas lambdas, int port) {
+        GraphQL graphql = GraphQL.newGraphQL(schema(template, lambdas)).build();
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        LocalAppSync appSync = new LocalAppSync(graphql, server);
+        context.addServlet(new ServletHolder(appSync.new GraphQLServlet()), "/graphql");
+        server.setHandler(context);
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("the local AppSync did not start: " + e.getMessage(), e);
+        }
+        return appSync;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort() + "/graphql";
+    }
+
+    /** Executes a request as {@code user}; returns the response as AppSync shapes it. */
+    public Map<String, Object> execute(String user, String query, Map<String, Object> variables) {
+        ExecutionResult result = graphql.execute(ExecutionInput.newExecutionInput().query(query)
+                .variables(variables == null ? Map.of() : variables)
+                .graphQLContext(Map.of(USER_HEADER, user)).build());
+        Map<String, Object> spec = new LinkedHashMap<>(result.toSpecification());
+        Object errors = spec.get("errors");
+        if (errors instanceof List<?> list) {
+            List<Map<String, Object>> shaped = new ArrayList<>();
+            for (Object e : list) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> error = new LinkedHashMap<>((Map<String, Object>) e);
+                Object extensions = error.remove("extensions");
+                Object type = extensions instanceof Map<?, ?> m ? m.get("errorType") : null;
+                error.put("errorType", type != null ? type : "ValidationError");
+                shaped.add(error);
+            }
+            spec.put("errors", shaped);
+        }
+        return spec;
+    }
+
+    private static GraphQLSchema schema(SamTemplate template, LocalLambdas lambdas) {
+        String location = template.schemaLocation();
+        String fileName = location.substring(location.lastIndexOf('/') + 1);
+        String sdl;
+        try (InputStream in = SamTemplate.resource(fileName)) {
+            sdl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        TypeDefinitionRegistry types = new SchemaParser().parse(AWS_SCALARS + sdl);
+        RuntimeWiring.Builder wiring = RuntimeWiring.newRuntimeWiring();
+        for (String scalar : List.of("AWSDateTime", "AWSDate", "AWSTime", "AWSTimestamp", "AWSEmail", "AWSJSON",
+                "AWSURL", "AWSPhone", "AWSIPAddress")) {
+            wiring.scalar(GraphQLScalarType.newScalar().name(scalar).coercing(new PassThrough()).build());
+        }
+        Map<String, TypeRuntimeWiring.Builder> byType = new LinkedHashMap<>();
+        for (SamTemplate.Resolver r : template.resolvers()) {
+            byType.computeIfAbsent(r.typeName(), TypeRuntimeWiring::newTypeWiring)
+                    .dataFetcher(r.fieldName(), lambdaResolver(lambdas, r.functionLogicalId()));
+        }
+        byType.values().forEach(wiring::type);
+        return new SchemaGenerator().makeExecutableSchema(types, wiring.build());
+    }
+
+    private static DataFetcher<Object> lambdaResolver(LocalLambdas lambdas, String function) {
+        return env -> {
+            String user = env.getGraphQlContext().getOrDefault(USER_HEADER, "local-user");
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("arguments", env.getArguments());
+            event.put("identity", Map.of("sub", user, "username", user, "issuer", "local", "claims", Map.of()));
+            event.put("source", env.getSource());
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("parentTypeName", env.getParentType() instanceof graphql.schema.GraphQLNamedType t ? t.getName() : "");
+            info.put("fieldName", env.getField().getName());
+            info.put("variables", env.getVariables());
+            info.put("selectionSetList", env.getSelectionSet().getImmediateFields().stream()
+                    .map(SelectedField::getName).toList());
+            event.put("info", info);
+            try {
+                String answer = lambdas.invokeOrThrow(function, JSON.writeValueAsString(event));
+                return JSON.readValue(answer, Object.class);
+            } catch (LocalLambdas.FunctionErrorException e) {
+                return DataFetcherResult.newResult().error(GraphqlErrorBuilder.newError(env)
+                        .message(e.getMessage() == null ? e.errorType() : e.getMessage())
+                        .extensions(Map.of("errorType", e.errorType())).build()).build();
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** POST /graphql {query, variables, operationName}: the GraphQL over HTTP of AppSync. */
+    private final class GraphQLServlet extends HttpServlet {
+        @Override
+        protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            Map<String, Object> body;
+            try {
+                body = JSON.readValue(request.getInputStream(), new TypeReference<Map<String, Object>>() { });
+            } catch (IOException e) {
+                write(response, 400, Map.of("errors", List.of(Map.of("errorType", "MalformedHttpRequestException",
+                        "message", "the request body is not JSON"))));
+                return;
+            }
+            Object query = body.get("query");
+            if (!(query instanceof String q) || q.isBlank()) {
+                write(response, 400, Map.of("errors", List.of(Map.of("errorType", "MalformedHttpRequestException",
+                        "message", "the request has no query"))));
+                return;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> variables = body.get("variables") instanceof Map<?, ?> v ? (Map<String, Object>) v : Map.of();
+            String user = request.getHeader(USER_HEADER);
+            write(response, 200, execute(user == null || user.isBlank() ? "local-user" : user, q, variables));
+        }
+
+        private void write(HttpServletResponse response, int status, Object body) throws IOException {
+            response.setStatus(status);
+            response.setContentType("application/json");
+            response.setCharacterEncoding("UTF-8");
+            JSON.writeValue(response.getOutputStream(), body);
+        }
+    }
+
+    /** AWS scalars travel as their JSON text; AppSync validates them, this local API passes them through. */
+    private static final class PassThrough implements Coercing<Object, Object> {
+        @Override
+        public Object serialize(Object value, GraphQLContext context, Locale locale) {
+            return value;
+        }
+
+        @Override
+        public Object parseValue(Object input, GraphQLContext context, Locale locale) {
+            return input;
+        }
+
+        @Override
+        public Object parseLiteral(Value<?> input, CoercedVariables variables, GraphQLContext context, Locale locale) {
+            if (input instanceof StringValue s) {
+                return s.getValue();
+            }
+            throw new CoercingParseLiteralException("expected a string literal");
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package dev.campaigns.infra.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.campaigns.handlers.Services;
+import dev.campaigns.infra.codehost.LocalCodeHost;
+import dev.campaigns.infra.sfn.DefinitionSubstitutions;
+import dev.campaigns.infra.sfn.LocalStepFunctions;
+import dev.campaigns.infra.sfn.SfnConfig;
+import dev.campaigns.infra.sfn.StepFunctionsHttpServer;
+import dev.campaigns.infra.sfn.TimeSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The embedded default: Campaigns on one machine, built from {@code template.yaml} and
+ * {@code statemachine.asl.json} exactly as they deploy. DynamoDB Local holds the template's tables; the local Step
+ * Functions engine runs the state machine (over HTTP, so the resolvers use the real SDK client); the template's
+ * handler classes run in process, each configured from its own environment as the template defines it, with only
+ * the endpoints and the code host pointing at local servers; a local AppSync serves the GraphQL schema; a local
+ * code host speaks git smart HTTP and GitHub's REST API.
+ */
+public final class LocalCampaigns implements AutoCloseable {
+    private final LocalCodeHost codeHost;
+    private final LocalDynamoDb dynamo;
+    private final LocalStepFunctions stepFunctions;
+    private final StepFunctionsHttpServer stepFunctionsServer;
+    private final LocalLambdas lambdas;
+    private final LocalAppSync appSync;
+    private final String stateMachineArn;
+    private final Path workDir;
+
+    /** How to start the stack. */
+    public record Options(String codeHostToken, double timeScale, int graphqlPort, Path workDir,
+                          LocalCodeHost.Options codeHostOptions, SfnConfig sfnConfig) {
+        /** A stack with a fresh code host accepting {@code token}, Step Functions time sped up 1000×. */
+        public static Options defaults(String token) {
+            return new Options(token, 0.001, 0, null, null, null);
+        }
+
+        public Options withGraphqlPort(int port) {
+            return new Options(codeHostToken, timeScale, port, workDir, codeHostOptions, sfnConfig);
+        }
+
+        public Options withCodeHost(LocalCodeHost.Options options) {
+            return new Options(codeHostToken, timeScale, graphqlPort, workDir, options, sfnConfig);
+        }
+
+        public Options withSfnConfig(SfnConfig config) {
+            return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, config);
+        }
+    }
+
+    public static LocalCampaigns start(Options options) {
+        try {
+            return new LocalCampaigns(options);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private LocalCampaigns(Options options) throws IOException {
+        SamTemplate template = SamTemplate.fromClasspath();
+        this.workDir = options.workDir() != null ? options.workDir() : Files.createTempDirectory("campaigns-local");
+        LocalCodeHost.Options hostOptions = options.codeHostOptions() != null ? options.codeHostOptions()
+                : new LocalCodeHost.Options();
+        this.codeHost = LocalCodeHost.start(hostOptions.token(options.codeHostToken(), LocalCodeHost.Access.WRITE));
+        this.dynamo = LocalDynamoDb.start(template.tables());
+        SfnConfig sfn = options.sfnConfig() != null ? options.sfnConfig()
+                : SfnConfig.defaults().withTimeSource(TimeSource.scaled(options.timeScale()));
+        LambdasHolder holder = new LambdasHolder();
+        this.stepFunctions = new LocalStepFunctions(holder, sfn);
+        try {
+            this.stepFunctionsServer = new StepFunctionsHttpServer(stepFunctions, 0);
+        } catch (Exception e) {
+            throw new IllegalStateException("the local Step Functions endpoint did not start", e);
+        }
+        SamTemplate.StateMachine machine = template.stateMachine();
+        String machineName = machine.logicalId();
+        String accountRegion = sfn.region() + ":" + sfn.accountId();
+        Map<String, String> localValues = new HashMap<>();
+        for (SamTemplate.Table table : template.tables()) {
+            localValues.put(table.logicalId(), table.logicalId());
+        }
+        for (SamTemplate.Function f : template.functions()) {
+            String arn = "arn:aws:lambda:" + accountRegion + ":function:" + f.logicalId();
+            localValues.put(f.logicalId(), f.logicalId());
+            localValues.put(f.logicalId() + ".Arn", arn);
+            localValues.put(f.logicalId() + ".Alias", arn + ":live");
+        }
+        this.stateMachineArn = "arn:aws:states:" + accountRegion + ":stateMachine:" + machineName;
+        localValues.put(machineName, stateMachineArn);
+        localValues.put("CodeHostApiUrl", codeHost.apiUrl());
+        localValues.put("CodeHostGitUrl", codeHost.baseUrl());
+        localValues.put("CodeHostTokenSecretArn", "");
+        localValues.put("BotName", "campaigns-bot");
+        localValues.put("BotEmail", "campaigns-bot@users.noreply.github.com");
+        localValues.put("AWS::Region", sfn.region());
+        localValues.put("AWS::AccountId", sfn.accountId());
+        localValues.put("AWS::Partition", "aws");
+        localValues.put("AWS::StackName", "campaigns-local");
+        Function<String, String> refs = name -> {
+            String v = localValues.get(name);
+            if (v == null) {
+                throw new IllegalStateException("template.yaml refers to " + name + ", unknown to the local runtime");
+            }
+            return v;
+        };
+
+        Map<String, String> substitutions = new LinkedHashMap<>();
+        machine.substitutions().forEach((k, v) -> substitutions.put(k, SamTemplate.resolve(v, refs)));
+        String definition = DefinitionSubstitutions.apply(read(machine.definitionUri()), substitutions);
+        String created = stepFunctions.createStateMachine(machineName, definition,
+                "arn:aws:iam::" + sfn.accountId() + ":role/campaigns-local");
+        if (!created.equals(stateMachineArn)) {
+            throw new IllegalStateException("state machine ARN " + created + " != " + stateMachineArn);
+        }
+
+        Map<String, String> endpoints = Map.of(
+                "AWS_REGION", sfn.region(),
+                "AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local",
+                "AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString(),
+                "AWS_ENDPOINT_URL_SFN", stepFunctionsServer.endpoint().toString(),
+                "CODE_HOST_TOKEN", options.codeHostToken());
+        this.lambdas = new LocalLambdas(template.functions(), f -> {
+            Map<String, String> env = new HashMap<>(endpoints);
+            for (Map.Entry<String, JsonNode> e : f.environment().entrySet()) {
+                env.put(e.getKey(), SamTemplate.resolve(e.getValue(), refs));
+            }
+            env.put("GIT_CACHE_DIR", workDir.resolve("git-cache").resolve(f.logicalId()).toString());
+            return new Services(env);
+        });
+        holder.lambdas = lambdas;
+        this.appSync = LocalAppSync.start(template, lambdas, options.graphqlPort());
+    }
+
+    private static String read(String file) {
+        try (InputStream in = SamTemplate.resource(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String graphqlUrl() {
+        return appSync.url();
+    }
+
+    public LocalAppSync appSync() {
+        return appSync;
+    }
+
+    public LocalCodeHost codeHost() {
+        return codeHost;
+    }
+
+    public LocalStepFunctions stepFunctions() {
+        return stepFunctions;
+    }
+
+    public String stepFunctionsEndpoint() {
+        return stepFunctionsServer.endpoint().toString();
+    }
+
+    public String stateMachineArn() {
+        return stateMachineArn;
+    }
+
+    public DynamoDbClient dynamo() {
+        return dynamo.client();
+    }
+
+    public String dynamoEndpoint() {
+        return dynamo.endpoint().toString();
+    }
+
+    public LocalLambdas lambdas() {
+        return lambdas;
+    }
+
+    @Override
+    public void close() {
+        appSync.close();
+        try {
+            stepFunctionsServer.close();
+        } catch (Exception e) {
+            // closing anyway
+        }
+        stepFunctions.close();
+        dynamo.close();
+        codeHost.close();
+    }
+
+    /** The engine needs its invoker before the functions exist (they need the engine's endpoint). */
+    private static final class LambdasHolder implements dev.campaigns.infra.sfn.LambdaInvoker {
+        volatile LocalLambdas lambdas;
+
+        @Override
+        public dev.campaigns.infra.sfn.InvocationResult invoke(String functionName, String payloadJson) {
+            return lambdas.invoke(functionName, payloadJson);
+        }
+    }
+
+}
