@@ -19,9 +19,9 @@ public class CodeHostException extends RuntimeException {
         NOT_FOUND(false),
         /** The token is missing, wrong, expired or revoked (HTTP 401). */
         UNAUTHORIZED(false),
-        /** The token is valid but lacks permission, or the repository is archived/blocked (HTTP 403, 409, 451). */
+        /** The token is valid but lacks permission, or access is blocked (HTTP 403 without rate-limit signs, 451). */
         FORBIDDEN(false),
-        /** The host rejected the request's content, e.g. base branch missing, no commits between branches (400, 422). */
+        /** The host rejected the request, e.g. base branch missing, no commits between branches (400, 409, 422). */
         VALIDATION(false),
         /** Primary or secondary rate limit; {@link #retryAfter()} says when to try again (403/429 with limit headers). */
         RATE_LIMITED(true),
