@@ -111,8 +111,9 @@ final class ParsedPatch {
                     + firstLine(fh) + "\")");
         }
         ChangeType type = fh.getChangeType();
-        String oldPath = type == ChangeType.ADD ? null : fh.getOldPath();
-        String newPath = type == ChangeType.DELETE ? null : fh.getNewPath();
+        String[] names = headerNames(fh);
+        String oldPath = type == ChangeType.ADD ? null : names[0] != null ? names[0] : fh.getOldPath();
+        String newPath = type == ChangeType.DELETE ? null : names[1] != null ? names[1] : fh.getNewPath();
         if ((type != ChangeType.ADD && oldPath == null) || (type != ChangeType.DELETE && newPath == null)) {
             throw new MalformedPatchException("git diff header lacks file names near \"" + firstLine(fh) + "\"");
         }
@@ -139,6 +140,84 @@ final class ParsedPatch {
         }
         return new FilePatch(type, oldPath, newPath, oldMode, newMode, fh.getOldId(), fh.getNewId(),
                 fh.getPatchType(), hunks, binary);
+    }
+
+    /**
+     * The old and new names from the "---"/"+++" lines, read as git does: a quoted name is dequoted (JGit
+     * misreads a quoted name followed by the TAB git appends to names with spaces), an unquoted one ends at
+     * a TAB. Rename and copy headers win over them. Null where the header has no such line.
+     */
+    private static String[] headerNames(FileHeader fh) {
+        byte[] b = fh.getBuffer();
+        int end = fh.getEndOffset();
+        if (!fh.getHunks().isEmpty()) {
+            end = fh.getHunks().get(0).getStartOffset();
+        } else if (fh.getForwardBinaryHunk() != null) {
+            end = fh.getForwardBinaryHunk().getStartOffset();
+        }
+        String[] names = new String[2];
+        String[] moved = new String[2];
+        int c = RawParseUtils.nextLF(b, fh.getStartOffset());
+        while (c < end) {
+            int eol = Math.min(RawParseUtils.nextLF(b, c), end);
+            int lineEnd = eol > c && b[eol - 1] == '\n' ? eol - 1 : eol;
+            if (startsWith(b, c, "--- ")) {
+                names[0] = diffName(b, c + 4, lineEnd);
+            } else if (startsWith(b, c, "+++ ")) {
+                names[1] = diffName(b, c + 4, lineEnd);
+            } else if (startsWith(b, c, "rename from ") || startsWith(b, c, "copy from ")) {
+                moved[0] = plainName(b, c + (b[c] == 'r' ? 12 : 10), lineEnd);
+            } else if (startsWith(b, c, "rename to ") || startsWith(b, c, "copy to ")) {
+                moved[1] = plainName(b, c + (b[c] == 'r' ? 10 : 8), lineEnd);
+            }
+            c = eol;
+        }
+        return new String[] {moved[0] != null ? moved[0] : names[0], moved[1] != null ? moved[1] : names[1]};
+    }
+
+    private static boolean startsWith(byte[] b, int at, String prefix) {
+        return RawParseUtils.match(b, at, prefix.getBytes(StandardCharsets.US_ASCII)) >= 0;
+    }
+
+    private static String plainName(byte[] b, int start, int end) {
+        if (start < end && b[start] == '"') {
+            return dequote(b, start, end);
+        }
+        return RawParseUtils.decode(b, start, end);
+    }
+
+    /** Dequotes the C-style quoted name starting at {@code start} (JGit's dequote wants the quote last). */
+    private static String dequote(byte[] b, int start, int end) {
+        int close = start + 1;
+        while (close < end && b[close] != '"') {
+            close += b[close] == '\\' ? 2 : 1;
+        }
+        if (close >= end) {
+            throw new MalformedPatchException("unterminated quoted file name");
+        }
+        return org.eclipse.jgit.util.QuotedString.GIT_PATH.dequote(b, start, close + 1);
+    }
+
+    /** A "---"/"+++" name without its a/ or b/ prefix; null for /dev/null. */
+    private static String diffName(byte[] b, int start, int end) {
+        String name;
+        if (start < end && b[start] == '"') {
+            name = dequote(b, start, end);
+        } else {
+            int tab = start;
+            while (tab < end && b[tab] != '\t') {
+                tab++;
+            }
+            name = RawParseUtils.decode(b, start, tab);
+        }
+        if (name.equals("/dev/null")) {
+            return null;
+        }
+        int slash = name.indexOf('/');
+        if (slash < 0) {
+            throw new MalformedPatchException("file name without a/ or b/ prefix: " + shortPath(name));
+        }
+        return name.substring(slash + 1);
     }
 
     private static FileMode validMode(FileMode m, FileHeader fh) {
