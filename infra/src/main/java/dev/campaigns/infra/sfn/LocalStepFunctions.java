@@ -20,7 +20,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
@@ -42,7 +41,6 @@ public final class LocalStepFunctions implements AutoCloseable {
     private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     private final TaskTokens tokens = new TaskTokens();
-    private final AtomicLong totalTransitions = new AtomicLong();
     private final AtomicInteger threadIds = new AtomicInteger();
     private final ExecutorService executionPool;
     private final ExecutorService lambdaPool;
@@ -228,7 +226,6 @@ public final class LocalStepFunctions implements AutoCloseable {
                         "Internal error of the local engine: " + e);
             }
         } finally {
-            totalTransitions.addAndGet(exec.transitions.get());
             exec.mainThread = null;
             Thread.interrupted();
         }
@@ -386,9 +383,13 @@ public final class LocalStepFunctions implements AutoCloseable {
         return execution(executionArn).stats();
     }
 
-    /** State transitions of all finished executions (child executions included), for cost estimates. */
+    /** State transitions of all executions so far (child executions included), for cost estimates. */
     public long totalStateTransitions() {
-        return totalTransitions.get();
+        long sum = 0;
+        for (Execution e : executions.values()) {
+            sum += e.transitions.get();
+        }
+        return sum;
     }
 
     /** Stops every running execution and the engine's threads. */
