@@ -163,7 +163,30 @@ final class BaseCache implements AutoCloseable {
                     .setRemoveDeletedRefs(false).call();
         } catch (GitAPIException | RuntimeException e) {
             GitEngineException g = RemoteErrors.translate(e, "cannot fetch " + revision + " from", url, credentials);
+            if (g.isTransient() && ObjectId.isId(revision) && localRemoteLacks(url, ObjectId.fromString(revision))) {
+                // a file:// remote reports an unknown id only as a closed pipe: look for ourselves
+                throw new RevisionNotFoundException("revision " + revision + " not found in " + url);
+            }
             throw g;
+        }
+    }
+
+    private static boolean localRemoteLacks(String url, ObjectId id) {
+        try {
+            org.eclipse.jgit.transport.URIish u = new org.eclipse.jgit.transport.URIish(url);
+            if (u.getScheme() != null && !u.getScheme().equals("file")) {
+                return false;
+            }
+            java.io.File gitDir = org.eclipse.jgit.lib.RepositoryCache.FileKey.resolve(new java.io.File(u.getPath()),
+                    org.eclipse.jgit.util.FS.DETECTED);
+            if (gitDir == null) {
+                return false;
+            }
+            try (Repository remote = new FileRepositoryBuilder().setGitDir(gitDir).setMustExist(true).build()) {
+                return !remote.getObjectDatabase().has(id);
+            }
+        } catch (java.net.URISyntaxException | IOException | RuntimeException e) {
+            return false;
         }
     }
 

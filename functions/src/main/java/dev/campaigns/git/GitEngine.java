@@ -175,7 +175,11 @@ public final class GitEngine implements AutoCloseable {
         } catch (URISyntaxException e) {
             throw new InvalidRequestException("invalid remote URL: " + Redaction.scrub(r.remoteUrl(), r.credentials()));
         } catch (org.eclipse.jgit.errors.TransportException | RuntimeException e) {
-            throw RemoteErrors.translate(e, "cannot push to", r.remoteUrl(), r.credentials());
+            GitEngineException g = RemoteErrors.translate(e, "cannot push to", r.remoteUrl(), r.credentials());
+            if (g.isTransient() && commit.equals(remoteBranchOrNull(r, ref))) {
+                return new PushResult(r.branch(), commit.name(), false); // a concurrent retry of this job got there first
+            }
+            throw g;
         }
         RemoteRefUpdate got = result.getRemoteUpdate(ref);
         Ref advertised = result.getAdvertisedRef(ref);
@@ -204,6 +208,14 @@ public final class GitEngine implements AutoCloseable {
                         + Redaction.scrub(r.remoteUrl(), r.credentials()) + " failed: " + got.getStatus()
                         + (msg == null ? "" : " (" + msg + ")"));
             }
+        }
+    }
+
+    private ObjectId remoteBranchOrNull(PushRequest r, String ref) {
+        try {
+            return remoteBranch(r, ref);
+        } catch (GitEngineException e) {
+            return null;
         }
     }
 
