@@ -87,10 +87,12 @@ public final class Services {
                     env.getOrDefault("BOT_EMAIL", "campaigns-bot@users.noreply.github.com")));
         });
         this.processes = new Lazy<>(() -> new StepFunctionsBackgroundProcesses(sfn.get(), require("STATE_MACHINE_ARN")));
+        // Only the resolvers start executions (and have STATE_MACHINE_ARN): the client is built on first start.
+        BackgroundProcesses startOnDemand = (name, input) -> processes.get().start(name, input);
         this.plans = new Lazy<>(() -> new CampaignPlanService(store.get(), blobs.get(), git.get(), codeHost.get(),
-                processes.get(), clock, Limits.DEFAULT));
+                startOnDemand, clock, Limits.DEFAULT));
         this.campaigns = new Lazy<>(() -> new CampaignService(store.get(), idempotency.get(), plans.get(),
-                processes.get(), clock, Limits.DEFAULT));
+                startOnDemand, clock, Limits.DEFAULT));
         this.steps = new Lazy<>(() -> new ChangesetJobSteps(store.get(), blobs.get(), git.get(), codeHost.get(),
                 Limits.DEFAULT));
     }

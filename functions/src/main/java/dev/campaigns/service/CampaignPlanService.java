@@ -158,6 +158,24 @@ public final class CampaignPlanService {
         store.failCampaignJob(planId, jobId, Errors.forUser(codeHost.redact(error)));
     }
 
+    /**
+     * The last step of a plan's execution: any job still pending (its page failed as a whole, which the Map
+     * tolerates) is marked errored, so that the plan's status always ends.
+     */
+    public void finish(String planId) {
+        CampaignPlan plan = store.plan(planId).orElseThrow(() -> new NotFoundException("campaign plan", planId));
+        if (plan.counters().pending() == 0) {
+            return;
+        }
+        for (int from = 0; from < plan.counters().total(); from += limits.pageSize()) {
+            for (CampaignJob job : store.campaignJobs(planId, from, from + limits.pageSize())) {
+                if (job.state() == JobState.PENDING) {
+                    store.failCampaignJob(planId, job.jobId(), "the execution ended before this job was executed");
+                }
+            }
+        }
+    }
+
     static List<Map<String, Object>> pages(int jobs, int pageSize) {
         List<Map<String, Object>> pages = new ArrayList<>();
         for (int p = 0; p * pageSize < jobs; p++) {

@@ -76,7 +76,7 @@ public final class LocalCampaigns implements AutoCloseable {
         this.codeHost = LocalCodeHost.start(hostOptions.token(options.codeHostToken(), LocalCodeHost.Access.WRITE));
         this.dynamo = LocalDynamoDb.start(template.tables());
         SfnConfig sfn = options.sfnConfig() != null ? options.sfnConfig()
-                : SfnConfig.defaults().withTimeSource(TimeSource.scaled(options.timeScale()));
+                : SfnConfig.defaults().withTimeSource(fastWaitsRealTimeouts(options.timeScale()));
         LambdasHolder holder = new LambdasHolder();
         this.stepFunctions = new LocalStepFunctions(holder, sfn);
         try {
@@ -141,6 +141,31 @@ public final class LocalCampaigns implements AutoCloseable {
         });
         holder.lambdas = lambdas;
         this.appSync = LocalAppSync.start(template, lambdas, options.graphqlPort());
+    }
+
+    /**
+     * Local time for the engine: Wait states and Retry intervals are sped up by {@code timeScale}, so a retried
+     * step does not keep a test waiting; task and execution timeouts stay in real time, because the functions
+     * they bound run here at real speed.
+     */
+    static TimeSource fastWaitsRealTimeouts(double timeScale) {
+        TimeSource scaled = TimeSource.scaled(timeScale);
+        return new TimeSource() {
+            @Override
+            public java.time.Instant now() {
+                return scaled.now();
+            }
+
+            @Override
+            public void sleep(java.time.Duration virtual) throws InterruptedException {
+                scaled.sleep(virtual);
+            }
+
+            @Override
+            public long realNanos(java.time.Duration virtual) {
+                return virtual.toNanos();
+            }
+        };
     }
 
     private static String read(String file) {

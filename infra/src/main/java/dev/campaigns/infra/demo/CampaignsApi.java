@@ -1,0 +1,104 @@
+package dev.campaigns.infra.demo;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The Campaigns GraphQL operations the demo and the tests use, over a {@link GraphQLClient}. */
+public final class CampaignsApi {
+    public static final String STATUS = "state completedCount pendingCount errors";
+    public static final String CREATE_PLAN = "mutation($patches: [CampaignPlanPatch!]!) {"
+            + " createCampaignPlanFromPatches(patches: $patches) { id status { " + STATUS + " } } }";
+    public static final String PLAN = "query($id: ID!) { campaignPlan(id: $id) { id status { " + STATUS + " }"
+            + " jobs { repository baseRevision state diffStat { added changed deleted } error } } }";
+    public static final String CREATE_CAMPAIGN = "mutation($input: CreateCampaignInput!) {"
+            + " createCampaign(input: $input) { id name branch changesetCreationStatus { " + STATUS + " } } }";
+    public static final String RETRY_CAMPAIGN = "mutation($id: ID!) { retryCampaign(campaign: $id) {"
+            + " id changesetCreationStatus { " + STATUS + " } } }";
+    public static final String CAMPAIGN = "query($id: ID!, $first: Int, $after: String) { campaign(id: $id) {"
+            + " id name branch changesetCreationStatus { " + STATUS + " }"
+            + " changesets(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor }"
+            + " nodes { id repository externalID externalURL state title headRef baseRef headCommit } } } }";
+
+    private final GraphQLClient client;
+
+    public CampaignsApi(GraphQLClient client) {
+        this.client = client;
+    }
+
+    public GraphQLClient client() {
+        return client;
+    }
+
+    /** One patch of a plan. */
+    public record Patch(String repository, String baseRevision, String baseRef, String patch) {
+        Map<String, Object> toMap() {
+            return Map.of("repository", repository, "baseRevision", baseRevision, "baseRef", baseRef, "patch", patch);
+        }
+    }
+
+    public String createPlan(List<Patch> patches) {
+        Map<String, Object> data = client.data(CREATE_PLAN, Map.of("patches", patches.stream().map(Patch::toMap).toList()));
+        return (String) field(data, "createCampaignPlanFromPatches").get("id");
+    }
+
+    public Map<String, Object> plan(String id) {
+        return field(client.data(PLAN, Map.of("id", id)), "campaignPlan");
+    }
+
+    /** Polls the plan until it is no longer PROCESSING. */
+    public Map<String, Object> awaitPlan(String id, Duration timeout) {
+        return await(() -> plan(id), "status", timeout);
+    }
+
+    public Map<String, Object> createCampaign(Map<String, Object> input) {
+        return field(client.data(CREATE_CAMPAIGN, Map.of("input", input)), "createCampaign");
+    }
+
+    public Map<String, Object> retryCampaign(String id) {
+        return field(client.data(RETRY_CAMPAIGN, Map.of("id", id)), "retryCampaign");
+    }
+
+    public Map<String, Object> campaign(String id, int first, String after) {
+        Map<String, Object> vars = new java.util.HashMap<>(Map.of("id", id, "first", first));
+        if (after != null) {
+            vars.put("after", after);
+        }
+        return field(client.data(CAMPAIGN, vars), "campaign");
+    }
+
+    /** Polls the campaign until its changeset creation is no longer PROCESSING. */
+    public Map<String, Object> awaitCampaign(String id, Duration timeout) {
+        return await(() -> campaign(id, 1, null), "changesetCreationStatus", timeout);
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> status(Map<String, Object> node, String field) {
+        return (Map<String, Object>) node.get(field);
+    }
+
+    private static Map<String, Object> await(java.util.function.Supplier<Map<String, Object>> read, String statusField,
+                                             Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<String, Object> node = read.get();
+            if (!"PROCESSING".equals(status(node, statusField).get("state"))) {
+                return node;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("still PROCESSING after " + timeout + ": " + status(node, statusField));
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> field(Map<String, Object> data, String name) {
+        return (Map<String, Object>) data.get(name);
+    }
+}
