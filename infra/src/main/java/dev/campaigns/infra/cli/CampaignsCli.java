@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "campaigns", mixinStandardHelpOptions = true, version = "campaigns 0.1.0",
         description = "Make the same change in many repositories at once.",
-        subcommands = {CommitCommand.class})
+        subcommands = {DemoCommand.class, ServeCommand.class, CommitCommand.class})
 public final class CampaignsCli implements Runnable {
     @Spec
     CommandSpec spec;

@@ -140,6 +140,61 @@ class CampaignEndToEndTest {
         assertEquals("COMPLETED", jobs.get(2).get("state"));
     }
 
+    @Test
+    void twentyConcurrentCreateCampaignCallsWithOneIdempotencyKeyMakeOneCampaignAndOneExecution() throws Exception {
+        List<Patch> patches = repositories("idem", 2);
+        String planId = api.createPlan(patches);
+        api.awaitPlan(planId, TIMEOUT);
+        Map<String, Object> input = Map.of("name", "Concurrent", "branch", "campaigns/concurrent", "plan", planId,
+                "idempotencyKey", "the-one-key");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            List<java.util.concurrent.Future<String>> calls = new ArrayList<>();
+            var start = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 0; i < 20; i++) {
+                calls.add(pool.submit(() -> {
+                    start.await();
+                    return (String) api.createCampaign(input).get("id");
+                }));
+            }
+            start.countDown();
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (var call : calls) {
+                ids.add(call.get());
+            }
+            assertEquals(1, ids.size(), "one campaign for one idempotency key");
+            String id = ids.iterator().next();
+            assertEquals("COMPLETED", CampaignsApi.status(api.awaitCampaign(id, TIMEOUT), "changesetCreationStatus")
+                    .get("state"));
+            long executions = stack.stepFunctions().listExecutions(stack.stateMachineArn(), null).stream()
+                    .filter(e -> e.name().contains(id)).count();
+            assertEquals(1, executions, "one execution");
+            for (Patch p : patches) {
+                assertEquals(1, stack.codeHost().pullRequests(p.repository()).size());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // The same key with another input is refused, naming the key.
+        var error = org.junit.jupiter.api.Assertions.assertThrows(GraphQLClient.GraphQLErrorException.class, () ->
+                api.createCampaign(Map.of("name", "Other", "branch", "campaigns/other", "plan", planId,
+                        "idempotencyKey", "the-one-key")));
+        assertTrue(error.getMessage().contains("InvalidInputException"), error.getMessage());
+        assertTrue(error.getMessage().contains("the-one-key"), error.getMessage());
+    }
+
+    @Test
+    void anotherUserCannotSeeOrUseACampaignPlan() {
+        String planId = api.createPlan(repositories("owner", 1));
+        api.awaitPlan(planId, TIMEOUT);
+        CampaignsApi mallory = new CampaignsApi(new GraphQLClient(stack.graphqlUrl(), "mallory"));
+        assertEquals(null, mallory.client().data(CampaignsApi.PLAN, Map.of("id", planId)).get("campaignPlan"));
+        var error = org.junit.jupiter.api.Assertions.assertThrows(GraphQLClient.GraphQLErrorException.class, () ->
+                mallory.createCampaign(Map.of("name", "Steal", "branch", "x", "plan", planId)));
+        assertTrue(error.getMessage().contains("NotFoundException"), error.getMessage());
+        assertTrue(error.getMessage().contains("campaign plan " + planId + " not found"), error.getMessage());
+    }
+
     private static int openPullRequests(List<Patch> patches) {
         int open = 0;
         for (Patch p : patches) {

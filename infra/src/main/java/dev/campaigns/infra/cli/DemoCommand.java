@@ -1,0 +1,126 @@
+package dev.campaigns.infra.cli;
+
+import dev.campaigns.infra.codehost.LocalPullRequest;
+import dev.campaigns.infra.demo.CampaignsApi;
+import dev.campaigns.infra.demo.CampaignsApi.Patch;
+import dev.campaigns.infra.demo.GraphQLClient;
+import dev.campaigns.infra.demo.SampleCampaign;
+import dev.campaigns.infra.local.LocalCampaigns;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code campaigns demo}: a whole campaign on the embedded default. Starts the local stack (DynamoDB Local, the
+ * local Step Functions engine running statemachine.asl.json, the Lambda handlers, the local AppSync and the local
+ * code host), creates sample repositories, builds a campaign plan of real diffs, calls createCampaign through the
+ * GraphQL endpoint, shows the changeset-creation status live, and prints the pull requests and the final status.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run a whole campaign end to end on the embedded local AWS and code host.")
+public final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--repos", defaultValue = "10", description = "How many sample repositories (default: ${DEFAULT-VALUE}).")
+    int repos;
+
+    @Option(names = "--timeout", defaultValue = "PT10M", description = "How long to wait for the campaign (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (repos < 1 || repos > 10_000) {
+            spec.commandLine().getErr().println("--repos must be between 1 and 10000");
+            return 2;
+        }
+        out.println("Starting the embedded local AWS (DynamoDB Local, Step Functions, Lambdas, AppSync) and code host...");
+        out.flush();
+        try (LocalCampaigns stack = LocalCampaigns.start(LocalCampaigns.Options.defaults("demo-token")
+                .withCodeHost(new dev.campaigns.infra.codehost.LocalCodeHost.Options().contentLimits(100_000, 1_000_000)))) {
+            CampaignsApi api = new CampaignsApi(new GraphQLClient(stack.graphqlUrl(), "demo-user"));
+            out.println("GraphQL endpoint: " + stack.graphqlUrl());
+            out.println("Code host:        " + stack.codeHost().baseUrl());
+            List<Patch> patches = new ArrayList<>();
+            for (int i = 1; i <= repos; i++) {
+                String base = stack.codeHost().createRepository(SampleCampaign.repository(i), SampleCampaign.files(i));
+                patches.add(new Patch(SampleCampaign.repository(i), base, "main", SampleCampaign.patch()));
+            }
+            out.println("Created " + repos + " repositories; the plan upgrades their CI workflow's GitHub Actions.");
+            String planId = api.createPlan(patches);
+            out.println("Campaign plan " + planId + ": executing its jobs...");
+            out.flush();
+            Map<String, Object> plan = api.awaitPlan(planId, timeout);
+            Map<String, Object> planStatus = CampaignsApi.status(plan, "status");
+            out.println("Plan " + planStatus.get("state") + ": " + planStatus.get("completedCount") + " jobs apply"
+                    + errors(planStatus));
+            Map<String, Object> campaign = api.createCampaign(Map.of("name", "Upgrade GitHub Actions",
+                    "description", "Use actions/checkout@v4 and actions/setup-java@v4 with Java 17.",
+                    "branch", "campaigns/upgrade-actions", "plan", planId, "idempotencyKey", "demo-" + planId));
+            String id = (String) campaign.get("id");
+            out.println("Campaign " + id + ": creating changesets...");
+            out.flush();
+            Map<String, Object> status = follow(api, id, ((Number) planStatus.get("completedCount")).intValue());
+            Map<String, Object> finished = api.campaign(id, 100, null);
+            out.println();
+            out.println("Pull requests on the local code host:");
+            int prs = 0;
+            for (Patch p : patches) {
+                for (LocalPullRequest pr : stack.codeHost().pullRequests(p.repository())) {
+                    out.printf("  %-22s #%d %-6s %s <- %s  %s%n", pr.repository(), pr.number(), pr.state(),
+                            pr.baseRef(), pr.headRef(), pr.title());
+                    prs++;
+                }
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> changesets = (Map<String, Object>) finished.get("changesets");
+            out.println();
+            out.println("Changesets: " + changesets.get("totalCount") + ", pull requests: " + prs);
+            out.println("changesetCreationStatus: " + status.get("state") + " (completed " + status.get("completedCount")
+                    + ", pending " + status.get("pendingCount") + ")" + errors(status));
+            out.flush();
+            return "COMPLETED".equals(status.get("state")) ? 0 : 1;
+        }
+    }
+
+    private Map<String, Object> follow(CampaignsApi api, String id, int total) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("changesets").setInitialMax(total)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(100).continuousUpdate()
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.out)).build()) {
+            while (true) {
+                Map<String, Object> status = CampaignsApi.status(api.campaign(id, 1, null), "changesetCreationStatus");
+                int completed = ((Number) status.get("completedCount")).intValue();
+                int pending = ((Number) status.get("pendingCount")).intValue();
+                bar.stepTo(total - pending);
+                bar.setExtraMessage(completed + " done, " + pending + " pending");
+                if (!"PROCESSING".equals(status.get("state"))) {
+                    return status;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the campaign is still processing after " + timeout);
+                }
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String errors(Map<String, Object> status) {
+        Object errors = status.get("errors");
+        return errors instanceof List<?> l && !l.isEmpty() ? "; errors: " + l : "";
+    }
+}

@@ -1,0 +1,64 @@
+package dev.campaigns.infra.cli;
+
+import dev.campaigns.infra.demo.SampleCampaign;
+import dev.campaigns.infra.local.LocalAppSync;
+import dev.campaigns.infra.local.LocalCampaigns;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code campaigns serve}: keeps the embedded stack up for the user's own GraphQL client, git and browser, with
+ * sample repositories to run campaigns on, and prints the endpoints. Stops on Ctrl-C.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Keep the embedded local AWS and code host running and print their endpoints.")
+public final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", defaultValue = "4000", description = "GraphQL port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0: any).")
+    int port;
+
+    @Option(names = "--repos", defaultValue = "10", description = "Sample repositories to create (default: ${DEFAULT-VALUE}).")
+    int repos;
+
+    @Option(names = "--token", defaultValue = "local-token", description = "The token the local code host accepts (default: ${DEFAULT-VALUE}).")
+    String token;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        LocalCampaigns stack = LocalCampaigns.start(LocalCampaigns.Options.defaults(token).withGraphqlPort(port));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stack.close();
+            stopped.countDown();
+        }));
+        StringBuilder sample = new StringBuilder();
+        for (int i = 1; i <= repos; i++) {
+            String base = stack.codeHost().createRepository(SampleCampaign.repository(i), SampleCampaign.files(i));
+            if (i == 1) {
+                sample.append(SampleCampaign.repository(i)).append(" at ").append(base);
+            }
+        }
+        out.println("Campaigns is serving (Ctrl-C to stop):");
+        out.println("  GraphQL (AppSync):   POST " + stack.graphqlUrl() + "   header " + LocalAppSync.USER_HEADER
+                + ": <your name>");
+        out.println("  Step Functions API:  " + stack.stepFunctionsEndpoint() + "   state machine " + stack.stateMachineArn());
+        out.println("  DynamoDB Local:      " + stack.dynamoEndpoint());
+        out.println("  Code host (GitHub):  " + stack.codeHost().baseUrl() + "   REST " + stack.codeHost().apiUrl()
+                + "   token " + "'" + token + "'");
+        out.println("  git clone " + stack.codeHost().baseUrl() + "/" + SampleCampaign.repository(1) + ".git");
+        out.println("  " + repos + " sample repositories acme/service-001..; e.g. " + sample);
+        out.println("Try: curl -s " + stack.graphqlUrl()
+                + " -H 'content-type: application/json' -d '{\"query\":\"{ campaigns { nodes { id name } } }\"}'");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}
