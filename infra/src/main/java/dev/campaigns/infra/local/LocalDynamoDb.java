@@ -2,23 +2,15 @@ package dev.campaigns.infra.local;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.Projection;
 
 /**
  * DynamoDB Local (the AWS engine itself) on a loopback port, with the tables of {@code template.yaml} created from
@@ -46,9 +38,7 @@ public final class LocalDynamoDb implements AutoCloseable {
                     "-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
             server.start();
             LocalDynamoDb local = new LocalDynamoDb(server, URI.create("http://127.0.0.1:" + port));
-            for (SamTemplate.Table table : tables) {
-                local.create(table);
-            }
+            TemplateTables.create(local.client, tables);
             return local;
         } catch (Exception e) {
             throw new IllegalStateException("DynamoDB Local did not start: " + e.getMessage(), e);
@@ -61,37 +51,6 @@ public final class LocalDynamoDb implements AutoCloseable {
 
     public DynamoDbClient client() {
         return client;
-    }
-
-    private void create(SamTemplate.Table table) {
-        JsonNode p = table.properties();
-        List<AttributeDefinition> attributes = new ArrayList<>();
-        p.path("AttributeDefinitions").forEach(a -> attributes.add(AttributeDefinition.builder()
-                .attributeName(a.path("AttributeName").asText()).attributeType(a.path("AttributeType").asText()).build()));
-        List<GlobalSecondaryIndex> indexes = new ArrayList<>();
-        p.path("GlobalSecondaryIndexes").forEach(i -> indexes.add(GlobalSecondaryIndex.builder()
-                .indexName(i.path("IndexName").asText()).keySchema(keys(i.path("KeySchema")))
-                .projection(Projection.builder().projectionType(i.path("Projection").path("ProjectionType").asText()).build())
-                .build()));
-        CreateTableRequest.Builder request = CreateTableRequest.builder().tableName(table.logicalId())
-                .attributeDefinitions(attributes).keySchema(keys(p.path("KeySchema")))
-                .billingMode(BillingMode.fromValue(p.path("BillingMode").asText("PAY_PER_REQUEST")));
-        if (!indexes.isEmpty()) {
-            request.globalSecondaryIndexes(indexes);
-        }
-        client.createTable(request.build());
-        JsonNode ttl = p.path("TimeToLiveSpecification");
-        if (ttl.path("Enabled").asBoolean(false)) {
-            client.updateTimeToLive(b -> b.tableName(table.logicalId()).timeToLiveSpecification(t -> t
-                    .attributeName(ttl.path("AttributeName").asText()).enabled(true)));
-        }
-    }
-
-    private static List<KeySchemaElement> keys(JsonNode schema) {
-        List<KeySchemaElement> keys = new ArrayList<>();
-        schema.forEach(k -> keys.add(KeySchemaElement.builder().attributeName(k.path("AttributeName").asText())
-                .keyType(k.path("KeyType").asText()).build()));
-        return keys;
     }
 
     static int freePort() throws IOException {
