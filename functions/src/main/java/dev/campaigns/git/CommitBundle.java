@@ -10,7 +10,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 
@@ -48,7 +47,11 @@ final class CommitBundle {
     /** Writes the bundle: header lines, then an undeltified pack of {@code objects}. */
     static byte[] write(ObjectId base, ObjectId commit, Map<ObjectId, NewObjects.Obj> objects, int level) {
         try {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            long estimate = 256;
+            for (NewObjects.Obj o : objects.values()) {
+                estimate += o.data().length + 32;
+            }
+            ByteArrayOutputStream buf = new ByteArrayOutputStream((int) Math.min(estimate, Integer.MAX_VALUE - 64));
             buf.write((HEADER + "-" + base.name() + "\n" + commit.name() + " " + REF + "\n\n")
                     .getBytes(StandardCharsets.US_ASCII));
             MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
@@ -68,13 +71,17 @@ final class CommitBundle {
             pack.write(new byte[] {'P', 'A', 'C', 'K'});
             pack.write(ByteBuffer.allocate(8).putInt(2).putInt(objects.size()).array());
             Deflater deflater = new Deflater(level);
+            byte[] chunk = new byte[64 * 1024];
             try {
                 for (NewObjects.Obj o : objects.values()) {
                     writeHeader(pack, o.type(), o.data().length);
                     deflater.reset();
-                    DeflaterOutputStream z = new DeflaterOutputStream(pack, deflater, 8192);
-                    z.write(o.data());
-                    z.finish();
+                    deflater.setInput(o.data());
+                    deflater.finish();
+                    while (!deflater.finished()) {
+                        int n = deflater.deflate(chunk);
+                        pack.write(chunk, 0, n);
+                    }
                 }
             } finally {
                 deflater.end();

@@ -169,7 +169,13 @@ public final class GitEngine implements AutoCloseable {
         try (Transport t = Transport.open(work, new URIish(r.remoteUrl()))) {
             t.setTimeout((int) Math.max(1, config.timeout().toSeconds()));
             t.setCredentialsProvider(BaseCache.credentialsProvider(r.credentials()));
-            t.setPushThin(true);
+            // The bundle's objects are already deflated in the push repository's pack: send them as they are
+            // (no delta search, no re-compression); the pack holds only the commit's new objects anyway.
+            org.eclipse.jgit.storage.pack.PackConfig pack = new org.eclipse.jgit.storage.pack.PackConfig(work);
+            pack.setDeltaCompress(false);
+            pack.setReuseObjects(true);
+            t.setPackConfig(pack);
+            t.setPushThin(false);
             RemoteRefUpdate update = new RemoteRefUpdate(work, (String) null, commit, ref, false, null, ObjectId.zeroId());
             result = t.push(NullProgressMonitor.INSTANCE, List.of(update));
         } catch (URISyntaxException e) {

@@ -29,10 +29,13 @@ public record GitEngineConfig(Path cacheDir, long maxPatchBytes, int maxFiles, l
         }
     }
 
-    /** 10 MiB patches, 10,000 files, 100 MiB per file, 60 s timeout, cache under {@code java.io.tmpdir}. */
+    /**
+     * 10 MiB patches, 10,000 files, 100 MiB per file, 60 s timeout, cache under {@code java.io.tmpdir}, bundles
+     * deflated at level 1 (fast; most of a bundle's bytes are new blobs, often already compressed assets).
+     */
     public static GitEngineConfig defaults() {
         return new GitEngineConfig(Path.of(System.getProperty("java.io.tmpdir"), "campaigns-git"),
-                DEFAULT_MAX_PATCH_BYTES, DEFAULT_MAX_FILES, DEFAULT_MAX_BLOB_BYTES, Duration.ofSeconds(60), 6);
+                DEFAULT_MAX_PATCH_BYTES, DEFAULT_MAX_FILES, DEFAULT_MAX_BLOB_BYTES, Duration.ofSeconds(60), 1);
     }
 
     public GitEngineConfig withCacheDir(Path dir) {

@@ -377,7 +377,7 @@ final class TreePatcher {
         }
         AbbreviatedObjectId newId = fp.newId();
         if (newId != null && fp.type() != ChangeType.DELETE) {
-            ObjectId got = new org.eclipse.jgit.lib.ObjectInserter.Formatter().idFor(OBJ_BLOB, result);
+            ObjectId got = NewObjects.idFor(OBJ_BLOB, result);
             if (newId.prefixCompare(got) != 0) {
                 throw new PatchDoesNotApplyException(path, null, "binary patch creates incorrect result (expected "
                         + newId.name() + ", got " + got.name() + ")");
@@ -528,7 +528,7 @@ final class TreePatcher {
             fmt.append(e.name(), 0, e.name().length, FileMode.fromBits(e.mode()), e.id());
         }
         byte[] raw = fmt.toByteArray();
-        if (baseId != null && baseId.equals(new org.eclipse.jgit.lib.ObjectInserter.Formatter().idFor(OBJ_TREE, raw))) {
+        if (baseId != null && baseId.equals(NewObjects.idFor(OBJ_TREE, raw))) {
             return baseId;
         }
         return out.add(OBJ_TREE, raw);

@@ -1,0 +1,150 @@
+package dev.campaigns.git.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.campaigns.blob.InMemoryBlobStore;
+import dev.campaigns.git.BotIdentity;
+import dev.campaigns.git.CommitRequest;
+import dev.campaigns.git.CommitResult;
+import dev.campaigns.git.GitEngine;
+import dev.campaigns.git.GitEngineConfig;
+import dev.campaigns.git.PushRequest;
+import dev.campaigns.git.RemoteCredentials;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+
+/**
+ * Benchmark behind {@code bench/realdiffs.sh}: commit and push every entry of a realdiffs corpus with one
+ * {@link GitEngine} in one JVM, as warm Lambdas would (fresh base cache, bundles in memory), over file://
+ * remotes; then checks every pushed tree against {@code expectedTree} and deletes the branches. Only the loop
+ * is timed, like {@code git-baseline.sh} times only its loop.
+ *
+ * <p>Usage: {@code java -cp campaigns.jar:lib/* dev.campaigns.git.bench.RealDiffsBench OUTDIR}; last line
+ * {@code campaigns: N jobs in S s}. Not part of the product: a measuring tool shipped in the jar for convenience.
+ */
+public final class RealDiffsBench {
+    private RealDiffsBench() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) {
+            System.err.println("usage: RealDiffsBench OUTDIR");
+            System.exit(2);
+        }
+        Path out = Path.of(args[0]).toAbsolutePath();
+        JsonNode corpus = new ObjectMapper().readTree(out.resolve("corpus.json").toFile());
+        Path cache = Files.createTempDirectory("campaigns-bench-cache");
+        record Job(int n, String name, Path repo, byte[] diff, String base, String expectedTree) {}
+        List<Job> jobs = new ArrayList<>();
+        int n = 0;
+        for (JsonNode e : corpus) {
+            n++;
+            jobs.add(new Job(n, e.get("name").asText(), out.resolve(e.get("repo").asText()),
+                    Files.readAllBytes(out.resolve(e.get("diff").asText())), e.get("baseRev").asText(), e.get("expectedTree").asText()));
+        }
+        if (!Boolean.getBoolean("bench.cold")) {
+            warmUp();
+        }
+        InMemoryBlobStore store = new InMemoryBlobStore();
+        int failed = 0;
+        long bundleBytes = 0;
+        long t0 = System.nanoTime();
+        try (GitEngine engine = new GitEngine(GitEngineConfig.defaults().withCacheDir(cache), store)) {
+            for (Job j : jobs) {
+                String url = j.repo().toUri().toString();
+                try {
+                    long a = System.nanoTime();
+                    CommitResult c = engine.commit(new CommitRequest(url, RemoteCredentials.none(), j.base(), j.diff(),
+                            "campaign test-" + j.n() + ": " + j.name(), new BotIdentity("campaign-bot", "campaign-bot@example.invalid"),
+                            Instant.parse("2000-01-02T00:00:00Z")));
+                    long b = System.nanoTime();
+                    engine.push(new PushRequest(url, RemoteCredentials.none(), branch(j.n()), c.commitSha()));
+                    if (Boolean.getBoolean("bench.verbose")) {
+                        System.out.printf("%2d %-45s commit %5.0f ms, push %5.0f ms%n", j.n(), j.name(), (b - a) / 1e6,
+                                (System.nanoTime() - b) / 1e6);
+                    }
+                    bundleBytes += store.get("commit/" + c.commitSha()).map(x -> x.length).orElse(0);
+                } catch (RuntimeException e) {
+                    failed++;
+                    System.out.println("FAIL " + j.n() + " " + j.name() + ": " + e);
+                }
+            }
+        }
+        long t1 = System.nanoTime();
+        int ok = 0;
+        for (Job j : jobs) {
+            try (Repository r = new FileRepositoryBuilder().setGitDir(j.repo().toFile()).setMustExist(true).build();
+                 RevWalk rw = new RevWalk(r)) {
+                Ref ref = r.exactRef("refs/heads/" + branch(j.n()));
+                if (ref != null && rw.parseCommit(ref.getObjectId()).getTree().name().equals(j.expectedTree())) {
+                    ok++;
+                } else {
+                    System.out.println("WRONG TREE " + j.n() + " " + j.name());
+                }
+                if (ref != null) {
+                    RefUpdate u = r.updateRef(ref.getName());
+                    u.setForceUpdate(true);
+                    u.delete();
+                }
+            }
+        }
+        try (Stream<Path> s = Files.walk(cache)) {
+            s.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
+        System.out.printf("pushed trees equal expectedTree: %d of %d (%d jobs failed); bundles %d bytes in all%n",
+                ok, jobs.size(), failed, bundleBytes);
+        System.out.printf("campaigns: %d jobs in %.2f s%n", jobs.size(), (t1 - t0) / 1e9);
+        System.exit(ok == jobs.size() ? 0 : 1);
+    }
+
+    /**
+     * A warm Lambda has served requests before: load and JIT the code on a synthetic repository (its own engine
+     * and cache, nothing shared with the timed run). {@code -Dbench.cold=true} skips it.
+     */
+    private static void warmUp() throws Exception {
+        Path dir = Files.createTempDirectory("campaigns-bench-warmup");
+        try {
+            Path work = dir.resolve("work");
+            String base;
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < 2000; i++) {
+                text.append("line ").append(i).append('\n');
+            }
+            try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(work.toFile()).call()) {
+                Files.writeString(work.resolve("f.txt"), text);
+                git.add().addFilepattern(".").call();
+                base = git.commit().setMessage("base").setAuthor("w", "w@example.invalid").setCommitter("w", "w@example.invalid")
+                        .setSign(false).call().name();
+            }
+            String url = work.toUri().toString();
+            try (GitEngine engine = new GitEngine(GitEngineConfig.defaults().withCacheDir(dir.resolve("cache")), new InMemoryBlobStore())) {
+                for (int round = 0; round < 10; round++) {
+                    String patch = "diff --git a/f.txt b/f.txt\n--- a/f.txt\n+++ b/f.txt\n@@ -" + (100 + round) + ",3 +" + (100 + round)
+                            + ",3 @@\n line " + (99 + round) + "\n-line " + (100 + round) + "\n+changed " + round + "\n line " + (101 + round) + "\n";
+                    CommitResult c = engine.commit(new CommitRequest(url, RemoteCredentials.none(), base,
+                            patch.getBytes(java.nio.charset.StandardCharsets.UTF_8), "warm-up " + round,
+                            BotIdentity.defaultBot(), Instant.EPOCH));
+                    engine.push(new PushRequest(url, RemoteCredentials.none(), "warm-up/" + round, c.commitSha()));
+                }
+            }
+        } finally {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    private static String branch(int n) {
+        return "campaigns-bench/test-" + n;
+    }
+}
