@@ -41,6 +41,11 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
  * one repository are serialised (a JVM lock plus a file lock, for several processes sharing the directory);
  * reads are concurrent. Every fetched base keeps a ref ({@code refs/campaigns/base/<sha>}) so later fetches
  * of newer bases of the same repository negotiate against it and receive only what changed.
+ *
+ * <p>The push step imports a commit's bundle here too (one small pack of its new objects) and pushes from
+ * here, so the shallow base and the new objects meet without copying. The cache thus grows with the jobs a
+ * process handles; it is disposable (a Lambda's {@code /tmp} dies with its container) and can be deleted at
+ * any time between invocations.
  */
 final class BaseCache implements AutoCloseable {
     static final String BASE_REFS = "refs/campaigns/base/";

@@ -6,14 +6,9 @@ import dev.campaigns.blob.BlobStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.ZoneOffset;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.CommitBuilder;
@@ -28,7 +23,6 @@ import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.PackParser;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.Transport;
@@ -149,18 +143,32 @@ public final class GitEngine implements AutoCloseable {
         if (!bundle.commit.equals(commit)) {
             throw new IllegalStateException("bundle under " + CommitBundle.key(commit) + " holds " + bundle.commit.name());
         }
-        Repository baseRepo = cache.repo(r.remoteUrl());
+        Repository repo = cache.repo(r.remoteUrl());
         cache.ensureCommit(r.remoteUrl(), r.credentials(), bundle.base.name());
-        Path tmp = null;
         try {
-            tmp = Files.createTempDirectory(config.cacheDir(), "push-");
-            try (Repository work = pushRepository(tmp, baseRepo, bundle)) {
-                return pushFrom(work, r, ref, commit);
-            }
+            importBundle(repo, bundle);
+            return pushFrom(repo, r, ref, commit);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the push of " + commit.name(), e);
-        } finally {
-            deleteQuietly(tmp);
+        }
+    }
+
+    /**
+     * Puts the bundle's objects into the base cache (a pack of just those objects, unless a retry already
+     * did), next to the shallow base they build on: the push then sends exactly them.
+     */
+    private static void importBundle(Repository repo, CommitBundle bundle) throws IOException {
+        if (BaseCache.hasCommit(repo, bundle.commit)) {
+            return;
+        }
+        try (ObjectInserter ins = repo.newObjectInserter()) {
+            PackParser parser = ins.newPackParser(bundle.packStream());
+            parser.setAllowThin(false);
+            parser.parse(NullProgressMonitor.INSTANCE);
+            ins.flush();
+        }
+        if (!BaseCache.hasCommit(repo, bundle.commit)) {
+            throw new IOException("the bundle of " + bundle.commit.name() + " lacks the commit or its tree");
         }
     }
 
@@ -240,36 +248,6 @@ public final class GitEngine implements AutoCloseable {
         }
     }
 
-    /**
-     * A throw-away repository for one push: the bundle's objects in its own pack, the base's objects through
-     * an alternate pointing at the cache, and the base marked shallow. Deleted after the push, so pushes leave
-     * nothing behind in the cache.
-     */
-    private static Repository pushRepository(Path tmp, Repository baseRepo, CommitBundle bundle) throws IOException {
-        try {
-            Git.init().setBare(true).setGitDir(tmp.toFile()).setDirectory(tmp.toFile()).call().close();
-        } catch (GitAPIException e) {
-            throw new IOException(e);
-        }
-        Path objects = baseRepo.getDirectory().toPath().resolve("objects").toAbsolutePath();
-        Files.writeString(tmp.resolve("objects/info/alternates"), objects + "\n", StandardCharsets.UTF_8);
-        Files.writeString(tmp.resolve("shallow"), bundle.base.name() + "\n", StandardCharsets.US_ASCII);
-        Repository work = new FileRepositoryBuilder().setGitDir(tmp.toFile()).setBare().build();
-        try (ObjectInserter ins = work.newObjectInserter()) {
-            PackParser parser = ins.newPackParser(bundle.packStream());
-            parser.setAllowThin(false);
-            parser.parse(NullProgressMonitor.INSTANCE);
-            ins.flush();
-        }
-        try (RevWalk rw = new RevWalk(work)) {
-            RevCommit c = rw.parseCommit(bundle.commit);
-            if (!work.getObjectDatabase().has(c.getTree())) {
-                throw new IOException("the bundle of " + bundle.commit.name() + " lacks its tree");
-            }
-        }
-        return work;
-    }
-
     private static void checkUrl(String url) {
         URIish u;
         try {
@@ -283,17 +261,6 @@ public final class GitEngine implements AutoCloseable {
         }
         if (u.getPass() != null || (u.getUser() != null && !scheme.equals("file"))) {
             throw new InvalidRequestException("the remote URL must not carry credentials: pass a RemoteCredentials token");
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a leftover temp directory under the cache; harmless
         }
     }
 
