@@ -8,7 +8,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.io.DataOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -44,8 +49,66 @@ final class CommitBundle {
         return KEY_PREFIX + commit.name();
     }
 
+    /** A written bundle, with what it takes to install its pack in a repository without re-reading it. */
+    record Written(byte[] bytes, int packStart, byte[] packChecksum, List<Entry> entries) {
+        record Entry(ObjectId id, long offset, long crc) {}
+
+        /** The pack's bytes (the bundle without its header lines). */
+        byte[] pack() {
+            return Arrays.copyOfRange(bytes, packStart, bytes.length);
+        }
+
+        /** A version 2 pack index (.idx) of the pack: sorted ids, CRC-32s, offsets, checksums. */
+        byte[] index() {
+            List<Entry> sorted = new ArrayList<>(entries);
+            sorted.sort((x, y) -> x.id().compareTo(y.id()));
+            try {
+                MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+                ByteArrayOutputStream out = new ByteArrayOutputStream(1100 + sorted.size() * 40);
+                DataOutputStream d = new DataOutputStream(new java.security.DigestOutputStream(out, sha1));
+                d.write(new byte[] {(byte) 0xff, 't', 'O', 'c'});
+                d.writeInt(2);
+                int[] fanout = new int[256];
+                for (Entry e : sorted) {
+                    fanout[e.id().getFirstByte()]++;
+                }
+                int total = 0;
+                for (int i = 0; i < 256; i++) {
+                    total += fanout[i];
+                    d.writeInt(total);
+                }
+                byte[] raw = new byte[Constants.OBJECT_ID_LENGTH];
+                for (Entry e : sorted) {
+                    e.id().copyRawTo(raw, 0);
+                    d.write(raw);
+                }
+                for (Entry e : sorted) {
+                    d.writeInt((int) e.crc());
+                }
+                List<Long> large = new ArrayList<>();
+                for (Entry e : sorted) {
+                    if (e.offset() < 0x80000000L) {
+                        d.writeInt((int) e.offset());
+                    } else {
+                        d.writeInt(0x80000000 | large.size());
+                        large.add(e.offset());
+                    }
+                }
+                for (long off : large) {
+                    d.writeLong(off);
+                }
+                d.write(packChecksum);
+                d.flush();
+                out.write(sha1.digest());
+                return out.toByteArray();
+            } catch (IOException | NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** Writes the bundle: header lines, then an undeltified pack of {@code objects}. */
-    static byte[] write(ObjectId base, ObjectId commit, Map<ObjectId, NewObjects.Obj> objects, int level) {
+    static Written write(ObjectId base, ObjectId commit, Map<ObjectId, NewObjects.Obj> objects, int level) {
         try {
             long estimate = 256;
             for (NewObjects.Obj o : objects.values()) {
@@ -54,26 +117,34 @@ final class CommitBundle {
             ByteArrayOutputStream buf = new ByteArrayOutputStream((int) Math.min(estimate, Integer.MAX_VALUE - 64));
             buf.write((HEADER + "-" + base.name() + "\n" + commit.name() + " " + REF + "\n\n")
                     .getBytes(StandardCharsets.US_ASCII));
+            int packStart = buf.size();
             MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            CRC32 crc = new CRC32();
             OutputStream pack = new OutputStream() {
                 @Override
                 public void write(int b) {
                     buf.write(b);
                     sha1.update((byte) b);
+                    crc.update(b);
                 }
 
                 @Override
                 public void write(byte[] b, int off, int len) {
                     buf.write(b, off, len);
                     sha1.update(b, off, len);
+                    crc.update(b, off, len);
                 }
             };
             pack.write(new byte[] {'P', 'A', 'C', 'K'});
             pack.write(ByteBuffer.allocate(8).putInt(2).putInt(objects.size()).array());
+            List<Written.Entry> entries = new ArrayList<>(objects.size());
             Deflater deflater = new Deflater(level);
             byte[] chunk = new byte[64 * 1024];
             try {
-                for (NewObjects.Obj o : objects.values()) {
+                for (Map.Entry<ObjectId, NewObjects.Obj> e : objects.entrySet()) {
+                    NewObjects.Obj o = e.getValue();
+                    long offset = buf.size() - packStart;
+                    crc.reset();
                     writeHeader(pack, o.type(), o.data().length);
                     deflater.reset();
                     deflater.setInput(o.data());
@@ -82,12 +153,14 @@ final class CommitBundle {
                         int n = deflater.deflate(chunk);
                         pack.write(chunk, 0, n);
                     }
+                    entries.add(new Written.Entry(e.getKey(), offset, crc.getValue()));
                 }
             } finally {
                 deflater.end();
             }
-            buf.write(sha1.digest());
-            return buf.toByteArray();
+            byte[] checksum = sha1.digest();
+            buf.write(checksum);
+            return new Written(buf.toByteArray(), packStart, checksum, entries);
         } catch (IOException | NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

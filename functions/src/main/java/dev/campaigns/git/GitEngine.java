@@ -109,7 +109,9 @@ public final class GitEngine implements AutoCloseable {
             cb.setMessage(message);
             ObjectId commit = out.add(OBJ_COMMIT, cb.build());
             if (store) {
-                bundles.put(CommitBundle.key(commit), CommitBundle.write(base, commit, out.all(), config.compression()));
+                CommitBundle.Written bundle = CommitBundle.write(base, commit, out.all(), config.compression());
+                bundles.put(CommitBundle.key(commit), bundle.bytes());
+                cache.install(repo, bundle);
             }
             return new CommitResult(commit.name(), tree.name(), base.name(), ParsedPatch.diffStat(patch.jgitPatch));
         } catch (IOException e) {

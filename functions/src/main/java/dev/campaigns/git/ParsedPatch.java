@@ -249,7 +249,11 @@ final class ParsedPatch {
         if (path.startsWith("/") || path.startsWith("\\") || (path.length() > 1 && path.charAt(1) == ':')) {
             throw new PatchRejectedException("absolute path in patch: " + shortPath(path));
         }
-        for (String part : path.split("/", -1)) {
+        int from = 0;
+        while (from <= path.length()) {
+            int slash = path.indexOf('/', from);
+            String part = path.substring(from, slash < 0 ? path.length() : slash);
+            from = slash < 0 ? path.length() + 1 : slash + 1;
             if (part.isEmpty()) {
                 throw new PatchRejectedException("empty path component in patch: " + shortPath(path));
             }
@@ -257,7 +261,11 @@ final class ParsedPatch {
                 throw new PatchRejectedException("path leaves the repository: " + shortPath(path));
             }
             String lower = part.toLowerCase(Locale.ROOT);
-            String trimmed = lower.replaceAll("[. ]+$", "");
+            int end = lower.length();
+            while (end > 0 && (lower.charAt(end - 1) == '.' || lower.charAt(end - 1) == ' ')) {
+                end--;
+            }
+            String trimmed = lower.substring(0, end);
             if (trimmed.equals(".git") || lower.equals("git~1")) {
                 throw new PatchRejectedException("path inside .git: " + shortPath(path));
             }

@@ -241,13 +241,17 @@ final class TreePatcher {
                 throw new PatchDoesNotApplyException(fp.oldPath() != null ? fp.oldPath() : fp.newPath(), h.header(),
                         "does not apply (its context or removed lines are not in the file)");
             }
-            List<Line> range = img.subList(at, at + h.pre().size());
-            range.clear();
-            range.addAll(h.post());
-            List<Boolean> flags = patched.subList(at, at + h.pre().size());
-            flags.clear();
-            for (int i = 0; i < h.post().size(); i++) {
-                flags.add(Boolean.TRUE);
+            int common = Math.min(h.pre().size(), h.post().size());
+            for (int i = 0; i < common; i++) {
+                img.set(at + i, h.post().get(i));
+                patched.set(at + i, Boolean.TRUE);
+            }
+            if (h.pre().size() > common) {
+                img.subList(at + common, at + h.pre().size()).clear();
+                patched.subList(at + common, at + h.pre().size()).clear();
+            } else if (h.post().size() > common) {
+                img.addAll(at + common, h.post().subList(common, h.post().size()));
+                patched.addAll(at + common, java.util.Collections.nCopies(h.post().size() - common, Boolean.TRUE));
             }
         }
         int size = 0;

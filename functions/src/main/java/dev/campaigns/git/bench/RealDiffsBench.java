@@ -52,6 +52,12 @@ public final class RealDiffsBench {
             jobs.add(new Job(n, e.get("name").asText(), out.resolve(e.get("repo").asText()),
                     Files.readAllBytes(out.resolve(e.get("diff").asText())), e.get("baseRev").asText(), e.get("expectedTree").asText()));
         }
+        if (Long.getLong("bench.deltaCache", 0) > 0) {
+            org.eclipse.jgit.storage.file.WindowCacheConfig wc = new org.eclipse.jgit.storage.file.WindowCacheConfig();
+            wc.setDeltaBaseCacheLimit((int) (long) Long.getLong("bench.deltaCache"));
+            wc.setPackedGitLimit(512L << 20);
+            wc.install();
+        }
         if (!Boolean.getBoolean("bench.cold")) {
             warmUp();
         }
@@ -59,7 +65,12 @@ public final class RealDiffsBench {
         int failed = 0;
         long bundleBytes = 0;
         long t0 = System.nanoTime();
-        try (GitEngine engine = new GitEngine(GitEngineConfig.defaults().withCacheDir(cache), store)) {
+        GitEngineConfig config = GitEngineConfig.defaults().withCacheDir(cache);
+        if (Integer.getInteger("bench.level") != null) {
+            config = new GitEngineConfig(config.cacheDir(), config.maxPatchBytes(), config.maxFiles(), config.maxBlobBytes(),
+                    config.timeout(), Integer.getInteger("bench.level"));
+        }
+        try (GitEngine engine = new GitEngine(config, store)) {
             for (Job j : jobs) {
                 String url = j.repo().toUri().toString();
                 try {
