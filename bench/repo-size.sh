@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# bench/repo-size.sh [WORKDIR]
+#
+# How the commit step's cost grows with the repository: generates two bare repositories of small files,
+# 1,000 files (small) and 200,000 files (large, 2,000 folders), and runs `campaigns commit` (dry run: fetch
+# the base shallowly into an empty cache, apply a one-file diff) against each over file://. Prints the bytes
+# fetched (size of the cache's packs) and the wall time of the command (one fresh JVM each).
+# Last line: "repo-size: small S1 s, large S2 s, ratio R".
+# Needs: mvn -q -DskipTests package first (BUILD_DIR=target-x if built with -Dcampaigns.buildDir=target-x).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+JAR="$ROOT/infra/${BUILD_DIR:-target}/campaigns.jar"
+[ -f "$JAR" ] || { echo "no $JAR: run mvn -q -DskipTests package first" >&2; exit 2; }
+W=$(realpath -m "${1:-${TMPDIR:-/tmp}/campaigns-repo-size}")
+mkdir -p "$W"
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null LC_ALL=C TZ=UTC
+
+make_repo() { # name files
+  local repo="$W/$1.git" n=$2
+  [ -f "$repo/done" ] && return
+  rm -rf "$repo" && git init -q --bare -b main "$repo"
+  awk -v n="$n" 'BEGIN {
+    print "commit refs/heads/main"; print "committer gen <gen@example.invalid> 946684800 +0000"
+    print "data 4"; print "base"
+    for (i = 0; i < n; i++) {
+      printf "M 100644 inline d%04d/f%06d.txt\n", i % 2000, i
+      s = sprintf("file %d\nline two of file %d\n", i, i); printf "data %d\n%s\n", length(s), s
+    }
+  }' | git --git-dir="$repo" fast-import --quiet
+  git --git-dir="$repo" repack -adq
+  touch "$repo/done"
+}
+
+run() { # name -> seconds; prints bytes fetched
+  local repo="$W/$1.git" cache="$W/cache-$1"
+  rm -rf "$cache"
+  printf 'diff --git a/d0001/f000001.txt b/d0001/f000001.txt\n--- a/d0001/f000001.txt\n+++ b/d0001/f000001.txt\n@@ -1,2 +1,2 @@\n-file 1\n+file one\n line two of file 1\n' >"$W/change.diff"
+  local t0 t1
+  t0=$(date +%s.%N)
+  java ${CAMPAIGNS_JAVA_OPTS--Dorg.eclipse.jgit.util.sha1.implementation=jdkNative} -jar "$JAR" commit \
+    --repo "file://$repo" --base main --diff "$W/change.diff" --date 2020-01-01T00:00:00Z --cache-dir "$cache" >"$W/out-$1.json"
+  t1=$(date +%s.%N)
+  local bytes
+  bytes=$(find "$cache" -name '*.pack' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+  echo "$1: $(git --git-dir="$repo" ls-tree -r main | wc -l) files, repo packs $(du -sb "$repo/objects" | cut -f1) bytes, fetched $bytes bytes, $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s" >&2
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
+}
+
+make_repo small 1000
+make_repo large 200000
+S1=$(run small)
+S2=$(run large)
+awk -v a="$S1" -v b="$S2" 'BEGIN { printf "repo-size: small %.2f s, large %.2f s, ratio %.1f\n", a, b, b / a }'
