@@ -164,15 +164,9 @@ public final class CampaignPlanService {
      */
     public void finish(String planId) {
         CampaignPlan plan = store.plan(planId).orElseThrow(() -> new NotFoundException("campaign plan", planId));
-        if (plan.counters().pending() == 0) {
-            return;
-        }
-        for (int from = 0; from < plan.counters().total(); from += limits.pageSize()) {
-            for (CampaignJob job : store.campaignJobs(planId, from, from + limits.pageSize())) {
-                if (job.state() == JobState.PENDING) {
-                    store.failCampaignJob(planId, job.jobId(), "the execution ended before this job was executed");
-                }
-            }
+        if (plan.counters().pending() > 0) {
+            store.failPendingCampaignJobs(planId, plan.counters().total(),
+                    "the execution ended before this job was executed");
         }
     }
 

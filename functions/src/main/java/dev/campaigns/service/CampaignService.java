@@ -90,9 +90,6 @@ public final class CampaignService {
         Campaign fresh = new Campaign(id, owner, name, description, branch, plan.id(), draft,
                 clock.instant().truncatedTo(ChronoUnit.SECONDS), new JobCounters(plan.counters().completed(), 0, 0), 1);
         Campaign stored = store.createCampaign(fresh, digest);
-        if (!store.campaignInputDigest(id).orElse(digest).equals(digest)) {
-            throw new IdempotencyStore.IdempotencyKeyReusedException();
-        }
         startExecution(stored, 1);
         return stored;
     }
@@ -139,6 +136,7 @@ public final class CampaignService {
     }
 
     public Page<Changeset> changesets(Campaign campaign, Integer first, String after) {
-        return store.changesets(campaign.id(), Validation.first(first, 50, 100), after);
+        return store.changesets(campaign.id(), Validation.first(first, 50, 100), after,
+                campaign.counters().completed());
     }
 }

@@ -154,16 +154,9 @@ public final class ChangesetJobSteps {
      */
     public void finish(String campaignId) {
         Campaign campaign = campaign(campaignId);
-        if (campaign.counters().pending() == 0) {
-            return;
-        }
-        int jobs = store.plan(campaign.planId()).orElseThrow().counters().total();
-        for (int from = 0; from < jobs; from += limits.pageSize()) {
-            for (ChangesetJob job : store.changesetJobs(campaignId, from, from + limits.pageSize())) {
-                if (job.state() == JobState.PENDING) {
-                    store.failChangesetJob(campaignId, job.jobId(), "the execution ended before this job finished");
-                }
-            }
+        if (campaign.counters().pending() > 0) {
+            store.failPendingChangesetJobs(campaignId, store.plan(campaign.planId()).orElseThrow().counters().total(),
+                    "the execution ended before this job finished");
         }
     }
 

@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -143,8 +144,10 @@ public final class CampaignStore {
     // ---- campaigns -----------------------------------------------------------------------------------------
 
     /**
-     * Creates the campaign item unless one with its ID exists; returns the campaign as stored (which is the
-     * argument, or the earlier campaign with the same ID).
+     * Creates the campaign item unless one with its ID exists; returns the campaign as stored (the argument, or the
+     * earlier campaign with the same ID, read from the failed conditional write itself).
+     *
+     * @throws IdempotencyStore.IdempotencyKeyReusedException the earlier campaign was created from another input
      */
     public Campaign createCampaign(Campaign campaign, String inputDigest) {
         Map<String, AttributeValue> item = new HashMap<>(key(campaignKey(campaign.id()), CAMPAIGN));
@@ -162,20 +165,21 @@ public final class CampaignStore {
         putCounters(item, campaign.counters());
         try {
             dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
-                    .conditionExpression("attribute_not_exists(PK)").build());
+                    .conditionExpression("attribute_not_exists(PK)")
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build());
             return campaign;
         } catch (ConditionalCheckFailedException exists) {
-            return campaign(campaign.id()).orElseThrow();
+            Map<String, AttributeValue> earlier = exists.hasItem() && !exists.item().isEmpty() ? exists.item()
+                    : get(campaignKey(campaign.id()), CAMPAIGN).orElseThrow();
+            if (!inputDigest.equals(Attr.str(earlier, "inputDigest"))) {
+                throw new IdempotencyStore.IdempotencyKeyReusedException();
+            }
+            return campaign(campaign.id(), earlier);
         }
     }
 
     public Optional<Campaign> campaign(String campaignId) {
         return get(campaignKey(campaignId), CAMPAIGN).map(item -> campaign(campaignId, item));
-    }
-
-    /** The digest of the input that created the campaign (to tell a repeat from a reused key). */
-    public Optional<String> campaignInputDigest(String campaignId) {
-        return get(campaignKey(campaignId), CAMPAIGN).map(item -> Attr.str(item, "inputDigest"));
     }
 
     /** An owner's campaigns, newest first. */
@@ -270,6 +274,27 @@ public final class CampaignStore {
                 values, List.of(putChangeset));
     }
 
+    /** Marks every still-pending job of a plan errored (its execution ended without it). */
+    public void failPendingCampaignJobs(String planId, int jobs, String error) {
+        failPending(planKey(planId), jobs, error);
+    }
+
+    /** Marks every still-pending changeset job of a campaign errored (its execution ended without it). */
+    public void failPendingChangesetJobs(String campaignId, int jobs, String error) {
+        failPending(campaignKey(campaignId), jobs, error);
+    }
+
+    private void failPending(String pk, int jobs, String error) {
+        int pageSize = 1000;
+        for (int from = 0; from < jobs; from += pageSize) {
+            for (Map<String, AttributeValue> item : queryRange(pk, from, Math.min(jobs, from + pageSize), i -> i)) {
+                if (JobState.PENDING.name().equals(Attr.str(item, "state"))) {
+                    failJob(pk, Attr.str(item, SK).substring("JOB#".length()), error);
+                }
+            }
+        }
+    }
+
     /** Records a changeset job's error, once. Returns false if the job was already terminal. */
     public boolean failChangesetJob(String campaignId, String jobId, String error) {
         return failJob(campaignKey(campaignId), jobId, error);
@@ -297,8 +322,8 @@ public final class CampaignStore {
         return reset;
     }
 
-    /** The campaign's changesets, in repository order. */
-    public Page<Changeset> changesets(String campaignId, int first, String after) {
+    /** The campaign's changesets, in repository order; {@code totalCount} is the caller's (the completed counter). */
+    public Page<Changeset> changesets(String campaignId, int first, String after, int totalCount) {
         QueryRequest.Builder query = QueryRequest.builder().tableName(table)
                 .keyConditionExpression("PK = :pk AND begins_with(SK, :cs)")
                 .expressionAttributeValues(Map.of(":pk", s(campaignKey(campaignId)), ":cs", s("CHANGESET#")))
@@ -314,8 +339,7 @@ public final class CampaignStore {
                     Attr.str(item, "title"), Attr.str(item, "headRef"), Attr.str(item, "baseRef"),
                     Attr.str(item, "headCommit")));
         }
-        int total = campaign(campaignId).map(c -> c.counters().completed()).orElse(0);
-        return new Page<>(nodes, nextCursor(page), total);
+        return new Page<>(nodes, nextCursor(page), totalCount);
     }
 
     /** The errors of a plan's or campaign's errored jobs, at most {@code limit}, read from the sparse index. */
