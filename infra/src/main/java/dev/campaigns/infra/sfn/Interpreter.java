@@ -131,34 +131,27 @@ final class Interpreter {
     // ---- input and output processing --------------------------------------------------------------------------
 
     private JsonNode inputPath(JsonNode st, JsonNode raw) throws StateFailure {
-        if (!st.has("InputPath")) {
-            return raw;
-        }
-        if (st.get("InputPath").isNull()) {
-            return F.objectNode();
-        }
-        String p = st.get("InputPath").asText();
-        try {
-            return JsonPaths.read(p, raw, null);
-        } catch (JsonPaths.PathFailure f) {
-            throw StateFailure.runtime("An error occurred while executing the state: Invalid path '" + p
-                    + "' : No results for path in the state input (InputPath)");
-        }
+        return selectPath(st, "InputPath", raw, "state input");
     }
 
     private JsonNode outputPath(JsonNode st, JsonNode out) throws StateFailure {
-        if (!st.has("OutputPath")) {
-            return out;
+        return selectPath(st, "OutputPath", out, "state output");
+    }
+
+    /** InputPath and OutputPath: absent keeps the node, null gives {}, a path selects from it. */
+    private JsonNode selectPath(JsonNode st, String field, JsonNode node, String what) throws StateFailure {
+        if (!st.has(field)) {
+            return node;
         }
-        if (st.get("OutputPath").isNull()) {
+        if (st.get(field).isNull()) {
             return F.objectNode();
         }
-        String p = st.get("OutputPath").asText();
+        String p = st.get(field).asText();
         try {
-            return JsonPaths.read(p, out, null);
+            return JsonPaths.read(p, node, null);
         } catch (JsonPaths.PathFailure f) {
             throw StateFailure.runtime("An error occurred while executing the state: Invalid path '" + p
-                    + "' : No results for path in the state output (OutputPath)");
+                    + "' : No results for path in the " + what + " (" + field + ")");
         }
     }
 
