@@ -38,6 +38,9 @@ final class ApiServlet extends HttpServlet {
             Pattern.compile("/repos/([^/]+)/([^/]+)/pulls/(\\d+)/requested_reviewers");
     private static final Pattern LABELS = Pattern.compile("/repos/([^/]+)/([^/]+)/issues/(\\d+)/labels");
     private static final Pattern USER = Pattern.compile("/users/([^/]+)");
+    private static final Pattern REVIEWS = Pattern.compile("/repos/([^/]+)/([^/]+)/pulls/(\\d+)/reviews");
+    private static final Pattern CHECK_RUNS = Pattern.compile("/repos/([^/]+)/([^/]+)/commits/([0-9a-f]{40})/check-runs");
+    private static final Pattern STATUSES = Pattern.compile("/repos/([^/]+)/([^/]+)/statuses/([0-9a-f]{40})");
 
     private final LocalCodeHost host;
 
@@ -49,7 +52,13 @@ final class ApiServlet extends HttpServlet {
     static String endpoint(String method, String path) {
         String p = path == null || path.isEmpty() ? "/" : path;
         String template;
-        if (REVIEWERS.matcher(p).matches()) {
+        if (REVIEWS.matcher(p).matches()) {
+            template = "/repos/{owner}/{repo}/pulls/{number}/reviews";
+        } else if (CHECK_RUNS.matcher(p).matches()) {
+            template = "/repos/{owner}/{repo}/commits/{ref}/check-runs";
+        } else if (STATUSES.matcher(p).matches()) {
+            template = "/repos/{owner}/{repo}/statuses/{ref}";
+        } else if (REVIEWERS.matcher(p).matches()) {
             template = "/repos/{owner}/{repo}/pulls/{number}/requested_reviewers";
         } else if (LABELS.matcher(p).matches()) {
             template = "/repos/{owner}/{repo}/issues/{number}/labels";
@@ -85,6 +94,33 @@ final class ApiServlet extends HttpServlet {
                 write(resp, 200, user(m.group(1)));
             } else {
                 notFound(resp);
+            }
+        } else if ((m = REVIEWS.matcher(path)).matches() && "GET".equals(method)) {
+            withPull(req, resp, m, (repo, pr) -> {
+                ArrayNode out = JSON.createArrayNode();
+                pr.reviews.forEach(r -> out.add(review(repo, pr, r)));
+                write(resp, 200, out);
+            });
+        } else if ((m = CHECK_RUNS.matcher(path)).matches() && "GET".equals(method)) {
+            HostedRepository repo = host.hosted(m.group(1) + "/" + m.group(2));
+            if (repo == null) {
+                notFound(resp);
+                return;
+            }
+            ObjectNode out = JSON.createObjectNode();
+            ArrayNode runs = out.putArray("check_runs");
+            synchronized (repo) {
+                for (HostedRepository.CheckRun run : repo.checkRuns.getOrDefault(m.group(3), List.of())) {
+                    runs.add(checkRun(repo, run));
+                }
+            }
+            out.put("total_count", runs.size());
+            write(resp, 200, out);
+        } else if ((m = STATUSES.matcher(path)).matches() && "GET".equals(method)) {
+            if (host.hosted(m.group(1) + "/" + m.group(2)) == null) {
+                notFound(resp);
+            } else {
+                write(resp, 200, JSON.createArrayNode()); // the local host records check runs, not commit statuses
             }
         } else if ((m = REVIEWERS.matcher(path)).matches() && "POST".equals(method)) {
             withPull(req, resp, m, (repo, pr) -> requestReviewers(req, resp, repo, pr));
@@ -252,6 +288,7 @@ final class ApiServlet extends HttpServlet {
             repo.pulls.add(pr);
             resp.setHeader("Location", host.apiUrl() + "/repos/" + repo.fullName() + "/pulls/" + pr.number);
             write(resp, 201, pull(repo, pr, true));
+            host.pullRequestEvent(repo, pr, "opened");
         }
     }
 
@@ -294,8 +331,10 @@ final class ApiServlet extends HttpServlet {
                 pr.closedAt = null;
             }
         }
+        boolean wasOpen = pr.open;
         pr.updatedAt = now();
         write(resp, 200, pull(repo, pr, true));
+        host.pullRequestEvent(repo, pr, wasOpen == pr.open ? "edited" : pr.open ? "reopened" : "closed");
     }
 
     private void labels(HttpServletRequest req, HttpServletResponse resp, HostedRepository repo,
@@ -472,6 +511,54 @@ final class ApiServlet extends HttpServlet {
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------
+
+    ObjectNode review(HostedRepository repo, HostedRepository.PullRequestState pr, HostedRepository.Review r) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("id", r.id());
+        o.put("node_id", "PRR_" + r.id());
+        o.set("user", user(r.login()));
+        o.put("body", "");
+        o.put("state", r.state());
+        o.put("html_url", host.baseUrl() + "/" + repo.fullName() + "/pull/" + pr.number + "#pullrequestreview-" + r.id());
+        o.put("pull_request_url", host.apiUrl() + "/repos/" + repo.fullName() + "/pulls/" + pr.number);
+        o.put("commit_id", r.commitId());
+        o.put("submitted_at", iso(r.submittedAt()));
+        o.put("author_association", "MEMBER");
+        return o;
+    }
+
+    ObjectNode checkRun(HostedRepository repo, HostedRepository.CheckRun run) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("id", run.id());
+        o.put("name", run.name());
+        o.put("head_sha", run.headSha());
+        o.put("status", run.status());
+        if (run.conclusion() == null) {
+            o.putNull("conclusion");
+        } else {
+            o.put("conclusion", run.conclusion());
+        }
+        o.put("started_at", iso(run.at()));
+        if ("completed".equals(run.status())) {
+            o.put("completed_at", iso(run.at()));
+        } else {
+            o.putNull("completed_at");
+        }
+        o.put("url", host.apiUrl() + "/repos/" + repo.fullName() + "/check-runs/" + run.id());
+        o.put("html_url", host.baseUrl() + "/" + repo.fullName() + "/runs/" + run.id());
+        ArrayNode prs = o.putArray("pull_requests");
+        for (HostedRepository.PullRequestState pr : repo.pulls) {
+            if (pr.open && run.headSha().equals(repo.headSha(pr))) {
+                prs.add(JSON.createObjectNode().put("number", pr.number).put("id", pr.id)
+                        .put("url", host.apiUrl() + "/repos/" + repo.fullName() + "/pulls/" + pr.number));
+            }
+        }
+        return o;
+    }
+
+    ObjectNode repositoryJson(HostedRepository repo) {
+        return repository(repo, null);
+    }
 
     private boolean isAncestor(HostedRepository repo, String maybeAncestor, String of) throws IOException {
         try (RevWalk walk = new RevWalk(repo.git)) {
