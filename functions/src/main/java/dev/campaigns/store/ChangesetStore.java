@@ -78,6 +78,11 @@ public final class ChangesetStore {
                 .toString();
     }
 
+    /** Sorts by read time: epoch milliseconds, zero-padded (ISO text of varying precision would not sort). */
+    private static String syncKey(Instant readAt, String id) {
+        return String.format("%015d#%s", readAt.toEpochMilli(), id);
+    }
+
     static String changesetKey(String id) {
         return "CHANGESET#" + id;
     }
@@ -158,12 +163,13 @@ public final class ChangesetStore {
             values.put(":updatedAt", s(status.updatedAt().toString()));
             values.put(":syncedAt", s(readAt.toString()));
             values.put(":syncpk", s("CHANGESET"));
-            values.put(":syncsk", s(readAt + "#" + id));
+            values.put(":syncsk", s(syncKey(readAt, id)));
+            values.put(":syncedMs", n(readAt.toEpochMilli()));
             values.put(":one", n(1));
             String update = "SET repository = :repository, externalID = :externalID, externalURL = :url, "
                     + "#state = :state, reviewState = :review, checkState = :check, title = :title, labels = :labels, "
                     + "headRef = :headRef, baseRef = :baseRef, headCommit = :headCommit, createdAt = :createdAt, "
-                    + "updatedAt = :updatedAt, syncedAt = :syncedAt, SYNCPK = :syncpk, SYNCSK = :syncsk";
+                    + "updatedAt = :updatedAt, syncedAt = :syncedAt, syncedMs = :syncedMs, SYNCPK = :syncpk, SYNCSK = :syncsk";
             if (ownerCampaignId != null) {
                 values.put(":owner", s(ownerCampaignId));
                 update += ", ownerCampaignId = if_not_exists(ownerCampaignId, :owner)";
@@ -202,11 +208,12 @@ public final class ChangesetStore {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":deleted", s(ChangesetState.DELETED.name()));
         values.put(":t", s(readAt.toString()));
-        values.put(":syncsk", s(readAt + "#" + id));
+        values.put(":ms", n(readAt.toEpochMilli()));
+        values.put(":syncsk", s(syncKey(readAt, id)));
         values.put(":one", n(1));
         Update update = Update.builder().tableName(table).key(key(changesetKey(id), CHANGESET))
-                .updateExpression("SET #state = :deleted, syncedAt = :t, SYNCSK = :syncsk ADD version :one")
-                .conditionExpression("attribute_exists(PK) AND syncedAt < :t AND #state <> :deleted")
+                .updateExpression("SET #state = :deleted, syncedAt = :t, syncedMs = :ms, SYNCSK = :syncsk ADD version :one")
+                .conditionExpression("attribute_exists(PK) AND syncedMs < :ms AND #state <> :deleted")
                 .expressionAttributeNames(Map.of("#state", "state")).expressionAttributeValues(values).build();
         transact(List.of(TransactWriteItem.builder().update(update).build(),
                 TransactWriteItem.builder().put(Put.builder().tableName(table).item(eventItem(new ChangesetEvent(id,

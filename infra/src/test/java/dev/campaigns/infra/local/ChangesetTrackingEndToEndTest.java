@@ -97,6 +97,20 @@ class ChangesetTrackingEndToEndTest {
             numbers.put(r, existingPullRequest(r));
         }
 
+        // The webhook endpoint refuses a delivery without the right signature, and queues nothing.
+        java.net.http.HttpResponse<String> forged;
+        try {
+            forged = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(stack.webhookUrl())).header("x-github-event", "pull_request")
+                    .header("x-github-delivery", "forged-1").header("x-hub-signature-256", "sha256=" + "0".repeat(64))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"pull_request\":{\"number\":1},"
+                            + "\"repository\":{\"full_name\":\"" + r1 + "\"}}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        assertEquals(401, forged.statusCode());
+
         // A campaign without a plan starts empty.
         Map<String, Object> campaign = (Map<String, Object>) graphql.data("mutation($input: CreateCampaignInput!) {"
                 + " createCampaign(input: $input) { id branch plan { id } changesets { totalCount } } }",
