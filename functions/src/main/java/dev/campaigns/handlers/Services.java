@@ -107,7 +107,7 @@ public final class Services {
         this.steps = new Lazy<>(() -> new ChangesetJobSteps(store.get(), changesetStore.get(), blobs.get(), git.get(),
                 codeHost.get(), Limits.DEFAULT, clock));
         this.changesets = new Lazy<>(() -> new ChangesetService(changesetStore.get(), campaigns.get(),
-                idempotency.get(), codeHost.get(), clock));
+                idempotency.get(), codeHost, clock));
         this.sqs = new Lazy<>(() -> client(SqsClient.builder(), "SQS").build());
         this.webhookSecret = new Lazy<>(() -> secret("WEBHOOK_SECRET_ARN", "WEBHOOK_SECRET"));
     }

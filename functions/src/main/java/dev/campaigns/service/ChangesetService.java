@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,23 +33,34 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChangesetService {
     private static final Logger LOG = LoggerFactory.getLogger(ChangesetService.class);
-    /** REST requests one sync of one changeset costs on GitHub (repository, pull, reviews, check runs, statuses). */
+    /**
+     * REST requests one sync of one changeset costs on GitHub (repository, pull, reviews, check runs, statuses), plus
+     * one {@code GET /users/{login}} per reviewer the client has not seen yet (github-api caches users per client).
+     */
     public static final int REQUESTS_PER_SYNC = 5;
     private static final int MAX_CHANGESETS_PER_CALL = 100;
 
     private final ChangesetStore changesets;
     private final CampaignService campaigns;
     private final IdempotencyStore idempotency;
-    private final CodeHostAccess codeHost;
+    private final Supplier<CodeHostAccess> codeHostAccess;
     private final Clock clock;
 
+    /**
+     * @param codeHost supplied on first use, so that reads which never reach the code host (a campaign's changesets,
+     *                 counts over time) need no code host token
+     */
     public ChangesetService(ChangesetStore changesets, CampaignService campaigns, IdempotencyStore idempotency,
-                            CodeHostAccess codeHost, Clock clock) {
+                            Supplier<CodeHostAccess> codeHost, Clock clock) {
         this.changesets = changesets;
         this.campaigns = campaigns;
         this.idempotency = idempotency;
-        this.codeHost = codeHost;
+        this.codeHostAccess = codeHost;
         this.clock = clock;
+    }
+
+    private CodeHostAccess codeHost() {
+        return codeHostAccess.get();
     }
 
     /** An existing pull request to record: {@code externalID} is its number. */
@@ -89,7 +101,7 @@ public final class ChangesetService {
         for (ExternalChangesetInput in : distinct.values()) {
             readTimes.add(clock.instant());
             try {
-                found.add(codeHost.codeHost().loadPullRequestStatus(in.repository(), Long.parseLong(in.externalID())));
+                found.add(codeHost().codeHost().loadPullRequestStatus(in.repository(), Long.parseLong(in.externalID())));
             } catch (CodeHostException e) {
                 if (e.kind() == CodeHostException.Kind.NOT_FOUND) {
                     throw new InvalidInputException("pull request " + in.repository() + "#" + in.externalID()
@@ -142,7 +154,7 @@ public final class ChangesetService {
     private Changeset sync(Changeset c) {
         Instant readAt = clock.instant();
         try {
-            PullRequestStatus status = codeHost.codeHost().loadPullRequestStatus(c.repository(),
+            PullRequestStatus status = codeHost().codeHost().loadPullRequestStatus(c.repository(),
                     Long.parseLong(c.externalID()));
             return changesets.observe(status, readAt, null);
         } catch (CodeHostException e) {
@@ -198,7 +210,7 @@ public final class ChangesetService {
                 synced++;
             } catch (CodeHostException e) {
                 LOG.warn("sync of changeset {} ({}#{}) failed: {}", c.id(), c.repository(), c.externalID(),
-                        codeHost.redact(e.getMessage()));
+                        codeHost().redact(e.getMessage()));
                 if (e.kind() == CodeHostException.Kind.RATE_LIMITED) {
                     break;
                 }
@@ -219,7 +231,7 @@ public final class ChangesetService {
      * campaign created (never the ones it only tracks) and records their new state. Repeatable.
      */
     public Campaign closeCampaign(String owner, String campaignId, boolean closeChangesets) {
-        Campaign campaign = campaigns.campaign(owner, campaignId);
+        Campaign campaign = settled(owner, campaignId, "closed");
         if (closeChangesets) {
             closeOwnedChangesets(campaign);
         }
@@ -229,11 +241,21 @@ public final class ChangesetService {
 
     /** Deletes the campaign (after closing its own open pull requests when asked); its changesets remain. */
     public void deleteCampaign(String owner, String campaignId, boolean closeChangesets) {
-        Campaign campaign = campaigns.campaign(owner, campaignId);
+        Campaign campaign = settled(owner, campaignId, "deleted");
         if (closeChangesets) {
             closeOwnedChangesets(campaign);
         }
         changesets.deleteCampaign(campaign.id());
+    }
+
+    /** The caller's campaign, once it is no longer creating changesets (a running step would race the close). */
+    private Campaign settled(String owner, String campaignId, String what) {
+        Campaign campaign = campaigns.campaign(owner, campaignId);
+        if (campaign.counters().pending() > 0) {
+            throw new FailedPreconditionException("campaign " + campaignId + " is still creating changesets ("
+                    + campaign.counters().pending() + " pending); it can be " + what + " once that has finished");
+        }
+        return campaign;
     }
 
     private void closeOwnedChangesets(Campaign campaign) {
@@ -241,7 +263,7 @@ public final class ChangesetService {
             if (!c.createdBy(campaign.id()) || c.state() != ChangesetState.OPEN) {
                 continue;
             }
-            codeHost.codeHost().closePullRequest(c.repository(), Long.parseLong(c.externalID()));
+            codeHost().codeHost().closePullRequest(c.repository(), Long.parseLong(c.externalID()));
             sync(c);
         }
     }

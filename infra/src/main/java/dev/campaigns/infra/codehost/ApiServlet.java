@@ -40,6 +40,8 @@ final class ApiServlet extends HttpServlet {
     private static final Pattern USER = Pattern.compile("/users/([^/]+)");
     private static final Pattern REVIEWS = Pattern.compile("/repos/([^/]+)/([^/]+)/pulls/(\\d+)/reviews");
     private static final Pattern CHECK_RUNS = Pattern.compile("/repos/([^/]+)/([^/]+)/commits/([0-9a-f]{40})/check-runs");
+    private static final Pattern MERGE = Pattern.compile("/repos/([^/]+)/([^/]+)/pulls/(\\d+)/merge");
+    private static final Pattern NEW_CHECK_RUN = Pattern.compile("/repos/([^/]+)/([^/]+)/check-runs");
     private static final Pattern STATUSES = Pattern.compile("/repos/([^/]+)/([^/]+)/statuses/([0-9a-f]{40})");
 
     private final LocalCodeHost host;
@@ -52,7 +54,11 @@ final class ApiServlet extends HttpServlet {
     static String endpoint(String method, String path) {
         String p = path == null || path.isEmpty() ? "/" : path;
         String template;
-        if (REVIEWS.matcher(p).matches()) {
+        if (MERGE.matcher(p).matches()) {
+            template = "/repos/{owner}/{repo}/pulls/{number}/merge";
+        } else if (NEW_CHECK_RUN.matcher(p).matches()) {
+            template = "/repos/{owner}/{repo}/check-runs";
+        } else if (REVIEWS.matcher(p).matches()) {
             template = "/repos/{owner}/{repo}/pulls/{number}/reviews";
         } else if (CHECK_RUNS.matcher(p).matches()) {
             template = "/repos/{owner}/{repo}/commits/{ref}/check-runs";
@@ -94,6 +100,63 @@ final class ApiServlet extends HttpServlet {
                 write(resp, 200, user(m.group(1)));
             } else {
                 notFound(resp);
+            }
+        } else if ((m = MERGE.matcher(path)).matches() && "PUT".equals(method)) {
+            String repoName = m.group(1) + "/" + m.group(2);
+            int number = Integer.parseInt(m.group(3));
+            if (host.hosted(repoName) == null || !writable(req, resp)) {
+                if (host.hosted(repoName) == null) {
+                    notFound(resp);
+                }
+                return;
+            }
+            try {
+                if (!host.pullRequests(repoName).stream().filter(p -> p.number() == number).findFirst()
+                        .orElseThrow().state().equals("open")) {
+                    error(resp, 405, "Pull Request is not mergeable");
+                    return;
+                }
+                host.mergePullRequest(repoName, number);
+            } catch (java.util.NoSuchElementException e) {
+                notFound(resp);
+                return;
+            }
+            write(resp, 200, JSON.createObjectNode().put("merged", true).put("message", "Pull Request successfully merged"));
+        } else if ((m = REVIEWS.matcher(path)).matches() && "POST".equals(method)) {
+            String repoName = m.group(1) + "/" + m.group(2);
+            JsonNode in = body(req);
+            String event = in == null ? "" : in.path("event").asText("");
+            String state = switch (event) {
+                case "APPROVE" -> "APPROVED";
+                case "REQUEST_CHANGES" -> "CHANGES_REQUESTED";
+                case "COMMENT" -> "COMMENTED";
+                default -> null;
+            };
+            if (host.hosted(repoName) == null) {
+                notFound(resp);
+            } else if (state == null) {
+                validation(resp, field("PullRequestReview", "event", "invalid"));
+            } else if (writable(req, resp)) {
+                try {
+                    host.reviewPullRequest(repoName, Integer.parseInt(m.group(3)), host.botLogin(), state);
+                } catch (IllegalArgumentException e) {
+                    notFound(resp);
+                    return;
+                }
+                write(resp, 200, JSON.createObjectNode().put("state", state));
+            }
+        } else if ((m = NEW_CHECK_RUN.matcher(path)).matches() && "POST".equals(method)) {
+            String repoName = m.group(1) + "/" + m.group(2);
+            JsonNode in = body(req);
+            if (host.hosted(repoName) == null) {
+                notFound(resp);
+            } else if (in == null || !in.path("name").isTextual() || !in.path("head_sha").isTextual()) {
+                validation(resp, field("CheckRun", "name", "missing_field"));
+            } else if (writable(req, resp)) {
+                String status = in.path("status").asText(in.has("conclusion") ? "completed" : "queued");
+                host.setCheckOnCommit(repoName, in.get("head_sha").asText(), in.get("name").asText(), status,
+                        in.path("conclusion").isTextual() ? in.get("conclusion").asText() : null);
+                write(resp, 201, JSON.createObjectNode().put("name", in.get("name").asText()).put("status", status));
             }
         } else if ((m = REVIEWS.matcher(path)).matches() && "GET".equals(method)) {
             withPull(req, resp, m, (repo, pr) -> {

@@ -346,8 +346,14 @@ public final class LocalCodeHost implements AutoCloseable {
     public void setCheck(String repository, int number, String name, String status, String conclusion) {
         HostedRepository repo = require(repository);
         synchronized (repo) {
-            HostedRepository.PullRequestState pr = pull(repo, number);
-            String sha = repo.headSha(pr);
+            setCheckOnCommit(repository, repo.headSha(pull(repo, number)), name, status, conclusion);
+        }
+    }
+
+    /** Creates or updates check run {@code name} on commit {@code sha} (GitHub's {@code POST /check-runs}). */
+    public void setCheckOnCommit(String repository, String sha, String name, String status, String conclusion) {
+        HostedRepository repo = require(repository);
+        synchronized (repo) {
             List<HostedRepository.CheckRun> runs = repo.checkRuns.computeIfAbsent(sha, k -> new ArrayList<>());
             runs.removeIf(r -> r.name().equals(name));
             HostedRepository.CheckRun run = new HostedRepository.CheckRun(HostedRepository.nextId(), name, sha, status,
