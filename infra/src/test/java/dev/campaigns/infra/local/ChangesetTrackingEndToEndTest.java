@@ -259,4 +259,38 @@ class ChangesetTrackingEndToEndTest {
         assertEquals("OPEN", changeset(ids.get(2)).get("state"));
         assertEquals(3, changesetsOf(owned).size());
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aDeliveryThatFailsIsRetriedAlone_andOthersInTheQueueAreNotHeldUp() {
+        String failing = "retry/failing", fine = "retry/fine";
+        String nFailing = existingPullRequest(failing);
+        String nFine = existingPullRequest(fine);
+        String campaignId = (String) ((Map<String, Object>) graphql.data("mutation($input: CreateCampaignInput!) {"
+                + " createCampaign(input: $input) { id } }", Map.of("input", Map.of("name", "Retries")))
+                .get("createCampaign")).get("id");
+        List<Map<String, Object>> created = (List<Map<String, Object>>) graphql.data(
+                "mutation($input: [ExternalChangesetInput!]!) { createChangesets(input: $input) { id } }",
+                Map.of("input", List.of(Map.of("repository", failing, "externalID", nFailing),
+                        Map.of("repository", fine, "externalID", nFine)))).get("createChangesets");
+        graphql.data("mutation($c: ID!, $ids: [ID!]!) { addChangesetsToCampaign(campaign: $c, changesets: $ids) { id } }",
+                Map.of("c", campaignId, "ids", created.stream().map(c -> c.get("id")).toList()));
+
+        // The code host fails three reads of one pull request's reviews: its message fails (reported alone in its
+        // batch), becomes visible again, and succeeds on the fourth receive, before the dead-letter limit of five.
+        dev.campaigns.infra.codehost.Fault fault = stack.codeHost().faults().add(dev.campaigns.infra.codehost.Fault
+                .on("GET", "/api/v3/repos/" + failing + "/pulls/" + nFailing + "/reviews").status(500).times(3));
+        clock.advance(Duration.ofHours(1));
+        stack.codeHost().mergePullRequest(failing, Integer.parseInt(nFailing));
+        stack.codeHost().mergePullRequest(fine, Integer.parseInt(nFine));
+        stack.awaitChangesetEvents(TIMEOUT);
+        Map<String, Map<String, Object>> after = changesetsOf(campaignId);
+        assertEquals("MERGED", after.get(fine).get("state"));
+        assertEquals("MERGED", after.get(failing).get("state"));
+        assertEquals(3, fault.hits());
+        String dlq = stack.sqs().urls().get("ChangesetEventsDeadLetterQueue");
+        assertEquals("0", stack.sqs().client().getQueueAttributes(b -> b.queueUrl(dlq)
+                .attributeNamesWithStrings("ApproximateNumberOfMessages")).attributesAsStrings()
+                .get("ApproximateNumberOfMessages"));
+    }
 }
