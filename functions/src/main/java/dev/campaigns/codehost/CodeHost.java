@@ -57,4 +57,10 @@ public interface CodeHost {
      * nothing. Returns it as it is afterwards.
      */
     PullRequest closePullRequest(String repository, long number) throws CodeHostException;
+
+    /**
+     * How many API requests the token may still make in the current rate-limit window (GitHub:
+     * {@code GET /rate_limit}, which itself does not count), so background work can leave room for the rest.
+     */
+    int remainingRequests() throws CodeHostException;
 }

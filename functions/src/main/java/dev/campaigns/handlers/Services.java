@@ -48,7 +48,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@code BOT_EMAIL}, {@code GIT_CACHE_DIR} (default: under java.io.tmpdir), {@code AWS_REGION}, and optional endpoints {@code AWS_ENDPOINT_URL_DYNAMODB},
  * {@code AWS_ENDPOINT_URL_SFN}, {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, {@code AWS_ENDPOINT_URL_SQS} (the SDK's
  * standard names); for changesets {@code CHANGESET_EVENTS_QUEUE_URL}, {@code WEBHOOK_SECRET_ARN} or
- * {@code WEBHOOK_SECRET}, {@code SYNC_REQUEST_BUDGET}.
+ * {@code WEBHOOK_SECRET}, {@code SYNC_REQUEST_BUDGET}, {@code SYNC_RESERVE_REQUESTS}.
  */
 public final class Services {
     private final Map<String, String> env;
@@ -147,6 +147,11 @@ public final class Services {
     /** Code host requests one scheduled sync run may spend ({@code SYNC_REQUEST_BUDGET}, default 250). */
     public int syncRequestBudget() {
         return Integer.parseInt(env.getOrDefault("SYNC_REQUEST_BUDGET", "250"));
+    }
+
+    /** Requests of the token's rate-limit window the sync leaves to others ({@code SYNC_RESERVE_REQUESTS}, 1000). */
+    public int syncReserveRequests() {
+        return Integer.parseInt(env.getOrDefault("SYNC_RESERVE_REQUESTS", "1000"));
     }
 
     public CodeHostAccess codeHost() {

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The scheduled sync (EventBridge schedule): re-reads the stalest changesets within {@code SYNC_REQUEST_BUDGET}
- * code host requests per run, catching webhooks that never arrived.
+ * code host requests per run and above {@code SYNC_RESERVE_REQUESTS} left in the token's rate-limit window,
+ * catching webhooks that never arrived.
  */
 public final class SyncChangesetsHandler extends JsonHandler<JsonNode> {
     private final Services services;
@@ -21,6 +22,7 @@ public final class SyncChangesetsHandler extends JsonHandler<JsonNode> {
 
     @Override
     protected Object handle(JsonNode event) {
-        return Map.of("synced", services.changesets().syncStalest(services.syncRequestBudget()));
+        return Map.of("synced", services.changesets().syncStalest(services.syncRequestBudget(),
+                services.syncReserveRequests()));
     }
 }

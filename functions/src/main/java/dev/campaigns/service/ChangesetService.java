@@ -193,14 +193,17 @@ public final class ChangesetService {
 
     /**
      * The scheduled sync: re-reads the changesets synced longest ago, as many as {@code requestBudget} code host
-     * requests allow ({@link #REQUESTS_PER_SYNC} each), so webhooks that never arrived are caught while the run stays
-     * within its share of the code host's rate limit. One changeset's failure does not stop the others.
+     * requests allow ({@link #REQUESTS_PER_SYNC} each) and never touching the last {@code reserve} requests of the
+     * token's current rate-limit window (read first, for free), so webhooks that never arrived are caught without
+     * starving campaign creation. One changeset's failure does not stop the others; a rate-limit answer stops the run.
      *
      * @return how many changesets were synced
      */
-    public int syncStalest(int requestBudget) {
-        int limit = Math.max(0, requestBudget / REQUESTS_PER_SYNC);
+    public int syncStalest(int requestBudget, int reserve) {
+        int budget = Math.min(requestBudget, codeHost().codeHost().remainingRequests() - reserve);
+        int limit = Math.max(0, budget / REQUESTS_PER_SYNC);
         if (limit == 0) {
+            LOG.info("scheduled sync skipped: no request budget left above the reserve of {}", reserve);
             return 0;
         }
         int synced = 0;

@@ -48,6 +48,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #loadPullRequestStatus}: also {@code GET /repos/{o}/{r}/pulls/{n}/reviews},
  *       {@code GET /repos/{o}/{r}/commits/{sha}/check-runs} and {@code GET /repos/{o}/{r}/statuses/{sha}}.</li>
  *   <li>{@link #closePullRequest}: {@code PATCH /repos/{o}/{r}/pulls/{n}} with {@code state: closed}.</li>
+ *   <li>{@link #remainingRequests}: {@code GET /rate_limit}.</li>
  * </ul>
  *
  * <p>Review requests are best effort: a reviewer the host rejects (unknown user, not a collaborator) is logged and
@@ -187,6 +188,11 @@ public final class GitHubCodeHost implements CodeHost {
         LOG.info("closed {}", where);
         return toModel(repository, call("GET pull request " + where,
                 () -> repo.getPullRequest(Math.toIntExact(number))));
+    }
+
+    @Override
+    public int remainingRequests() {
+        return call("GET rate limit", () -> github.getRateLimit().getCore().getRemaining());
     }
 
     private static Instant instant(java.util.Date date) {

@@ -222,10 +222,20 @@ final class ApiServlet extends HttpServlet {
                 write(resp, 200, repository(repo, req));
             }
         } else if ("GET".equals(method) && "/rate_limit".equals(path)) {
-            ObjectNode core = JSON.createObjectNode().put("limit", 5000).put("remaining", 5000)
-                    .put("reset", host.clock().instant().plusSeconds(3600).getEpochSecond()).put("used", 0);
+            // Free, as on GitHub: FrontFilter reports the window without counting this request.
+            RateLimiter.Primary p = (RateLimiter.Primary) req.getAttribute(FrontFilter.PRIMARY);
+            ObjectNode core = p == null
+                    ? JSON.createObjectNode().put("limit", 5000).put("remaining", 5000)
+                            .put("reset", host.clock().instant().plusSeconds(3600).getEpochSecond()).put("used", 0)
+                    : JSON.createObjectNode().put("limit", p.limit()).put("remaining", p.remaining())
+                            .put("reset", p.resetEpochSecond()).put("used", p.used());
             ObjectNode root = JSON.createObjectNode();
-            root.putObject("resources").set("core", core);
+            ObjectNode resources = root.putObject("resources");
+            resources.set("core", core);
+            for (String other : new String[] {"search", "graphql", "integration_manifest"}) {
+                resources.putObject(other).put("limit", 5000).put("remaining", 5000).put("used", 0)
+                        .put("reset", host.clock().instant().plusSeconds(3600).getEpochSecond());
+            }
             root.set("rate", core);
             write(resp, 200, root);
         } else {

@@ -3,6 +3,7 @@ package dev.campaigns.infra.codehost;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.campaigns.codehost.CodeHostException;
 import dev.campaigns.codehost.PullRequestState;
@@ -41,7 +42,8 @@ class PullRequestStatusTest {
 
     @BeforeEach
     void start() throws Exception {
-        host = LocalCodeHost.start(new LocalCodeHost.Options().token(TOKEN, LocalCodeHost.Access.WRITE).clock(clock));
+        host = LocalCodeHost.start(new LocalCodeHost.Options().token(TOKEN, LocalCodeHost.Access.WRITE).clock(clock)
+                .primaryLimitPerHour(1000));
         host.createRepository(REPO, Map.of("README.md", "hello\n"));
         host.commitFiles(REPO, "topic", Map.of("README.md", "hi\n"), "Change");
         number = host.openPullRequest(REPO, "topic", "main", "A change").number();
@@ -103,5 +105,14 @@ class PullRequestStatusTest {
         CodeHostException missing = assertThrows(CodeHostException.class,
                 () -> codeHost.loadPullRequestStatus(REPO, 99));
         assertEquals(CodeHostException.Kind.NOT_FOUND, missing.kind());
+    }
+
+    @Test
+    void theRemainingRequestsAreReadForFree() {
+        int before = codeHost.remainingRequests();
+        assertEquals(before, codeHost.remainingRequests(), "GET /rate_limit does not count");
+        codeHost.loadPullRequest(REPO, number);
+        assertEquals(before - 2, codeHost.remainingRequests(), "GET repository and GET pull request count");
+        assertTrue(before <= 1000 && before > 900, "limit 1000 per hour, a few used by set-up: " + before);
     }
 }
