@@ -222,7 +222,7 @@ class ChangesetTrackingEndToEndTest {
 
         // closeCampaign(closeChangesets: true) closes exactly the open pull requests the campaign created.
         List<Patch> patches = new ArrayList<>();
-        for (int i = 1; i <= 2; i++) {
+        for (int i = 1; i <= 3; i++) {
             String repo = "owned/" + SampleCampaign.repository(i).split("/")[1];
             String base = stack.codeHost().createRepository(repo, SampleCampaign.files(i));
             patches.add(new Patch(repo, base, "main", SampleCampaign.patch()));
@@ -234,13 +234,17 @@ class ChangesetTrackingEndToEndTest {
         assertEquals("COMPLETED", CampaignsApi.status(api.awaitCampaign(owned, TIMEOUT), "changesetCreationStatus")
                 .get("state"));
         graphql.data(add, Map.of("c", owned, "ids", List.of(ids.get(2)))); // also tracks r3, open, not its own
+        // One of its own pull requests is merged first (the webhook reaches the campaign-created changeset too).
+        String landed = patches.get(2).repository();
+        stack.codeHost().mergePullRequest(landed, stack.codeHost().pullRequests(landed).get(0).number());
+        assertEquals("MERGED", afterEvents(owned, landed).get("state"));
         Map<String, Map<String, Object>> before = changesetsOf(owned);
-        assertEquals(3, before.size());
+        assertEquals(4, before.size());
         assertEquals(true, before.get(patches.get(0).repository()).get("createdByCampaign"));
         Map<String, Object> closed = (Map<String, Object>) graphql.data("mutation($c: ID!) { closeCampaign("
                 + "campaign: $c, closeChangesets: true) { id closedAt } }", Map.of("c", owned)).get("closeCampaign");
         assertNotNull(closed.get("closedAt"));
-        for (Patch p : patches) {
+        for (Patch p : patches.subList(0, 2)) {
             List<LocalPullRequest> prs = stack.codeHost().pullRequests(p.repository());
             assertEquals(1, prs.size());
             assertEquals("closed", prs.get(0).state());
@@ -251,13 +255,15 @@ class ChangesetTrackingEndToEndTest {
         assertEquals("CLOSED", after.get(patches.get(0).repository()).get("state"));
         assertEquals("CLOSED", after.get(patches.get(1).repository()).get("state"));
         assertEquals("OPEN", after.get(r3).get("state"));
+        assertEquals("MERGED", after.get(landed).get("state"), "a merged one is not closed");
+        assertEquals(true, stack.codeHost().pullRequests(landed).get(0).merged());
 
         // deleteCampaign removes the campaign; the changesets stay (the other campaign still tracks r3).
         graphql.data("mutation($c: ID!) { deleteCampaign(campaign: $c) { alwaysNil } }", Map.of("c", campaignId));
         assertNull(graphql.data("query($id: ID!) { campaign(id: $id) { id } }", Map.of("id", campaignId))
                 .get("campaign"));
         assertEquals("OPEN", changeset(ids.get(2)).get("state"));
-        assertEquals(3, changesetsOf(owned).size());
+        assertEquals(4, changesetsOf(owned).size());
     }
 
     @Test
