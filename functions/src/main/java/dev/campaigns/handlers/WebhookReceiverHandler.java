@@ -45,7 +45,9 @@ public final class WebhookReceiverHandler extends JsonHandler<WebhookReceiverHan
         String raw = event.body() == null ? "" : event.body();
         byte[] body = event.isBase64Encoded() ? Base64.getDecoder().decode(raw) : raw.getBytes(StandardCharsets.UTF_8);
         if (!WebhookSignature.verify(services.webhookSecret(), body, headers.get("x-hub-signature-256"))) {
-            LOG.warn("refused a webhook delivery {} with a missing or wrong signature", headers.get("x-github-delivery"));
+            String delivery = String.valueOf(headers.get("x-github-delivery")).replaceAll("[^A-Za-z0-9-]", "?");
+            LOG.warn("refused webhook delivery {}: missing or wrong signature", delivery.substring(0,
+                    Math.min(64, delivery.length())));
             return response(401, "bad signature");
         }
         String delivery = headers.get("x-github-delivery");
