@@ -8,7 +8,6 @@ import dev.campaigns.infra.sfn.InvocationResult;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -139,9 +138,5 @@ public final class LocalEventSources implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    static Map<String, String> none() {
-        return Map.of();
     }
 }
