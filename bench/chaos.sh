@@ -13,4 +13,7 @@ JAR="$ROOT/infra/${BUILD_DIR:-target}/campaigns.jar"
 [ -f "$JAR" ] || { echo "no $JAR: run mvn -q -DskipTests package first" >&2; exit 2; }
 LOG=$(mktemp -t campaigns-chaos.XXXXXX.log)
 echo "(function logs: $LOG)" >&2
-java ${CAMPAIGNS_JAVA_OPTS:--Xmx2g} -cp "$JAR" dev.campaigns.infra.chaos.ChaosMain "$@" 2>"$LOG"
+# the functions log to stdout too: everything goes to the log, the report (from its header on) to the terminal
+java ${CAMPAIGNS_JAVA_OPTS:--Xmx2g} -cp "$JAR" dev.campaigns.infra.chaos.ChaosMain "$@" 2>>"$LOG" \
+  | tee -a "$LOG" | awk '/^chaos campaign/ { p = 1 } p && !/^(\t|Caused by|\s+\.\.\.)/'
+

@@ -95,7 +95,7 @@ public final class ChaosInvoker implements LambdaInvoker {
         int pick;
         synchronized (random) {
             draw = random.nextDouble();
-            pick = random.nextInt(6);
+            pick = random.nextInt(8);
         }
         if (r <= 0 || draw >= r) {
             return delegate.invoke(functionName, payloadJson);
@@ -110,13 +110,14 @@ public final class ChaosInvoker implements LambdaInvoker {
                 ledger.record(FaultKind.LAMBDA_THROTTLED);
                 throw new LambdaServiceException("Lambda.TooManyRequestsException", "Rate Exceeded. (injected)");
             }
-            case 2, 3 -> {
+            case 2, 3, 4, 5 -> {
+                // the kills get twice the share: they are the faults that matter most, and only 4 steps have them
                 if (marker == null) {
                     return responseLost(functionName, payloadJson);
                 }
-                return killedAtRecord(functionName, payloadJson, marker, pick == 3);
+                return killedAtRecord(functionName, payloadJson, marker, pick >= 4);
             }
-            case 4 -> {
+            case 6 -> {
                 return responseLost(functionName, payloadJson);
             }
             default -> {

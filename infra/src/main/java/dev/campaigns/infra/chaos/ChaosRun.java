@@ -24,7 +24,8 @@ public final class ChaosRun {
     /** What a run did and found. */
     public record Result(int jobs, int planCompleted, int planErrored, Map<FaultKind, Long> faults, long totalFaults,
                          long stepInvocations, long failedInvocations, int retryCampaigns, String finalState,
-                         int apiCompleted, int apiErrored, CampaignAudit audit, Duration elapsed) {
+                         int apiCompleted, int apiErrored, List<String> retriedErrors, CampaignAudit audit,
+                         Duration elapsed) {
 
         /** The summary table, then the last line {@code chaos: N jobs, F faults, lost L, duplicates D, miscounted M}. */
         public String report() {
@@ -45,6 +46,7 @@ public final class ChaosRun {
             out.append(String.format("%-62s %8d%n", "jobs lost", audit.lost()));
             out.append(String.format("%-62s %8d%n", "miscounted", audit.miscounted()));
             out.append(String.format("%-62s %8.1f%n", "seconds", elapsed.toMillis() / 1000.0));
+            retriedErrors.stream().limit(10).forEach(e -> out.append("retried after: ").append(e).append('\n'));
             audit.problems().stream().limit(20).forEach(p -> out.append("problem: ").append(p).append('\n'));
             out.append(String.format("chaos: %d jobs, %d faults, lost %d, duplicates %d, miscounted %d", jobs,
                     totalFaults, audit.lost(), audit.duplicates(), audit.miscounted()));
@@ -88,8 +90,12 @@ public final class ChaosRun {
                     "branch", BRANCH, "plan", planId, "idempotencyKey", "chaos-" + seed)).get("id");
             Map<String, Object> status = CampaignsApi.status(api.awaitCampaign(id, timeout), "changesetCreationStatus");
             int retries = 0;
+            List<String> retriedErrors = new ArrayList<>();
             while ("ERRORED".equals(status.get("state")) && retries < maxRetries) {
                 retries++;
+                @SuppressWarnings("unchecked")
+                List<String> before = (List<String>) status.get("errors");
+                retriedErrors.addAll(before);
                 retryWhenAccepted(api, id, timeout);
                 status = CampaignsApi.status(api.awaitCampaign(id, timeout), "changesetCreationStatus");
             }
@@ -106,7 +112,7 @@ public final class ChaosRun {
             int apiErrored = errors == null ? 0 : errors.size();
             return new Result(jobs, planCompleted, planErrored, chaos.ledger().byKind(), chaos.ledger().total(),
                     chaos.invocations(), chaos.failedInvocations(), retries, (String) status.get("state"),
-                    (Integer) status.get("completedCount"), apiErrored, audit,
+                    (Integer) status.get("completedCount"), apiErrored, retriedErrors, audit,
                     Duration.ofNanos(System.nanoTime() - started));
         }
     }
