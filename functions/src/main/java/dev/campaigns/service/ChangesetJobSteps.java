@@ -165,8 +165,13 @@ public final class ChangesetJobSteps {
             return;
         }
         if (campaign.counters().pending() > 0) {
-            store.failPendingChangesetJobs(campaignId, store.plan(campaign.planId()).orElseThrow().counters().total(),
-                    "the execution ended before this job finished");
+            int jobs = store.plan(campaign.planId()).orElseThrow().counters().total();
+            String error = "the execution ended before this job finished";
+            if (execution == null) {
+                store.failPendingChangesetJobs(campaignId, jobs, error);
+            } else {
+                store.failPendingChangesetJobs(campaignId, jobs, error, execution);
+            }
         }
     }
 

@@ -70,4 +70,32 @@ class RetryRaceTest {
         assertEquals(2, audit.changesets());
         assertTrue(stack.codeHost().branchTip(refused, "campaigns/race").isPresent());
     }
+
+    /**
+     * The narrow window: the finish step of execution 1 read the campaign before the retry counted execution 2 and
+     * reset the job; its writes then arrive. They are conditioned on "no newer execution" and change nothing.
+     */
+    @Test
+    void aStaleFinishWriteAfterTheRetryResetTheJobChangesNothing() {
+        List<Patch> patches = ReliabilityStack.repositories(stack, "window", 1);
+        String repo = patches.get(0).repository();
+        stack.codeHost().faults().add(Fault.on("POST", "/api/v3/repos/" + repo + "/pulls").times(1)
+                .status(403, "{\"message\":\"Resource not accessible by integration\"}", Map.of()));
+        String planId = ReliabilityStack.executedPlan(api, patches);
+        String id = (String) api.createCampaign(Map.of("name", "Window", "branch", "campaigns/window", "plan", planId))
+                .get("id");
+        assertEquals("ERRORED", ReliabilityStack.awaitStatus(api, id).get("state"));
+        stack.codeHost().faults().add(Fault.on("POST", "/api/v3/repos/" + repo + "/pulls").times(1)
+                .delay(Duration.ofSeconds(2)));
+        api.retryCampaign(id);
+        dev.campaigns.store.CampaignStore store = new dev.campaigns.store.CampaignStore(stack.dynamo(), "CampaignsTable");
+        store.failPendingChangesetJobs(id, 1, "the execution ended before this job finished", 1);
+        assertEquals(dev.campaigns.domain.JobState.PENDING, store.changesetJob(id, "000000").orElseThrow().state(),
+                "the stale write was refused");
+        Map<String, Object> status = ReliabilityStack.awaitStatus(api, id);
+        assertEquals("COMPLETED", status.get("state"), status::toString);
+        CampaignAudit audit = CampaignAudit.of(stack.dynamo(), "CampaignsTable", stack.codeHost(), id,
+                "campaigns/window", List.of(repo));
+        assertEquals(List.of(), audit.problems());
+    }
 }
