@@ -76,7 +76,7 @@ public final class Chaos implements AutoCloseable {
     /**
      * Registers the code host faults: each request to the API or to git over HTTP fails with probability about
      * {@code rate}: 40% of those 5xx, 25% dropped connections, 15% answers slower than the client's timeout; and
-     * a POST to the API (content creation) meets a secondary rate limit with probability {@code rate / 2}.
+     * a POST to the API (content creation) meets a secondary rate limit with probability {@code rate}.
      */
     public void injectInto(LocalCodeHost codeHost) {
         this.host = codeHost;
@@ -87,7 +87,7 @@ public final class Chaos implements AutoCloseable {
                 .dropConnection());
         add(FaultKind.CODE_HOST_TIMEOUT, Fault.on(null, any).probability(rate * 0.15, seed + 13)
                 .delay(Duration.ofSeconds(CODE_HOST_TIMEOUT_SECONDS + 1)));
-        add(FaultKind.CODE_HOST_SECONDARY_RATE_LIMIT, Fault.on("POST", "/api/v3/.*").probability(rate * 0.5, seed + 14)
+        add(FaultKind.CODE_HOST_SECONDARY_RATE_LIMIT, Fault.on("POST", "/api/v3/.*").probability(rate, seed + 14)
                 .secondaryRateLimit(Duration.ofSeconds(1)));
     }
 

@@ -27,7 +27,8 @@ import java.util.concurrent.Executors;
  *   <li>{@link FaultKind#DUPLICATE_INVOCATION}: runs the function twice at once with the same input and reports
  *       the first answer (the other races it on DynamoDB's conditional writes and on the code host).</li>
  * </ul>
- * The resolvers are not wrapped (AppSync calls them directly). Decisions come from a seeded generator.
+ * The resolvers are not wrapped (AppSync calls them directly). Whether an invocation fails is drawn from a seeded
+ * generator; the way it fails cycles through the kinds (the kills having twice the share).
  */
 public final class ChaosInvoker implements LambdaInvoker {
     /** The recording write of each changeset step, as it appears in the request to DynamoDB. */
@@ -48,6 +49,7 @@ public final class ChaosInvoker implements LambdaInvoker {
         return t;
     });
     private volatile double rate;
+    private final java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong invocations = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
 
@@ -92,14 +94,14 @@ public final class ChaosInvoker implements LambdaInvoker {
     private InvocationResult chaos(String functionName, String payloadJson) {
         double r = rate;
         double draw;
-        int pick;
         synchronized (random) {
             draw = random.nextDouble();
-            pick = random.nextInt(8);
         }
         if (r <= 0 || draw >= r) {
             return delegate.invoke(functionName, payloadJson);
         }
+        // whether to fail is random; which way cycles, so that every kind occurs in any run of some size
+        int pick = (int) (next.getAndIncrement() % 8);
         String marker = RECORDING_WRITE.get(functionName);
         switch (pick) {
             case 0 -> {
