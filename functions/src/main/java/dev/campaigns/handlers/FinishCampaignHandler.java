@@ -14,7 +14,7 @@ public final class FinishCampaignHandler extends StepHandler {
 
     @Override
     protected Object step(StepInput in) {
-        services.steps().finish(in.campaignId());
+        services.steps().finish(in.campaignId(), in.execution());
         return Map.of("campaignId", in.campaignId());
     }
 }

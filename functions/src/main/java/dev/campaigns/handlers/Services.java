@@ -45,7 +45,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * <p>Configuration: {@code CAMPAIGNS_TABLE}, {@code IDEMPOTENCY_TABLE}, {@code BLOBS_TABLE},
  * {@code STATE_MACHINE_ARN}, {@code CODE_HOST_API_URL}, {@code CODE_HOST_GIT_URL}, the token as
  * {@code CODE_HOST_TOKEN_SECRET_ARN} (Secrets Manager; in AWS) or {@code CODE_HOST_TOKEN}, {@code BOT_NAME},
- * {@code BOT_EMAIL}, {@code GIT_CACHE_DIR} (default: under java.io.tmpdir), {@code AWS_REGION}, and optional endpoints {@code AWS_ENDPOINT_URL_DYNAMODB},
+ * {@code BOT_EMAIL}, {@code CODE_HOST_TIMEOUT_SECONDS} (optional), {@code GIT_CACHE_DIR} (default: under
+ * java.io.tmpdir), {@code AWS_REGION}, and optional endpoints {@code AWS_ENDPOINT_URL_DYNAMODB},
  * {@code AWS_ENDPOINT_URL_SFN}, {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, {@code AWS_ENDPOINT_URL_SQS} (the SDK's
  * standard names); for changesets {@code CHANGESET_EVENTS_QUEUE_URL}, {@code WEBHOOK_SECRET_ARN} or
  * {@code WEBHOOK_SECRET}, {@code SYNC_REQUEST_BUDGET}, {@code SYNC_RESERVE_REQUESTS}.
@@ -91,7 +92,7 @@ public final class Services {
             CodeHost host = codeHostOverride != null ? codeHostOverride
                     : new GitHubCodeHost(new GitHubConfig(URI.create(require("CODE_HOST_API_URL")),
                             URI.create(require("CODE_HOST_GIT_URL")), credentials::token,
-                            null, null, null, null, null));
+                            codeHostTimeout(), null, null, null, null));
             return new CodeHostAccess(host, credentials, new BotIdentity(
                     env.getOrDefault("BOT_NAME", "campaigns-bot"),
                     env.getOrDefault("BOT_EMAIL", "campaigns-bot@users.noreply.github.com")));
@@ -164,8 +165,31 @@ public final class Services {
 
     private GitEngineConfig gitConfig() {
         String cacheDir = env.get("GIT_CACHE_DIR");
-        return cacheDir == null || cacheDir.isBlank() ? GitEngineConfig.defaults()
+        GitEngineConfig config = cacheDir == null || cacheDir.isBlank() ? GitEngineConfig.defaults()
                 : GitEngineConfig.defaults().withCacheDir(java.nio.file.Path.of(cacheDir));
+        java.time.Duration timeout = codeHostTimeout();
+        return timeout == null ? config : config.withTimeout(timeout);
+    }
+
+    /**
+     * {@code CODE_HOST_TIMEOUT_SECONDS}: how long one code host request (REST call or git operation) may take
+     * before it counts as a transient failure; unset: the clients' defaults (30 s REST, 60 s git).
+     */
+    private java.time.Duration codeHostTimeout() {
+        String seconds = env.get("CODE_HOST_TIMEOUT_SECONDS");
+        if (seconds == null || seconds.isBlank()) {
+            return null;
+        }
+        try {
+            long s = Long.parseLong(seconds.strip());
+            if (s < 1) {
+                throw new NumberFormatException();
+            }
+            return java.time.Duration.ofSeconds(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("configuration CODE_HOST_TIMEOUT_SECONDS must be a whole number of "
+                    + "seconds >= 1, got " + seconds);
+        }
     }
 
     private String token() {

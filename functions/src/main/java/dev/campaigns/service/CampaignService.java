@@ -122,16 +122,20 @@ public final class CampaignService {
             throw new FailedPreconditionException("campaign " + campaignId
                     + " is still processing; retry once its changeset creation has finished");
         }
-        if (store.resetErroredChangesetJobs(campaignId) == 0) {
+        if (campaign.counters().errored() == 0) {
             return campaign;
         }
-        startExecution(campaign, store.addExecution(campaignId));
+        // The new execution is counted before its jobs are reset, so that the previous execution's finish step,
+        // should it run late, already sees that the pending jobs are no longer its own (ChangesetJobSteps.finish).
+        int execution = store.addExecution(campaignId);
+        store.resetErroredChangesetJobs(campaignId);
+        startExecution(campaign, execution);
         return campaign(owner, campaignId);
     }
 
     private void startExecution(Campaign campaign, int execution) {
         processes.start("campaign-" + campaign.id() + "-" + execution, Map.of("campaignId", campaign.id(),
-                "pages", CampaignPlanService.pages(planJobs(campaign), limits.pageSize())));
+                "execution", execution, "pages", CampaignPlanService.pages(planJobs(campaign), limits.pageSize())));
     }
 
     private int planJobs(Campaign campaign) {

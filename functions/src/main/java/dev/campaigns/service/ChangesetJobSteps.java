@@ -157,12 +157,27 @@ public final class ChangesetJobSteps {
     /**
      * The last step: any job still pending after the execution's Map (which catches every job's failure, so this
      * should not happen) is marked errored, so that the campaign's status always ends.
+     *
+     * <p>Only the campaign's latest execution may do so: once {@code retryCampaign} has started execution
+     * {@code n + 1}, the pending jobs are that execution's, and a late finish step of execution {@code n} (retried
+     * after a Lambda death, say) must leave them alone.
+     *
+     * @param execution the number of the execution this step ends (its input's {@code execution}); null for an
+     *                  execution started before executions were numbered in their input
      */
-    public void finish(String campaignId) {
+    public void finish(String campaignId, Integer execution) {
         Campaign campaign = campaign(campaignId);
+        if (execution != null && campaign.executions() > execution) {
+            return;
+        }
         if (campaign.counters().pending() > 0) {
-            store.failPendingChangesetJobs(campaignId, store.plan(campaign.planId()).orElseThrow().counters().total(),
-                    "the execution ended before this job finished");
+            int jobs = store.plan(campaign.planId()).orElseThrow().counters().total();
+            String error = "the execution ended before this job finished";
+            if (execution == null) {
+                store.failPendingChangesetJobs(campaignId, jobs, error);
+            } else {
+                store.failPendingChangesetJobs(campaignId, jobs, error, execution);
+            }
         }
     }
 

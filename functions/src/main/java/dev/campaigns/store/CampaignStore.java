@@ -278,6 +278,38 @@ public final class CampaignStore {
         failPending(campaignKey(campaignId), jobs, error);
     }
 
+    /**
+     * As {@link #failPendingChangesetJobs(String, int, String)}, for the campaign's execution number
+     * {@code execution} only: each job is failed in a transaction whose counter update is conditioned on the campaign
+     * having no newer execution, so a job reset by a {@code retryCampaign} that started after this execution is never
+     * failed, however the two interleave.
+     */
+    public void failPendingChangesetJobs(String campaignId, int jobs, String error, int execution) {
+        String pk = campaignKey(campaignId);
+        int pageSize = 1000;
+        for (int from = 0; from < jobs; from += pageSize) {
+            for (Map<String, AttributeValue> item : queryRange(pk, from, Math.min(jobs, from + pageSize), i -> i)) {
+                if (!JobState.PENDING.name().equals(Attr.str(item, "state"))) {
+                    continue;
+                }
+                String jobId = Attr.str(item, SK).substring("JOB#".length());
+                Update job = Update.builder().tableName(table).key(key(pk, jobKey(jobId)))
+                        .conditionExpression("#state = :pending")
+                        .updateExpression("SET #state = :errored, #error = :error, ERRPK = :errpk")
+                        .expressionAttributeNames(Map.of("#state", "state", "#error", "error"))
+                        .expressionAttributeValues(Map.of(":pending", s(JobState.PENDING.name()),
+                                ":errored", s(JobState.ERRORED.name()), ":error", s(error), ":errpk", s(pk)))
+                        .build();
+                Update counter = Update.builder().tableName(table).key(key(pk, CAMPAIGN))
+                        .conditionExpression("executions <= :n")
+                        .updateExpression("ADD errored :one")
+                        .expressionAttributeValues(Map.of(":n", n(execution), ":one", n(1))).build();
+                transact(List.of(TransactWriteItem.builder().update(job).build(),
+                        TransactWriteItem.builder().update(counter).build()));
+            }
+        }
+    }
+
     private void failPending(String pk, int jobs, String error) {
         int pageSize = 1000;
         for (int from = 0; from < jobs; from += pageSize) {

@@ -52,7 +52,10 @@ public final class LocalAppSync implements AutoCloseable {
     public static final String USER_HEADER = "x-campaigns-user";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String AWS_SCALARS = "scalar AWSDateTime\nscalar AWSDate\nscalar AWSTime\nscalar AWSTimestamp\n"
-            + "scalar AWSEmail\nscalar AWSJSON\nscalar AWSURL\nscalar AWSPhone\nscalar AWSIPAddress\n";
+            + "scalar AWSEmail\nscalar AWSJSON\nscalar AWSURL\nscalar AWSPhone\nscalar AWSIPAddress\n"
+            // AppSync's authorisation directives, which it declares implicitly
+            + "directive @aws_iam on OBJECT | FIELD_DEFINITION\n"
+            + "directive @aws_cognito_user_pools(cognito_groups: [String]) on OBJECT | FIELD_DEFINITION\n";
 
     private final GraphQL graphql;
     private final Server server;

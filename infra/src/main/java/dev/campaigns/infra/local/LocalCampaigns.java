@@ -66,14 +66,32 @@ public final class LocalCampaigns implements AutoCloseable {
     }
 
     public static LocalCampaigns start(Options options) {
+        return start(options, Hooks.NONE);
+    }
+
+    /**
+     * Where a test harness may stand between the parts, as the real world's failures do (see
+     * {@code dev.campaigns.infra.chaos}): around the Lambda invoker that Step Functions calls, and in the environment
+     * each function is configured from (e.g. its DynamoDB endpoint pointed at a fault-injecting proxy). The
+     * functions themselves are unchanged.
+     *
+     * @param invoker             wraps the in-process Lambda runtime as Step Functions sees it
+     * @param functionEnvironment rewrites one function's resolved environment
+     */
+    public record Hooks(java.util.function.UnaryOperator<dev.campaigns.infra.sfn.LambdaInvoker> invoker,
+                        java.util.function.UnaryOperator<Map<String, String>> functionEnvironment) {
+        public static final Hooks NONE = new Hooks(i -> i, e -> e);
+    }
+
+    public static LocalCampaigns start(Options options, Hooks hooks) {
         try {
-            return new LocalCampaigns(options);
+            return new LocalCampaigns(options, hooks);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private LocalCampaigns(Options options) throws IOException {
+    private LocalCampaigns(Options options, Hooks hooks) throws IOException {
         SamTemplate template = SamTemplate.fromClasspath();
         this.workDir = options.workDir() != null ? options.workDir() : Files.createTempDirectory("campaigns-local");
         LocalCodeHost.Options hostOptions = options.codeHostOptions() != null ? options.codeHostOptions()
@@ -154,9 +172,9 @@ public final class LocalCampaigns implements AutoCloseable {
                 env.put(e.getKey(), SamTemplate.resolve(e.getValue(), refs));
             }
             env.put("GIT_CACHE_DIR", workDir.resolve("git-cache").resolve(f.logicalId()).toString());
-            return new Services(env);
+            return new Services(hooks.functionEnvironment().apply(env));
         });
-        holder.lambdas = lambdas;
+        holder.lambdas = hooks.invoker().apply(lambdas);
         this.appSync = LocalAppSync.start(template, lambdas, options.graphqlPort());
         this.functionUrls = new LocalFunctionUrls(template.functionUrls(), lambdas);
         this.eventSources = new LocalEventSources(functionEvents, sqs, lambdas);
@@ -315,7 +333,7 @@ public final class LocalCampaigns implements AutoCloseable {
 
     /** The engine needs its invoker before the functions exist (they need the engine's endpoint). */
     private static final class LambdasHolder implements dev.campaigns.infra.sfn.LambdaInvoker {
-        volatile LocalLambdas lambdas;
+        volatile dev.campaigns.infra.sfn.LambdaInvoker lambdas;
 
         @Override
         public dev.campaigns.infra.sfn.InvocationResult invoke(String functionName, String payloadJson) {

@@ -1,0 +1,46 @@
+package dev.campaigns.infra.chaos;
+
+import java.time.Duration;
+
+/**
+ * {@code bench/chaos.sh [--jobs N] [--fault-rate P] [--seed S] [--retries R]}: runs {@link ChaosRun} and prints its
+ * table; the last line is {@code chaos: N jobs, F faults, lost L, duplicates D, miscounted M}. Exits 1 if anything
+ * was lost, duplicated or miscounted.
+ */
+public final class ChaosMain {
+    private ChaosMain() {
+    }
+
+    public static void main(String[] args) {
+        int jobs = 200;
+        double rate = 0.05;
+        long seed = 42;
+        int retries = 5;
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--jobs" -> jobs = Integer.parseInt(require(args[i], value));
+                case "--fault-rate" -> rate = Double.parseDouble(require(args[i], value));
+                case "--seed" -> seed = Long.parseLong(require(args[i], value));
+                case "--retries" -> retries = Integer.parseInt(require(args[i], value));
+                default -> {
+                    System.err.println("usage: chaos [--jobs N] [--fault-rate P] [--seed S] [--retries R]");
+                    System.exit(2);
+                }
+            }
+            i++;
+        }
+        ChaosRun.Result result = ChaosRun.run(jobs, rate, seed, retries, Duration.ofMinutes(30));
+        System.out.println(result.report());
+        CampaignAudit audit = result.audit();
+        System.exit(audit.lost() + audit.duplicates() + audit.miscounted() == 0 ? 0 : 1);
+    }
+
+    private static String require(String flag, String value) {
+        if (value == null) {
+            System.err.println(flag + " needs a value");
+            System.exit(2);
+        }
+        return value;
+    }
+}

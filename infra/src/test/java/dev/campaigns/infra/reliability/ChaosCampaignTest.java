@@ -1,0 +1,43 @@
+package dev.campaigns.infra.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.campaigns.infra.chaos.CampaignAudit;
+import dev.campaigns.infra.chaos.ChaosRun;
+import dev.campaigns.infra.chaos.FaultKind;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chaos campaign of issue 6 at its CI size: 200 jobs through the whole local runtime while faults are injected
+ * at every boundary (code host, Lambda runtime, DynamoDB); afterwards every job is terminal and completed, each
+ * repository has exactly one branch at the job's commit, one open pull request and one changeset, and the
+ * campaign's counters equal its records. {@code bench/chaos.sh --jobs 1000} runs the same at a larger size.
+ */
+class ChaosCampaignTest {
+
+    @Test
+    void twoHundredJobsUnderFaultsLoseNothingAndDuplicateNothing() {
+        int jobs = Integer.getInteger("chaos.jobs", 200);
+        double rate = Double.parseDouble(System.getProperty("chaos.faultRate", "0.05"));
+        ChaosRun.Result result = ChaosRun.run(jobs, rate, 42, 5, Duration.ofMinutes(5));
+        System.out.println(result.report());
+        CampaignAudit audit = result.audit();
+        assertEquals(jobs, result.planCompleted(), "every plan job applied despite the faults");
+        assertEquals(jobs, audit.jobs());
+        assertEquals(0, audit.pending(), "every job is terminal");
+        assertEquals(0, audit.lost(), () -> "lost: " + audit.problems());
+        assertEquals(0, audit.duplicates(), () -> "duplicates: " + audit.problems());
+        assertEquals(0, audit.miscounted(), () -> "miscounted: " + audit.problems());
+        assertEquals(jobs, audit.completed(), () -> "every job ends completed: " + audit.problems());
+        assertEquals(jobs, audit.changesets());
+        assertEquals("COMPLETED", result.finalState());
+        assertEquals(audit.completed(), result.apiCompleted(), "the API's count is the records' count");
+        // every kind of fault was really injected, not merely configured
+        for (FaultKind kind : FaultKind.values()) {
+            assertTrue(result.faults().get(kind) > 0, () -> kind + " was never injected: " + result.faults());
+        }
+        assertTrue(result.failedInvocations() > 0);
+    }
+}
