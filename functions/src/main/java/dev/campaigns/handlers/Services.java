@@ -100,7 +100,7 @@ public final class Services {
         this.processes = new Lazy<>(() -> new StepFunctionsBackgroundProcesses(sfn.get(), require("STATE_MACHINE_ARN")));
         // Only the resolvers start executions (and have STATE_MACHINE_ARN): the client is built on first start.
         BackgroundProcesses startOnDemand = (name, input) -> processes.get().start(name, input);
-        this.plans = new Lazy<>(() -> new CampaignPlanService(store.get(), blobs.get(), git.get(), codeHost.get(),
+        this.plans = new Lazy<>(() -> new CampaignPlanService(store.get(), blobs.get(), git.get(), codeHost,
                 startOnDemand, clock, Limits.DEFAULT));
         this.campaigns = new Lazy<>(() -> new CampaignService(store.get(), idempotency.get(), plans.get(),
                 startOnDemand, clock, Limits.DEFAULT));

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Campaign plans: created from patches, then executed in the background, one campaign job at a time: does the
@@ -32,12 +33,16 @@ public final class CampaignPlanService {
     private final CampaignStore store;
     private final BlobStore blobs;
     private final GitEngine git;
-    private final CodeHostAccess codeHost;
+    private final Supplier<CodeHostAccess> codeHost;
     private final BackgroundProcesses processes;
     private final Clock clock;
     private final Limits limits;
 
-    public CampaignPlanService(CampaignStore store, BlobStore blobs, GitEngine git, CodeHostAccess codeHost,
+    /**
+     * @param codeHost the code host access, asked for only by the steps that reach the code host (a job's dry run
+     *                 and its failure record), so that the resolvers, which never do, never read the token secret
+     */
+    public CampaignPlanService(CampaignStore store, BlobStore blobs, GitEngine git, Supplier<CodeHostAccess> codeHost,
                                BackgroundProcesses processes, Clock clock, Limits limits) {
         this.store = store;
         this.blobs = blobs;
@@ -148,14 +153,15 @@ public final class CampaignPlanService {
         }
         byte[] patch = blobs.get(job.patchKey())
                 .orElseThrow(() -> new IllegalStateException("patch " + job.patchKey() + " is missing"));
-        CommitResult preview = git.preview(new CommitRequest(codeHost.cloneUrl(job.repository()),
-                codeHost.credentials(), job.baseRevision(), patch, "preview", codeHost.bot(), clock.instant()));
+        CodeHostAccess access = codeHost.get();
+        CommitResult preview = git.preview(new CommitRequest(access.cloneUrl(job.repository()),
+                access.credentials(), job.baseRevision(), patch, "preview", access.bot(), clock.instant()));
         store.completeCampaignJob(planId, jobId, preview.diffStat());
     }
 
     /** Records a job's error (once; a job already terminal keeps its state). */
     public void recordFailure(String planId, String jobId, String error) {
-        store.failCampaignJob(planId, jobId, Errors.forUser(codeHost.redact(error)));
+        store.failCampaignJob(planId, jobId, Errors.forUser(codeHost.get().redact(error)));
     }
 
     /**
