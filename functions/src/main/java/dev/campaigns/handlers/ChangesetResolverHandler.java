@@ -31,7 +31,7 @@ public final class ChangesetResolverHandler extends ResolverHandler {
         return Map.of(
                 "Mutation.createChangesets", this::createChangesets,
                 "Mutation.addChangesetsToCampaign", this::addChangesetsToCampaign,
-                "Mutation.syncChangeset", e -> Views.changeset(services.changesets().syncChangeset(e.text("changeset"))),
+                "Mutation.syncChangeset", e -> Views.changeset(services.changesets().syncChangeset(e.owner(), e.text("changeset"))),
                 "Mutation.closeCampaign", this::closeCampaign,
                 "Mutation.deleteCampaign", this::deleteCampaign,
                 "Campaign.changesetCountsOverTime", this::countsOverTime);

@@ -144,11 +144,24 @@ public final class ChangesetService {
         return campaigns.campaign(owner, campaignId);
     }
 
-    /** Reads one changeset's truth from the code host now and stores it. */
-    public Changeset syncChangeset(String changesetId) {
+    /**
+     * Reads one changeset's truth from the code host now and stores it. The caller must own a campaign the
+     * changeset belongs to; any other changeset is "not found", so the caller learns nothing of it.
+     */
+    public Changeset syncChangeset(String owner, String changesetId) {
         Changeset c = changesets.changeset(Validation.required("changeset", changesetId))
+                .filter(found -> found.campaignIds().stream().anyMatch(id -> ownsCampaign(owner, id)))
                 .orElseThrow(() -> new NotFoundException("changeset", changesetId));
         return sync(c);
+    }
+
+    private boolean ownsCampaign(String owner, String campaignId) {
+        try {
+            campaigns.campaign(owner, campaignId);
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
     }
 
     private Changeset sync(Changeset c) {

@@ -153,6 +153,15 @@ class ChangesetTrackingEndToEndTest {
         assertEquals(3, ((Map<String, Object>) again.get("changesets")).get("totalCount"), "adding twice is a no-op");
         assertEquals(3, changesetsOf(campaignId).size());
 
+        // Another user can neither sync nor read a changeset of alice's campaign: "not found", nothing learnt.
+        GraphQLClient mallory = new GraphQLClient(stack.graphqlUrl(), "mallory");
+        GraphQLClient.GraphQLErrorException refused = assertThrows(GraphQLClient.GraphQLErrorException.class,
+                () -> mallory.data("mutation($id: ID!) { syncChangeset(changeset: $id) { id title } }",
+                        Map.of("id", ids.get(0))));
+        assertTrue(refused.getMessage().contains("changeset " + ids.get(0) + " not found"),
+                refused.getMessage());
+        assertTrue(!refused.getMessage().contains("Greet"), refused.getMessage());
+
         // Day 2: merged; day 3: closed; day 4: approved, then a failing check: each arrives through a webhook.
         clock.advance(Duration.ofDays(1));
         stack.codeHost().mergePullRequest(r1, Integer.parseInt(numbers.get(r1)));
