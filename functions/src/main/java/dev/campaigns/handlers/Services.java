@@ -14,6 +14,11 @@ import dev.campaigns.service.CampaignService;
 import dev.campaigns.service.ChangesetJobSteps;
 import dev.campaigns.service.CodeHostAccess;
 import dev.campaigns.service.Limits;
+import dev.campaigns.service.PullRequestPacing;
+import dev.campaigns.pacing.Pacer;
+import dev.campaigns.pacing.PacerKey;
+import dev.campaigns.pacing.PacingConfig;
+import dev.campaigns.store.DynamoPacingStore;
 import dev.campaigns.store.CampaignStore;
 import dev.campaigns.store.DynamoBlobStore;
 import dev.campaigns.store.IdempotencyStore;
@@ -41,7 +46,8 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * <p>Configuration: {@code CAMPAIGNS_TABLE}, {@code IDEMPOTENCY_TABLE}, {@code BLOBS_TABLE},
  * {@code STATE_MACHINE_ARN}, {@code CODE_HOST_API_URL}, {@code CODE_HOST_GIT_URL}, the token as
  * {@code CODE_HOST_TOKEN_SECRET_ARN} (Secrets Manager; in AWS) or {@code CODE_HOST_TOKEN}, {@code BOT_NAME},
- * {@code BOT_EMAIL}, {@code GIT_CACHE_DIR} (default: under java.io.tmpdir), {@code AWS_REGION}, and optional endpoints {@code AWS_ENDPOINT_URL_DYNAMODB},
+ * {@code BOT_EMAIL}, pacing ({@code PACING_TABLE}, {@code CODE_HOST_CONTENT_LIMITS} e.g. {@code 80/min,500/h},
+ * {@code PACING_MARGIN_SECONDS}), {@code GIT_CACHE_DIR} (default: under java.io.tmpdir), {@code AWS_REGION}, and optional endpoints {@code AWS_ENDPOINT_URL_DYNAMODB},
  * {@code AWS_ENDPOINT_URL_SFN}, {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} (the SDK's standard names).
  */
 public final class Services {
@@ -58,6 +64,7 @@ public final class Services {
     private final Lazy<CampaignPlanService> plans;
     private final Lazy<CampaignService> campaigns;
     private final Lazy<ChangesetJobSteps> steps;
+    private final Lazy<PullRequestPacing> pacing;
 
     public Services(Map<String, String> env) {
         this(env, Clock.systemUTC(), null);
@@ -95,6 +102,9 @@ public final class Services {
                 startOnDemand, clock, Limits.DEFAULT));
         this.steps = new Lazy<>(() -> new ChangesetJobSteps(store.get(), blobs.get(), git.get(), codeHost.get(),
                 Limits.DEFAULT));
+        this.pacing = new Lazy<>(() -> new PullRequestPacing(store.get(),
+                new Pacer(new DynamoPacingStore(dynamo.get(), require("PACING_TABLE")), pacingConfig(), clock),
+                PacerKey.of(require("CODE_HOST_API_URL"), codeHost.get().credentials().token()), clock));
     }
 
     /** The configuration of a Lambda function in AWS: its environment. */
@@ -114,6 +124,11 @@ public final class Services {
         return steps.get();
     }
 
+    /** Pull-request pacing: {@code PACING_TABLE}, {@code CODE_HOST_CONTENT_LIMITS}, {@code PACING_MARGIN_SECONDS}. */
+    public PullRequestPacing pacing() {
+        return pacing.get();
+    }
+
     public CodeHostAccess codeHost() {
         return codeHost.get();
     }
@@ -126,6 +141,16 @@ public final class Services {
         String cacheDir = env.get("GIT_CACHE_DIR");
         return cacheDir == null || cacheDir.isBlank() ? GitEngineConfig.defaults()
                 : GitEngineConfig.defaults().withCacheDir(java.nio.file.Path.of(cacheDir));
+    }
+
+    private PacingConfig pacingConfig() {
+        String margin = env.getOrDefault("PACING_MARGIN_SECONDS", "10");
+        try {
+            return PacingConfig.parse(env.get("CODE_HOST_CONTENT_LIMITS"),
+                    java.time.Duration.ofMillis(Math.round(Double.parseDouble(margin.strip()) * 1000)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("configuration PACING_MARGIN_SECONDS is not a number: " + margin);
+        }
     }
 
     private String token() {

@@ -68,6 +68,18 @@ public final class SamTemplate {
     public record Resolver(String typeName, String fieldName, String functionLogicalId) {
     }
 
+    /** Each template parameter's {@code Default}, as text (parameters without one are left out). */
+    public Map<String, String> parameterDefaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        root.path("Parameters").fields().forEachRemaining(e -> {
+            JsonNode d = e.getValue().get("Default");
+            if (d != null && !d.isNull()) {
+                defaults.put(e.getKey(), d.asText());
+            }
+        });
+        return defaults;
+    }
+
     public List<Table> tables() {
         List<Table> tables = new ArrayList<>();
         forEachResource("AWS::DynamoDB::Table", (id, r) -> tables.add(new Table(id, r.path("Properties"))));
