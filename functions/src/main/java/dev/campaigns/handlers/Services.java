@@ -107,6 +107,25 @@ public final class Services {
                 PacerKey.of(require("CODE_HOST_API_URL"), codeHost.get().credentials().token()), clock));
     }
 
+    /**
+     * SnapStart priming without side effects: builds the DynamoDB client (no request is sent, no credentials are
+     * resolved) and loads the classes of the SDK's marshalling, the git engine and the code host client. The code
+     * host token is not fetched: it must not live in a snapshot.
+     */
+    public void prime() {
+        DynamoDbClient client = dynamo.get();
+        client.serviceName();
+        software.amazon.awssdk.services.dynamodb.model.GetItemRequest.builder().tableName("t")
+                .key(Map.of("PK", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("x"))).build();
+        SnapStartPriming.load("software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest",
+                "software.amazon.awssdk.services.dynamodb.model.QueryRequest",
+                "software.amazon.awssdk.protocols.json.internal.unmarshall.JsonProtocolUnmarshaller",
+                "org.eclipse.jgit.lib.Repository", "org.eclipse.jgit.internal.storage.dfs.InMemoryRepository",
+                "org.eclipse.jgit.transport.Transport", "org.eclipse.jgit.transport.TransportHttp",
+                "org.eclipse.jgit.patch.Patch", "org.kohsuke.github.GitHub", "org.kohsuke.github.GHPullRequest",
+                "org.kohsuke.github.GitHubBuilder");
+    }
+
     /** The configuration of a Lambda function in AWS: its environment. */
     public static Services fromEnvironment() {
         return new Services(System.getenv());

@@ -38,6 +38,7 @@ public final class LocalCampaigns implements AutoCloseable {
     private final LocalAppSync appSync;
     private final String stateMachineArn;
     private final Path workDir;
+    private final Map<String, Map<String, String>> functionEnvironments = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * How to start the stack.
@@ -176,6 +177,7 @@ public final class LocalCampaigns implements AutoCloseable {
                 env.put(e.getKey(), SamTemplate.resolve(e.getValue(), refs));
             }
             env.put("GIT_CACHE_DIR", workDir.resolve("git-cache").resolve(f.logicalId()).toString());
+            functionEnvironments.put(f.logicalId(), Map.copyOf(env));
             return new Services(env, functionsClock, null);
         });
         holder.lambdas = lambdas;
@@ -272,6 +274,18 @@ public final class LocalCampaigns implements AutoCloseable {
 
     public String dynamoEndpoint() {
         return dynamo.endpoint().toString();
+    }
+
+    /**
+     * The environment function {@code logicalId} runs with here (the template's, resolved locally, with the local
+     * endpoints), e.g. to start the function in another JVM (the cold-start benchmark).
+     */
+    public Map<String, String> functionEnvironment(String logicalId) {
+        Map<String, String> env = functionEnvironments.get(logicalId);
+        if (env == null) {
+            throw new IllegalArgumentException("template.yaml has no function " + logicalId);
+        }
+        return env;
     }
 
     public LocalLambdas lambdas() {
