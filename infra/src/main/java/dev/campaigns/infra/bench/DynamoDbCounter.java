@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
@@ -109,7 +110,7 @@ public final class DynamoDbCounter implements ExecutionInterceptor {
 
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-        if (!enabled || !"DynamoDB".equals(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME))) {
+        if (!enabled || !(context.request() instanceof DynamoDbRequest)) {
             return;
         }
         String op = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
@@ -140,7 +141,7 @@ public final class DynamoDbCounter implements ExecutionInterceptor {
 
     @Override
     public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
-        if (!enabled || !"DynamoDB".equals(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME))) {
+        if (!enabled || !(context.request() instanceof DynamoDbRequest)) {
             return;
         }
         // A refused conditional write still consumes write units (at least one); count the request and one unit.

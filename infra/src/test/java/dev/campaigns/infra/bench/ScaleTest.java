@@ -21,6 +21,7 @@ class ScaleTest {
         try (LocalCampaigns stack = LocalCampaigns.start(ScaleBench.options("ghp_scaleTest0123456789"))) {
             ScaleRun.Figures small = ScaleRun.run(stack, "small", 10, Duration.ofMinutes(5));
             ScaleRun.Figures big = ScaleRun.run(stack, "scale", 300, Duration.ofMinutes(10));
+            System.out.println("scale test figures: " + big);
             assertEquals(Map.of("state", "COMPLETED", "completedCount", 10, "pendingCount", 0, "errors", List.of()),
                     small.status());
             assertEquals(Map.of("state", "COMPLETED", "completedCount", 300, "pendingCount", 0, "errors", List.of()),
@@ -36,11 +37,12 @@ class ScaleTest {
                     "the status query's DynamoDB requests do not grow with the campaign");
             assertEquals(small.statusQuery().readUnits(), big.statusQuery().readUnits(), 1e-9);
             assertEquals(0, big.statusQuery().writeUnits(), 1e-9);
-            assertTrue(big.statusQuery().totalRequests() >= 1);
+            assertTrue(big.statusQuery().totalRequests() >= 1, "status query: " + big.statusQuery() + ", run: " + big.dynamo());
 
             assertTrue(big.dynamo().totalRequests() > 300, "DynamoDB requests were counted");
             assertTrue(big.lambdaInvocations() >= 300 * 5, "every job ran its steps");
-            assertTrue(big.stateTransitions() > 300 * 7);
+            // per job: ExecuteCampaignJob; Commit, Push, the Wait, CreatePullRequest, CreateChangeset
+            assertTrue(big.stateTransitions() >= 300 * 6, "transitions " + big.stateTransitions());
         }
     }
 }
