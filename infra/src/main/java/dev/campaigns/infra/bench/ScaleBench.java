@@ -67,6 +67,8 @@ public final class ScaleBench {
         System.out.printf("  Lambda: %d invocations (%.1f per job), %.1f GB-s (%.3f per job, busy time x MemorySize)%n",
                 big.lambdaInvocations(), big.lambdaInvocations() / (double) n, big.lambdaGbSeconds(),
                 big.lambdaGbSeconds() / n);
+        big.perFunction().forEach((f, r) -> System.out.printf("    %-34s %7d calls, %8.1f s busy, %6.0f ms each%n",
+                f, r[0], r[1] / 1000.0, r[1] / (double) r[0]));
         System.out.println("  DynamoDB: " + ScaleRun.describe(big.dynamo()));
         System.out.printf("  DynamoDB per job: %.1f requests, %.2f RCU, %.2f WCU%n",
                 big.dynamo().totalRequests() / (double) n, big.dynamo().readUnits() / n,

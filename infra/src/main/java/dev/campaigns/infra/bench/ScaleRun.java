@@ -31,7 +31,7 @@ public final class ScaleRun {
     public record Figures(int jobs, Map<String, Object> status, double planSeconds, double campaignSeconds,
                           long executions, long maxHistoryEvents, long maxPayloadBytes, long stateTransitions,
                           long lambdaInvocations, double lambdaGbSeconds, DynamoDbCounter.Snapshot dynamo,
-                          DynamoDbCounter.Snapshot statusQuery) {
+                          DynamoDbCounter.Snapshot statusQuery, Map<String, long[]> perFunction) {
         public double totalSeconds() {
             return planSeconds + campaignSeconds;
         }
@@ -83,13 +83,18 @@ public final class ScaleRun {
         Map<String, Integer> memory = SamTemplate.fromClasspath().memorySizes();
         long invocations = 0;
         double gbSeconds = 0;
+        Map<String, long[]> perFunction = new TreeMap<>();
         for (Map.Entry<String, Long> e : stack.lambdas().invocationCounts().entrySet()) {
-            invocations += e.getValue() - invocationsBefore.getOrDefault(e.getKey(), 0L);
+            long calls = e.getValue() - invocationsBefore.getOrDefault(e.getKey(), 0L);
+            invocations += calls;
             long busy = stack.lambdas().busyMillis().get(e.getKey()) - busyBefore.getOrDefault(e.getKey(), 0L);
             gbSeconds += busy / 1000.0 * memory.getOrDefault(e.getKey(), 1024) / 1024.0;
+            if (calls > 0) {
+                perFunction.put(e.getKey(), new long[] {calls, busy});
+            }
         }
         return new Figures(n, status, (t1 - t0) / 1e9, (t2 - t1) / 1e9, executions, maxEvents, maxPayload,
-                transitions, invocations, gbSeconds, dynamo, statusQuery);
+                transitions, invocations, gbSeconds, dynamo, statusQuery, perFunction);
     }
 
     /** Every execution of the state machine, child executions of distributed Maps included. */
