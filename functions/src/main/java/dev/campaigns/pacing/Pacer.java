@@ -58,6 +58,30 @@ public final class Pacer {
         return new Reservation(slot, false);
     }
 
+    /**
+     * Late-request compensation: the content-creating request of {@code jobKey} was sent at {@code sentAt}. If that
+     * is later than its slot by more than half the margin (a cold start, a slow host), the bucket's next free slot
+     * moves later by as much, so the requests reserved from now on keep their spacing from the late one: without it,
+     * the request one window later (500 slots on) could land inside the late request's window. Returns the
+     * compensation applied (zero when on time).
+     */
+    public Duration sent(PacerKey key, String jobKey, Instant sentAt) {
+        PacingPolicy policy = config.forHost(key.apiUrl());
+        if (!policy.paced()) {
+            return Duration.ZERO;
+        }
+        Optional<Instant> slot = store.reservation(jobKey);
+        if (slot.isEmpty()) {
+            return Duration.ZERO;
+        }
+        Duration late = Duration.between(slot.get(), sentAt);
+        if (late.compareTo(policy.margin().dividedBy(2)) <= 0) {
+            return Duration.ZERO;
+        }
+        store.delay(key.id(), late);
+        return late;
+    }
+
     /** The policy applied to {@code key}'s host (for logs and benchmarks). */
     public PacingPolicy policy(PacerKey key) {
         return config.forHost(key.apiUrl());

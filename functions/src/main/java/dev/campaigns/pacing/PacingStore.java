@@ -17,6 +17,9 @@ public interface PacingStore {
      */
     Instant takeSlot(String bucketId, Instant now, Duration interval);
 
+    /** Moves the next free slot of {@code bucketId} {@code delay} later (atomically; nothing if it has none). */
+    void delay(String bucketId, Duration delay);
+
     /** The slot {@code jobKey} reserved before, if any. */
     Optional<Instant> reservation(String jobKey);
 

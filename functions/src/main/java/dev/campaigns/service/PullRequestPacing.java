@@ -27,6 +27,19 @@ public final class PullRequestPacing {
         this.clock = clock;
     }
 
+    /** Now, on the pacer's clock: taken by the pull-request step before it talks to the code host. */
+    public Instant now() {
+        return clock.instant();
+    }
+
+    /**
+     * After the job's pull request was opened (or found), sent at {@code sentAt}: compensates a late request (see
+     * {@link Pacer#sent}).
+     */
+    public void pullRequestSent(String campaignId, String jobId, Instant sentAt) {
+        pacer.sent(key, campaignId + "/" + jobId, sentAt);
+    }
+
     /** The instant (whole seconds, rounded up) at which the job's pull request may be created. */
     public Instant reserve(String campaignId, String jobId) {
         ChangesetJob job = store.changesetJob(campaignId, jobId).orElse(null);

@@ -70,6 +70,19 @@ public final class DynamoPacingStore implements PacingStore {
     }
 
     @Override
+    public void delay(String bucketId, Duration delay) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(Map.of("id", s("bucket#" + bucketId)))
+                    .updateExpression("SET #next = #next + :delay")
+                    .conditionExpression("attribute_exists(#next)")
+                    .expressionAttributeNames(Map.of("#next", "next"))
+                    .expressionAttributeValues(Map.of(":delay", n(delay.toMillis()))));
+        } catch (ConditionalCheckFailedException none) {
+            // no bucket: nothing to delay
+        }
+    }
+
+    @Override
     public Optional<Instant> reservation(String jobKey) {
         var item = dynamo.getItem(b -> b.tableName(table).key(Map.of("id", s("job#" + jobKey)))
                 .consistentRead(true)).item();

@@ -79,9 +79,16 @@ public final class BenchCampaign {
 
     private static Map<String, Object> await(java.util.function.Supplier<Map<String, Object>> read, String field,
                                              Duration timeout, Duration poll) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long nextReport = start + 60_000_000_000L;
         while (true) {
             Map<String, Object> node = read.get();
+            if (System.nanoTime() > nextReport) {
+                System.out.printf("  ... %s after %.0f s: %s%n", field, (System.nanoTime() - start) / 1e9,
+                        CampaignsApi.status(node, field));
+                nextReport += 60_000_000_000L;
+            }
             if (!"PROCESSING".equals(CampaignsApi.status(node, field).get("state"))) {
                 return node;
             }

@@ -137,6 +137,20 @@ class PacerTest {
     }
 
     @Test
+    void aLateRequestPushesLaterReservationsBack_anOnTimeOneDoesNot() {
+        ManualClock clock = new ManualClock(Instant.parse("2026-04-01T00:00:00Z"));
+        Pacer pacer = pacer(PacingConfig.parse("60/min", Duration.ofSeconds(10)), clock); // 70 s / 60 = 1,166 ms
+        PacerKey key = PacerKey.of(GITHUB, "token-late");
+        Instant a = pacer.reserve(key, "late/a").slot();
+        Instant b = pacer.reserve(key, "late/b").slot();
+        assertEquals(Duration.ZERO, pacer.sent(key, "late/a", a.plusSeconds(4)), "4 s late: within half the margin");
+        assertEquals(b.plusMillis(1166), pacer.reserve(key, "late/c").slot());
+        assertEquals(Duration.ofSeconds(20), pacer.sent(key, "late/b", b.plusSeconds(20)), "a cold start");
+        assertEquals(b.plusMillis(2 * 1166).plusSeconds(20), pacer.reserve(key, "late/d").slot());
+        assertEquals(Duration.ZERO, pacer.sent(key, "unknown/job", clock.instant().plusSeconds(60)));
+    }
+
+    @Test
     void limitsAreConfiguredPerHost_andBucketsArePerHostAndToken() {
         ManualClock clock = new ManualClock(Instant.parse("2026-03-01T00:00:00Z"));
         PacingConfig config = PacingConfig.parse("80/min,500/h; ghe.example.com=120/min,10000/h; open.example=none",
