@@ -42,4 +42,25 @@ public interface CodeHost {
      * {@code x-access-token:<token>}.
      */
     String cloneUrl(String repository);
+
+    /**
+     * Loads pull request {@code number} with its reviews and the checks of its head commit (for GitHub: the pull
+     * request, its reviews, the check runs and the commit statuses of the head SHA).
+     *
+     * @throws CodeHostException of kind {@link CodeHostException.Kind#NOT_FOUND} when the repository or the pull
+     *                           request does not exist
+     */
+    PullRequestStatus loadPullRequestStatus(String repository, long number) throws CodeHostException;
+
+    /**
+     * Closes pull request {@code number} without merging; closing one that is already closed or merged changes
+     * nothing. Returns it as it is afterwards.
+     */
+    PullRequest closePullRequest(String repository, long number) throws CodeHostException;
+
+    /**
+     * How many API requests the token may still make in the current rate-limit window (GitHub:
+     * {@code GET /rate_limit}, which itself does not count), so background work can leave room for the rest.
+     */
+    int remainingRequests() throws CodeHostException;
 }

@@ -9,7 +9,22 @@ import java.time.Instant;
  * @param createdAt also the author and committer date of every commit the campaign makes, so that a retried
  *                  commit step always produces the same commit SHA
  * @param executions how many background executions were started (the first, then one per retry)
+ * @param planId     null for a campaign created without a plan, which only tracks existing pull requests
+ * @param closedAt   when the campaign was closed, or null while it is open
+ * @param tracked    how many existing pull requests were added to it (addChangesetsToCampaign); its changesets
+ *                   number {@code counters.completed() + tracked}
  */
 public record Campaign(String id, String owner, String name, String description, String branch, String planId,
-                       boolean draft, Instant createdAt, JobCounters counters, int executions) {
+                       boolean draft, Instant createdAt, JobCounters counters, int executions, Instant closedAt,
+                       int tracked) {
+
+    public Campaign(String id, String owner, String name, String description, String branch, String planId,
+                    boolean draft, Instant createdAt, JobCounters counters, int executions) {
+        this(id, owner, name, description, branch, planId, draft, createdAt, counters, executions, null, 0);
+    }
+
+    /** How many changesets the campaign has: those it created and those it tracks. */
+    public int changesetCount() {
+        return counters.completed() + tracked;
+    }
 }

@@ -58,8 +58,8 @@ public final class QueryResolverHandler extends ResolverHandler {
     private Object changesets(AppSyncEvent event) {
         CampaignService campaigns = services.campaigns();
         Campaign campaign = campaigns.campaign(event.owner(), event.source().path("id").asText());
-        return Views.connection(campaigns.changesets(campaign, event.integer("first"), event.text("after")),
-                Views::changeset);
+        return Views.connection(services.changesets().campaignChangesets(campaign, event.integer("first"),
+                event.text("after")), Views::changeset);
     }
 
     private Object plan(AppSyncEvent event) {

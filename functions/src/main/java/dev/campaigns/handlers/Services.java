@@ -11,7 +11,9 @@ import dev.campaigns.git.RemoteCredentials;
 import dev.campaigns.service.BackgroundProcesses;
 import dev.campaigns.service.CampaignPlanService;
 import dev.campaigns.service.CampaignService;
+import dev.campaigns.service.ChangesetEventQueue;
 import dev.campaigns.service.ChangesetJobSteps;
+import dev.campaigns.service.ChangesetService;
 import dev.campaigns.service.CodeHostAccess;
 import dev.campaigns.service.Limits;
 import dev.campaigns.service.PullRequestPacing;
@@ -20,6 +22,7 @@ import dev.campaigns.pacing.PacerKey;
 import dev.campaigns.pacing.PacingConfig;
 import dev.campaigns.store.DynamoPacingStore;
 import dev.campaigns.store.CampaignStore;
+import dev.campaigns.store.ChangesetStore;
 import dev.campaigns.store.DynamoBlobStore;
 import dev.campaigns.store.IdempotencyStore;
 import java.net.URI;
@@ -37,6 +40,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The composition root of every Lambda: builds each collaborator from configuration (the function's environment
@@ -48,7 +52,9 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * {@code CODE_HOST_TOKEN_SECRET_ARN} (Secrets Manager; in AWS) or {@code CODE_HOST_TOKEN}, {@code BOT_NAME},
  * {@code BOT_EMAIL}, pacing ({@code PACING_TABLE}, {@code CODE_HOST_CONTENT_LIMITS} e.g. {@code 80/min,500/h},
  * {@code PACING_MARGIN_SECONDS}), {@code GIT_CACHE_DIR} (default: under java.io.tmpdir), {@code AWS_REGION}, and optional endpoints {@code AWS_ENDPOINT_URL_DYNAMODB},
- * {@code AWS_ENDPOINT_URL_SFN}, {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} (the SDK's standard names).
+ * {@code AWS_ENDPOINT_URL_SFN}, {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, {@code AWS_ENDPOINT_URL_SQS} (the SDK's
+ * standard names); for changesets {@code CHANGESET_EVENTS_QUEUE_URL}, {@code WEBHOOK_SECRET_ARN} or
+ * {@code WEBHOOK_SECRET}, {@code SYNC_REQUEST_BUDGET}, {@code SYNC_RESERVE_REQUESTS}.
  */
 public final class Services {
     private final Map<String, String> env;
@@ -65,6 +71,10 @@ public final class Services {
     private final Lazy<CampaignService> campaigns;
     private final Lazy<ChangesetJobSteps> steps;
     private final Lazy<PullRequestPacing> pacing;
+    private final Lazy<ChangesetStore> changesetStore;
+    private final Lazy<ChangesetService> changesets;
+    private final Lazy<SqsClient> sqs;
+    private final Lazy<String> webhookSecret;
 
     public Services(Map<String, String> env) {
         this(env, Clock.systemUTC(), null);
@@ -100,8 +110,13 @@ public final class Services {
                 startOnDemand, clock, Limits.DEFAULT));
         this.campaigns = new Lazy<>(() -> new CampaignService(store.get(), idempotency.get(), plans.get(),
                 startOnDemand, clock, Limits.DEFAULT));
-        this.steps = new Lazy<>(() -> new ChangesetJobSteps(store.get(), blobs.get(), git.get(), codeHost.get(),
-                Limits.DEFAULT));
+        this.changesetStore = new Lazy<>(() -> new ChangesetStore(dynamo.get(), require("CAMPAIGNS_TABLE")));
+        this.steps = new Lazy<>(() -> new ChangesetJobSteps(store.get(), changesetStore.get(), blobs.get(), git.get(),
+                codeHost.get(), Limits.DEFAULT, clock));
+        this.changesets = new Lazy<>(() -> new ChangesetService(changesetStore.get(), campaigns.get(),
+                idempotency.get(), codeHost, clock));
+        this.sqs = new Lazy<>(() -> client(SqsClient.builder(), "SQS").build());
+        this.webhookSecret = new Lazy<>(() -> secret("WEBHOOK_SECRET_ARN", "WEBHOOK_SECRET"));
         this.pacing = new Lazy<>(() -> new PullRequestPacing(store.get(),
                 new Pacer(new DynamoPacingStore(dynamo.get(), require("PACING_TABLE")), pacingConfig(), clock),
                 PacerKey.of(require("CODE_HOST_API_URL"), codeHost.get().credentials().token()), clock));
@@ -148,6 +163,31 @@ public final class Services {
         return pacing.get();
     }
 
+    public ChangesetService changesets() {
+        return changesets.get();
+    }
+
+    /** The queue verified webhook deliveries go to ({@code CHANGESET_EVENTS_QUEUE_URL}). */
+    public ChangesetEventQueue changesetEventQueue() {
+        String url = require("CHANGESET_EVENTS_QUEUE_URL");
+        return delivery -> sqs.get().sendMessage(b -> b.queueUrl(url).messageBody(delivery.toJson()));
+    }
+
+    /** The webhook secret: {@code WEBHOOK_SECRET_ARN} (Secrets Manager) or {@code WEBHOOK_SECRET}. Never logged. */
+    public String webhookSecret() {
+        return webhookSecret.get();
+    }
+
+    /** Code host requests one scheduled sync run may spend ({@code SYNC_REQUEST_BUDGET}, default 250). */
+    public int syncRequestBudget() {
+        return Integer.parseInt(env.getOrDefault("SYNC_REQUEST_BUDGET", "250"));
+    }
+
+    /** Requests of the token's rate-limit window the sync leaves to others ({@code SYNC_RESERVE_REQUESTS}, 1000). */
+    public int syncReserveRequests() {
+        return Integer.parseInt(env.getOrDefault("SYNC_RESERVE_REQUESTS", "1000"));
+    }
+
     public CodeHostAccess codeHost() {
         return codeHost.get();
     }
@@ -173,13 +213,18 @@ public final class Services {
     }
 
     private String token() {
-        String secretArn = env.get("CODE_HOST_TOKEN_SECRET_ARN");
+        return secret("CODE_HOST_TOKEN_SECRET_ARN", "CODE_HOST_TOKEN");
+    }
+
+    /** A secret from Secrets Manager when {@code arnVariable} is set, else {@code valueVariable} directly. */
+    private String secret(String arnVariable, String valueVariable) {
+        String secretArn = env.get(arnVariable);
         if (secretArn != null && !secretArn.isBlank()) {
             try (SecretsManagerClient secrets = client(SecretsManagerClient.builder(), "SECRETS_MANAGER").build()) {
                 return secrets.getSecretValue(b -> b.secretId(secretArn)).secretString().strip();
             }
         }
-        return env.getOrDefault("CODE_HOST_TOKEN", "");
+        return env.getOrDefault(valueVariable, "");
     }
 
     private <B extends AwsClientBuilder<B, C>, C> B client(B builder, String service) {

@@ -5,6 +5,7 @@ import dev.campaigns.domain.Campaign;
 import dev.campaigns.domain.CampaignJob;
 import dev.campaigns.domain.CampaignPlan;
 import dev.campaigns.domain.Changeset;
+import dev.campaigns.domain.ChangesetCounts;
 import dev.campaigns.domain.Page;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,7 @@ final class Views {
         v.put("draft", campaign.draft());
         v.put("planId", campaign.planId());
         v.put("createdAt", campaign.createdAt().toString());
+        v.put("closedAt", campaign.closedAt() == null ? null : campaign.closedAt().toString());
         v.put("changesetCreationStatus", status(status));
         return v;
     }
@@ -56,11 +58,32 @@ final class Views {
         v.put("repository", c.repository());
         v.put("externalID", c.externalID());
         v.put("externalURL", c.externalURL());
-        v.put("state", c.state());
+        v.put("state", c.state().name());
+        v.put("reviewState", c.reviewState().name());
+        v.put("checkState", c.checkState() == null ? null : c.checkState().name());
         v.put("title", c.title());
+        v.put("labels", c.labels());
         v.put("headRef", c.headRef());
         v.put("baseRef", c.baseRef());
         v.put("headCommit", c.headCommit());
+        v.put("createdAt", c.createdAt().toString());
+        v.put("updatedAt", c.updatedAt().toString());
+        v.put("syncedAt", c.syncedAt().toString());
+        v.put("ownerCampaignId", c.ownerCampaignId());
+        v.put("createdByCampaign", c.ownerCampaignId() != null);
+        return v;
+    }
+
+    static Map<String, Object> counts(ChangesetCounts c) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("date", c.date().toString());
+        v.put("total", c.total());
+        v.put("merged", c.merged());
+        v.put("closed", c.closed());
+        v.put("open", c.open());
+        v.put("openApproved", c.openApproved());
+        v.put("openChangesRequested", c.openChangesRequested());
+        v.put("openPending", c.openPending());
         return v;
     }
 

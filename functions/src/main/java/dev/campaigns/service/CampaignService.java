@@ -3,7 +3,6 @@ package dev.campaigns.service;
 import dev.campaigns.domain.BackgroundProcessStatus;
 import dev.campaigns.domain.Campaign;
 import dev.campaigns.domain.CampaignPlan;
-import dev.campaigns.domain.Changeset;
 import dev.campaigns.domain.JobCounters;
 import dev.campaigns.domain.Page;
 import dev.campaigns.store.CampaignStore;
@@ -53,14 +52,23 @@ public final class CampaignService {
         }
         String name = Validation.text("name", input.name(), 255);
         String description = Validation.optionalText("description", input.description(), 10_000);
-        String branch = Validation.branch("branch", input.branch());
-        String planId = Validation.required("plan", input.plan());
+        boolean withPlan = input.plan() != null;
+        String branch = withPlan || input.branch() != null ? Validation.branch("branch", input.branch()) : null;
+        String planId = withPlan ? Validation.required("plan", input.plan()) : null;
         boolean draft = Boolean.TRUE.equals(input.draft());
         String key = input.idempotencyKey() == null ? null : Validation.text("idempotencyKey", input.idempotencyKey(), 200);
-        String digest = CampaignPlanService.sha256(String.join("\u0000", name, description, branch, planId,
-                Boolean.toString(draft)).getBytes(StandardCharsets.UTF_8));
+        String digest = CampaignPlanService.sha256(String.join("\u0000", name, description, String.valueOf(branch),
+                String.valueOf(planId), Boolean.toString(draft)).getBytes(StandardCharsets.UTF_8));
 
-        CampaignPlan plan = plans.campaignPlan(owner, planId);
+        CampaignPlan plan = withPlan ? plans.campaignPlan(owner, planId) : null;
+        if (!withPlan) {
+            // Without a plan: an empty campaign, to which existing pull requests are added (addChangesetsToCampaign).
+            if (key == null) {
+                return createEmpty(owner, UUID.randomUUID().toString(), name, description, branch, draft, digest);
+            }
+            return idempotent(owner, key, digest, id -> createEmpty(owner, id, name, description, branch, draft,
+                    digest));
+        }
         if (!plan.finishedExecuting()) {
             throw new FailedPreconditionException("campaign plan " + planId + " has not finished executing ("
                     + plan.counters().pending() + " of " + plan.counters().total() + " jobs pending); poll campaignPlan");
@@ -72,11 +80,15 @@ public final class CampaignService {
         if (key == null) {
             return create(owner, UUID.randomUUID().toString(), name, description, branch, plan, draft, digest);
         }
+        return idempotent(owner, key, digest, id -> create(owner, id, name, description, branch, plan, draft, digest));
+    }
+
+    private Campaign idempotent(String owner, String key, String digest,
+                                java.util.function.Function<String, Campaign> create) {
         String scopedKey = "createCampaign#" + owner + "#" + key;
         String campaignId = UUID.nameUUIDFromBytes(scopedKey.getBytes(StandardCharsets.UTF_8)).toString();
         try {
-            String id = idempotency.execute(scopedKey, digest, () ->
-                    create(owner, campaignId, name, description, branch, plan, draft, digest).id());
+            String id = idempotency.execute(scopedKey, digest, () -> create.apply(campaignId).id());
             return campaign(owner, id);
         } catch (IdempotencyStore.IdempotencyKeyReusedException e) {
             throw new InvalidInputException("idempotencyKey " + key + " was already used for a different campaign");
@@ -92,6 +104,12 @@ public final class CampaignService {
         Campaign stored = store.createCampaign(fresh, digest);
         startExecution(stored, 1);
         return stored;
+    }
+
+    private Campaign createEmpty(String owner, String id, String name, String description, String branch,
+                                 boolean draft, String digest) {
+        return store.createCampaign(new Campaign(id, owner, name, description, branch, null, draft,
+                clock.instant().truncatedTo(ChronoUnit.SECONDS), new JobCounters(0, 0, 0), 0), digest);
     }
 
     /**
@@ -135,8 +153,4 @@ public final class CampaignService {
                         : store.campaignErrors(campaign.id(), BackgroundProcessStatus.MAX_ERRORS));
     }
 
-    public Page<Changeset> changesets(Campaign campaign, Integer first, String after) {
-        return store.changesets(campaign.id(), Validation.first(first, 50, 100), after,
-                campaign.counters().completed());
-    }
 }

@@ -13,10 +13,12 @@ import dev.campaigns.git.CommitResult;
 import dev.campaigns.git.GitEngine;
 import dev.campaigns.git.PushRequest;
 import dev.campaigns.store.CampaignStore;
-import java.nio.charset.StandardCharsets;
+import dev.campaigns.store.ChangesetStore;
+import dev.campaigns.codehost.PullRequestStatus;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The steps that turn a campaign's changeset jobs into changesets: commit → push → pull request → changeset, each
@@ -29,14 +31,18 @@ import java.util.UUID;
  */
 public final class ChangesetJobSteps {
     private final CampaignStore store;
+    private final ChangesetStore changesets;
+    private final Clock clock;
     private final BlobStore blobs;
     private final GitEngine git;
     private final CodeHostAccess codeHost;
     private final Limits limits;
 
-    public ChangesetJobSteps(CampaignStore store, BlobStore blobs, GitEngine git, CodeHostAccess codeHost,
-                             Limits limits) {
+    public ChangesetJobSteps(CampaignStore store, ChangesetStore changesets, BlobStore blobs, GitEngine git,
+                             CodeHostAccess codeHost, Limits limits, Clock clock) {
         this.store = store;
+        this.changesets = changesets;
+        this.clock = clock;
         this.blobs = blobs;
         this.git = git;
         this.codeHost = codeHost;
@@ -125,7 +131,10 @@ public final class ChangesetJobSteps {
         return pr;
     }
 
-    /** Records the pull request as a changeset of the campaign and completes (freezes) the job. */
+    /**
+     * Records the pull request as a changeset (the campaign owns it: it opened it) with its reviews and checks, and
+     * completes (freezes) the job.
+     */
     public void changeset(String campaignId, String jobId) {
         ChangesetJob job = pendingJob(campaignId, jobId);
         if (job == null) {
@@ -134,13 +143,10 @@ public final class ChangesetJobSteps {
         if (job.pullRequest() == 0) {
             throw new IllegalStateException("changeset job " + jobId + " has no pull request yet");
         }
-        Campaign campaign = campaign(campaignId);
-        PullRequest pr = codeHost.codeHost().loadPullRequest(job.repository(), job.pullRequest());
-        String id = UUID.nameUUIDFromBytes((campaignId + "/" + job.repository()).getBytes(StandardCharsets.UTF_8))
-                .toString();
-        store.completeChangesetJob(campaignId, jobId, new Changeset(id, campaignId, job.repository(),
-                Long.toString(pr.number()), pr.url(), pr.state().name(), pr.title(), campaign.branch(),
-                job.baseRef(), job.commitSha()));
+        Instant readAt = clock.instant();
+        PullRequestStatus pr = codeHost.codeHost().loadPullRequestStatus(job.repository(), job.pullRequest());
+        Changeset changeset = changesets.observe(pr, readAt, campaignId);
+        store.completeChangesetJob(campaignId, jobId, changeset);
     }
 
     /** Records the error that ended the job's steps (once; a job already terminal keeps its state). */

@@ -55,7 +55,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * CampaignJob    PLAN#{id}          JOB#{jobId}              a plan's jobs in order; a page of jobs
  * Campaign       CAMPAIGN#{id}      #CAMPAIGN                get campaign, counters = status (1 read)
  * ChangesetJob   CAMPAIGN#{id}      JOB#{jobId}              a page of a campaign's jobs
- * Changeset      CAMPAIGN#{id}      CHANGESET#{repository}   one per (campaign, repository); paginated list
+ * membership     CAMPAIGN#{id}      CHANGESET#{repo}#{n}     a campaign's changesets (see ChangesetStore)
  * GSI Owner:     GSI1PK=OWNER#{owner}, GSI1SK={createdAt}#{id}     an owner's campaigns, newest first
  * GSI Errors:    ERRPK={PK} (only on ERRORED jobs), SK              a process's errors: reads only errored jobs
  * </pre>
@@ -154,8 +154,12 @@ public final class CampaignStore {
         item.put("owner", s(campaign.owner()));
         item.put("name", s(campaign.name()));
         item.put("description", s(campaign.description()));
-        item.put("branch", s(campaign.branch()));
-        item.put("planId", s(campaign.planId()));
+        if (campaign.branch() != null) {
+            item.put("branch", s(campaign.branch()));
+        }
+        if (campaign.planId() != null) {
+            item.put("planId", s(campaign.planId()));
+        }
         item.put("draft", bool(campaign.draft()));
         item.put("createdAt", s(campaign.createdAt().toString()));
         item.put("executions", n(campaign.executions()));
@@ -250,28 +254,18 @@ public final class CampaignStore {
     }
 
     /**
-     * Records the changeset and completes its job, with the campaign's counters, in one transaction. Returns false
-     * (and changes nothing) if the job was already terminal: a job that became a changeset is frozen.
+     * Makes the (already observed, see {@link ChangesetStore#observe}) changeset the campaign's and completes its
+     * job, with the campaign's counters, in one transaction. Returns false (and changes nothing) if the job was
+     * already terminal: a job that became a changeset is frozen.
      */
     public boolean completeChangesetJob(String campaignId, String jobId, Changeset changeset) {
-        Map<String, AttributeValue> cs = new HashMap<>(key(campaignKey(campaignId), "CHANGESET#" + changeset.repository()));
-        cs.put("id", s(changeset.id()));
-        cs.put("repository", s(changeset.repository()));
-        cs.put("externalID", s(changeset.externalID()));
-        cs.put("externalURL", s(changeset.externalURL()));
-        cs.put("state", s(changeset.state()));
-        cs.put("title", s(changeset.title()));
-        cs.put("headRef", s(changeset.headRef()));
-        cs.put("baseRef", s(changeset.baseRef()));
-        cs.put("headCommit", s(changeset.headCommit()));
-        cs.put("jobId", s(jobId));
-        TransactWriteItem putChangeset = TransactWriteItem.builder().put(Put.builder().tableName(table).item(cs)
-                .conditionExpression("attribute_not_exists(PK)").build()).build();
+        List<TransactWriteItem> membership = ChangesetStore.membershipWrites(table, campaignId, changeset.id(),
+                changeset.repository(), changeset.externalID(), true, jobId);
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":done", s(JobState.COMPLETED.name()));
         values.put(":cs", s(changeset.id()));
         return transactFinish(campaignKey(campaignId), jobId, "completed", "SET #state = :done, changesetId = :cs",
-                values, List.of(putChangeset));
+                values, membership);
     }
 
     /** Marks every still-pending job of a plan errored (its execution ended without it). */
@@ -320,26 +314,6 @@ public final class CampaignStore {
             }
         }
         return reset;
-    }
-
-    /** The campaign's changesets, in repository order; {@code totalCount} is the caller's (the completed counter). */
-    public Page<Changeset> changesets(String campaignId, int first, String after, int totalCount) {
-        QueryRequest.Builder query = QueryRequest.builder().tableName(table)
-                .keyConditionExpression("PK = :pk AND begins_with(SK, :cs)")
-                .expressionAttributeValues(Map.of(":pk", s(campaignKey(campaignId)), ":cs", s("CHANGESET#")))
-                .limit(first);
-        if (after != null) {
-            query.exclusiveStartKey(Cursor.decode(after));
-        }
-        QueryResponse page = dynamo.query(query.build());
-        List<Changeset> nodes = new ArrayList<>();
-        for (Map<String, AttributeValue> item : page.items()) {
-            nodes.add(new Changeset(Attr.str(item, "id"), campaignId, Attr.str(item, "repository"),
-                    Attr.str(item, "externalID"), Attr.str(item, "externalURL"), Attr.str(item, "state"),
-                    Attr.str(item, "title"), Attr.str(item, "headRef"), Attr.str(item, "baseRef"),
-                    Attr.str(item, "headCommit")));
-        }
-        return new Page<>(nodes, nextCursor(page), totalCount);
     }
 
     /** The errors of a plan's or campaign's errored jobs, at most {@code limit}, read from the sparse index. */
@@ -569,7 +543,9 @@ public final class CampaignStore {
     private static Campaign campaign(String id, Map<String, AttributeValue> item) {
         return new Campaign(id, Attr.str(item, "owner"), Attr.str(item, "name"), Attr.str(item, "description"),
                 Attr.str(item, "branch"), Attr.str(item, "planId"), Attr.flag(item, "draft"),
-                Instant.parse(Attr.str(item, "createdAt")), counters(item), Attr.integer(item, "executions"));
+                Instant.parse(Attr.str(item, "createdAt")), counters(item), Attr.integer(item, "executions"),
+                item.containsKey("closedAt") ? Instant.parse(Attr.str(item, "closedAt")) : null,
+                Attr.integer(item, "tracked"));
     }
 
     /** Pagination cursors: the last evaluated key, opaque to clients. */

@@ -8,15 +8,23 @@ import dev.campaigns.codehost.PullRequestState;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import dev.campaigns.codehost.PullRequestStatus;
+import dev.campaigns.domain.ChangesetStatusRules;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.kohsuke.github.GHCheckRun;
+import org.kohsuke.github.GHCommitStatus;
 import org.kohsuke.github.GHIssueState;
 import org.kohsuke.github.GHLabel;
 import org.kohsuke.github.GHPullRequest;
+import org.kohsuke.github.GHPullRequestReview;
 import org.kohsuke.github.GHRepository;
 import org.kohsuke.github.GHUser;
 import org.kohsuke.github.GitHub;
@@ -37,6 +45,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /repos/{o}/{r}/issues/{n}/labels}: add missing labels.</li>
  *   <li>{@code GET /users/{login}} and {@code POST /repos/{o}/{r}/pulls/{n}/requested_reviewers}: request reviews.</li>
  *   <li>{@code GET /repos/{o}/{r}/pulls/{n}}: the final state, and {@link #loadPullRequest}.</li>
+ *   <li>{@link #loadPullRequestStatus}: also {@code GET /repos/{o}/{r}/pulls/{n}/reviews},
+ *       {@code GET /repos/{o}/{r}/commits/{sha}/check-runs} and {@code GET /repos/{o}/{r}/statuses/{sha}}.</li>
+ *   <li>{@link #closePullRequest}: {@code PATCH /repos/{o}/{r}/pulls/{n}} with {@code state: closed}.</li>
+ *   <li>{@link #remainingRequests}: {@code GET /rate_limit}.</li>
  * </ul>
  *
  * <p>Review requests are best effort: a reviewer the host rejects (unknown user, not a collaborator) is logged and
@@ -108,6 +120,83 @@ public final class GitHubCodeHost implements CodeHost {
         GHRepository repo = call("GET repository " + repository, () -> github.getRepository(repository));
         return toModel(repository, call("GET pull request " + repository + "#" + number,
                 () -> repo.getPullRequest(Math.toIntExact(number))));
+    }
+
+    @Override
+    public PullRequestStatus loadPullRequestStatus(String repository, long number) {
+        Objects.requireNonNull(repository, "repository");
+        String where = repository + "#" + number;
+        GHRepository repo = call("GET repository " + repository, () -> github.getRepository(repository));
+        GHPullRequest pr = call("GET pull request " + where, () -> repo.getPullRequest(Math.toIntExact(number)));
+        PullRequest model = toModel(repository, pr);
+        List<ChangesetStatusRules.Review> reviews = call("GET reviews of " + where, () -> {
+            List<ChangesetStatusRules.Review> out = new ArrayList<>();
+            for (GHPullRequestReview r : pr.listReviews().withPageSize(100)) {
+                out.add(new ChangesetStatusRules.Review(r.getUser() == null ? "" : r.getUser().getLogin(),
+                        r.getState() == null ? null : r.getState().name(), instant(r.getSubmittedAt())));
+            }
+            return out;
+        });
+        String sha = model.headSha();
+        List<ChangesetStatusRules.Check> checks = new ArrayList<>();
+        call("GET check runs of " + where + " at " + sha, () -> {
+            Map<String, ChangesetStatusRules.Check> latest = new HashMap<>();
+            for (GHCheckRun run : repo.getCheckRuns(sha).withPageSize(100)) {
+                Instant at = run.getCompletedAt() != null ? instant(run.getCompletedAt()) : instant(run.getStartedAt());
+                ChangesetStatusRules.Check check = new ChangesetStatusRules.Check(run.getName(),
+                        run.getStatus() == null ? null : run.getStatus().name(),
+                        run.getConclusion() == null ? null : run.getConclusion().name(), at);
+                latest.merge(run.getName(), check, ChangesetStatusRules::later);
+            }
+            checks.addAll(latest.values());
+            return null;
+        });
+        call("GET statuses of " + where + " at " + sha, () -> {
+            Map<String, ChangesetStatusRules.Check> latest = new HashMap<>();
+            for (GHCommitStatus status : repo.listCommitStatuses(sha).withPageSize(100)) {
+                ChangesetStatusRules.Check check = new ChangesetStatusRules.Check(status.getContext(),
+                        status.getState() == null ? null : status.getState().name(), null,
+                        instant(status.getUpdatedAt()));
+                latest.merge(status.getContext(), check, ChangesetStatusRules::later);
+            }
+            checks.addAll(latest.values());
+            return null;
+        });
+        Instant createdAt = call("read " + where, () -> instant(pr.getCreatedAt()));
+        Instant updatedAt = call("read " + where, () -> instant(pr.getUpdatedAt()));
+        Instant reviewAt = reviews.stream().map(ChangesetStatusRules.Review::submittedAt).filter(Objects::nonNull)
+                .max(Instant::compareTo).orElse(null);
+        Instant checkAt = checks.stream().map(ChangesetStatusRules.Check::at).filter(Objects::nonNull)
+                .max(Instant::compareTo).orElse(null);
+        Instant changedAt = java.util.stream.Stream.of(updatedAt, reviewAt, checkAt).filter(Objects::nonNull)
+                .max(Instant::compareTo).orElse(createdAt);
+        return new PullRequestStatus(model, ChangesetStatusRules.reviewState(reviews),
+                ChangesetStatusRules.checkState(checks), createdAt, changedAt, instant(pr.getClosedAt()),
+                instant(pr.getMergedAt()), reviewAt, checkAt);
+    }
+
+    @Override
+    public PullRequest closePullRequest(String repository, long number) {
+        Objects.requireNonNull(repository, "repository");
+        String where = repository + "#" + number;
+        GHRepository repo = call("GET repository " + repository, () -> github.getRepository(repository));
+        GHPullRequest pr = call("GET pull request " + where, () -> repo.getPullRequest(Math.toIntExact(number)));
+        if (pr.getState() != GHIssueState.OPEN) {
+            return toModel(repository, pr);
+        }
+        run("PATCH state of " + where, pr::close);
+        LOG.info("closed {}", where);
+        return toModel(repository, call("GET pull request " + where,
+                () -> repo.getPullRequest(Math.toIntExact(number))));
+    }
+
+    @Override
+    public int remainingRequests() {
+        return call("GET rate limit", () -> github.getRateLimit().getCore().getRemaining());
+    }
+
+    private static Instant instant(java.util.Date date) {
+        return date == null ? null : date.toInstant();
     }
 
     @Override

@@ -30,6 +30,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--token", defaultValue = "local-token", description = "The token the local code host accepts (default: ${DEFAULT-VALUE}).")
     String token;
 
+    @Option(names = "--sync-minutes", defaultValue = "1", description = "Minutes between scheduled changeset syncs (default: ${DEFAULT-VALUE}).")
+    int syncMinutes;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -55,6 +58,24 @@ public final class ServeCommand implements Callable<Integer> {
                 + "   token " + "'" + token + "'");
         out.println("  git clone " + stack.codeHost().baseUrl() + "/" + SampleCampaign.repository(1) + ".git");
         out.println("  " + repos + " sample repositories acme/service-001..; e.g. " + sample);
+        out.println("  Webhooks:            the code host delivers pull request events to " + stack.webhookUrl());
+        out.println("  Change a pull request as GitHub's API does (token header as above): PUT .../pulls/N/merge,"
+                + " PATCH .../pulls/N {\"state\":\"closed\"}, POST .../pulls/N/reviews {\"event\":\"APPROVE\"},"
+                + " POST .../check-runs {\"name\",\"head_sha\",\"status\",\"conclusion\"}");
+        out.println("  Scheduled changeset sync: every " + syncMinutes + " minute(s)");
+        java.util.concurrent.ScheduledExecutorService schedule = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "serve-schedules");
+                    t.setDaemon(true);
+                    return t;
+                });
+        schedule.scheduleWithFixedDelay(() -> {
+            try {
+                stack.runSchedules();
+            } catch (RuntimeException e) {
+                System.err.println("scheduled sync failed: " + e.getMessage());
+            }
+        }, syncMinutes, syncMinutes, java.util.concurrent.TimeUnit.MINUTES);
         out.println("Try: curl -s " + stack.graphqlUrl()
                 + " -H 'content-type: application/json' -d '{\"query\":\"{ campaigns { nodes { id name } } }\"}'");
         out.flush();

@@ -38,6 +38,11 @@ final class ApiServlet extends HttpServlet {
             Pattern.compile("/repos/([^/]+)/([^/]+)/pulls/(\\d+)/requested_reviewers");
     private static final Pattern LABELS = Pattern.compile("/repos/([^/]+)/([^/]+)/issues/(\\d+)/labels");
     private static final Pattern USER = Pattern.compile("/users/([^/]+)");
+    private static final Pattern REVIEWS = Pattern.compile("/repos/([^/]+)/([^/]+)/pulls/(\\d+)/reviews");
+    private static final Pattern CHECK_RUNS = Pattern.compile("/repos/([^/]+)/([^/]+)/commits/([0-9a-f]{40})/check-runs");
+    private static final Pattern MERGE = Pattern.compile("/repos/([^/]+)/([^/]+)/pulls/(\\d+)/merge");
+    private static final Pattern NEW_CHECK_RUN = Pattern.compile("/repos/([^/]+)/([^/]+)/check-runs");
+    private static final Pattern STATUSES = Pattern.compile("/repos/([^/]+)/([^/]+)/statuses/([0-9a-f]{40})");
 
     private final LocalCodeHost host;
 
@@ -49,7 +54,17 @@ final class ApiServlet extends HttpServlet {
     static String endpoint(String method, String path) {
         String p = path == null || path.isEmpty() ? "/" : path;
         String template;
-        if (REVIEWERS.matcher(p).matches()) {
+        if (MERGE.matcher(p).matches()) {
+            template = "/repos/{owner}/{repo}/pulls/{number}/merge";
+        } else if (NEW_CHECK_RUN.matcher(p).matches()) {
+            template = "/repos/{owner}/{repo}/check-runs";
+        } else if (REVIEWS.matcher(p).matches()) {
+            template = "/repos/{owner}/{repo}/pulls/{number}/reviews";
+        } else if (CHECK_RUNS.matcher(p).matches()) {
+            template = "/repos/{owner}/{repo}/commits/{ref}/check-runs";
+        } else if (STATUSES.matcher(p).matches()) {
+            template = "/repos/{owner}/{repo}/statuses/{ref}";
+        } else if (REVIEWERS.matcher(p).matches()) {
             template = "/repos/{owner}/{repo}/pulls/{number}/requested_reviewers";
         } else if (LABELS.matcher(p).matches()) {
             template = "/repos/{owner}/{repo}/issues/{number}/labels";
@@ -85,6 +100,90 @@ final class ApiServlet extends HttpServlet {
                 write(resp, 200, user(m.group(1)));
             } else {
                 notFound(resp);
+            }
+        } else if ((m = MERGE.matcher(path)).matches() && "PUT".equals(method)) {
+            String repoName = m.group(1) + "/" + m.group(2);
+            int number = Integer.parseInt(m.group(3));
+            if (host.hosted(repoName) == null || !writable(req, resp)) {
+                if (host.hosted(repoName) == null) {
+                    notFound(resp);
+                }
+                return;
+            }
+            try {
+                if (!host.pullRequests(repoName).stream().filter(p -> p.number() == number).findFirst()
+                        .orElseThrow().state().equals("open")) {
+                    error(resp, 405, "Pull Request is not mergeable");
+                    return;
+                }
+                host.mergePullRequest(repoName, number);
+            } catch (java.util.NoSuchElementException e) {
+                notFound(resp);
+                return;
+            }
+            write(resp, 200, JSON.createObjectNode().put("merged", true).put("message", "Pull Request successfully merged"));
+        } else if ((m = REVIEWS.matcher(path)).matches() && "POST".equals(method)) {
+            String repoName = m.group(1) + "/" + m.group(2);
+            JsonNode in = body(req);
+            String event = in == null ? "" : in.path("event").asText("");
+            String state = switch (event) {
+                case "APPROVE" -> "APPROVED";
+                case "REQUEST_CHANGES" -> "CHANGES_REQUESTED";
+                case "COMMENT" -> "COMMENTED";
+                default -> null;
+            };
+            if (host.hosted(repoName) == null) {
+                notFound(resp);
+            } else if (state == null) {
+                validation(resp, field("PullRequestReview", "event", "invalid"));
+            } else if (writable(req, resp)) {
+                try {
+                    host.reviewPullRequest(repoName, Integer.parseInt(m.group(3)), host.botLogin(), state);
+                } catch (IllegalArgumentException e) {
+                    notFound(resp);
+                    return;
+                }
+                write(resp, 200, JSON.createObjectNode().put("state", state));
+            }
+        } else if ((m = NEW_CHECK_RUN.matcher(path)).matches() && "POST".equals(method)) {
+            String repoName = m.group(1) + "/" + m.group(2);
+            JsonNode in = body(req);
+            if (host.hosted(repoName) == null) {
+                notFound(resp);
+            } else if (in == null || !in.path("name").isTextual() || !in.path("head_sha").isTextual()) {
+                validation(resp, field("CheckRun", "name", "missing_field"));
+            } else if (writable(req, resp)) {
+                String status = in.path("status").asText(in.has("conclusion") ? "completed" : "queued");
+                host.setCheckOnCommit(repoName, in.get("head_sha").asText(), in.get("name").asText(), status,
+                        in.path("conclusion").isTextual() ? in.get("conclusion").asText() : null);
+                write(resp, 201, JSON.createObjectNode().put("name", in.get("name").asText()).put("status", status));
+            }
+        } else if ((m = REVIEWS.matcher(path)).matches() && "GET".equals(method)) {
+            withPull(req, resp, m, (repo, pr) -> {
+                ArrayNode out = JSON.createArrayNode();
+                pr.reviews.forEach(r -> out.add(review(repo, pr, r)));
+                write(resp, 200, out);
+            });
+        } else if ((m = CHECK_RUNS.matcher(path)).matches() && "GET".equals(method)) {
+            HostedRepository repo = host.hosted(m.group(1) + "/" + m.group(2));
+            if (repo == null) {
+                notFound(resp);
+                return;
+            }
+            ObjectNode out = JSON.createObjectNode();
+            ArrayNode runs = out.putArray("check_runs");
+            synchronized (repo) {
+                for (HostedRepository.CheckRun run : repo.checkRuns.getOrDefault(m.group(3), List.of())) {
+                    runs.add(checkRun(repo, run));
+                }
+            }
+            out.put("total_count", runs.size());
+            write(resp, 200, out);
+        } else if ((m = STATUSES.matcher(path)).matches() && "GET".equals(method)) {
+            if (host.hosted(m.group(1) + "/" + m.group(2)) == null) {
+                notFound(resp);
+            } else {
+                write(resp, 200, JSON.createArrayNode()); // the local host records check runs, not commit statuses
             }
         } else if ((m = REVIEWERS.matcher(path)).matches() && "POST".equals(method)) {
             withPull(req, resp, m, (repo, pr) -> requestReviewers(req, resp, repo, pr));
@@ -123,10 +222,20 @@ final class ApiServlet extends HttpServlet {
                 write(resp, 200, repository(repo, req));
             }
         } else if ("GET".equals(method) && "/rate_limit".equals(path)) {
-            ObjectNode core = JSON.createObjectNode().put("limit", 5000).put("remaining", 5000)
-                    .put("reset", host.clock().instant().plusSeconds(3600).getEpochSecond()).put("used", 0);
+            // Free, as on GitHub: FrontFilter reports the window without counting this request.
+            RateLimiter.Primary p = (RateLimiter.Primary) req.getAttribute(FrontFilter.PRIMARY);
+            ObjectNode core = p == null
+                    ? JSON.createObjectNode().put("limit", 5000).put("remaining", 5000)
+                            .put("reset", host.clock().instant().plusSeconds(3600).getEpochSecond()).put("used", 0)
+                    : JSON.createObjectNode().put("limit", p.limit()).put("remaining", p.remaining())
+                            .put("reset", p.resetEpochSecond()).put("used", p.used());
             ObjectNode root = JSON.createObjectNode();
-            root.putObject("resources").set("core", core);
+            ObjectNode resources = root.putObject("resources");
+            resources.set("core", core);
+            for (String other : new String[] {"search", "graphql", "integration_manifest"}) {
+                resources.putObject(other).put("limit", 5000).put("remaining", 5000).put("used", 0)
+                        .put("reset", host.clock().instant().plusSeconds(3600).getEpochSecond());
+            }
             root.set("rate", core);
             write(resp, 200, root);
         } else {
@@ -252,6 +361,7 @@ final class ApiServlet extends HttpServlet {
             repo.pulls.add(pr);
             resp.setHeader("Location", host.apiUrl() + "/repos/" + repo.fullName() + "/pulls/" + pr.number);
             write(resp, 201, pull(repo, pr, true));
+            host.pullRequestEvent(repo, pr, "opened");
         }
     }
 
@@ -294,8 +404,10 @@ final class ApiServlet extends HttpServlet {
                 pr.closedAt = null;
             }
         }
+        boolean wasOpen = pr.open;
         pr.updatedAt = now();
         write(resp, 200, pull(repo, pr, true));
+        host.pullRequestEvent(repo, pr, wasOpen == pr.open ? "edited" : pr.open ? "reopened" : "closed");
     }
 
     private void labels(HttpServletRequest req, HttpServletResponse resp, HostedRepository repo,
@@ -472,6 +584,54 @@ final class ApiServlet extends HttpServlet {
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------
+
+    ObjectNode review(HostedRepository repo, HostedRepository.PullRequestState pr, HostedRepository.Review r) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("id", r.id());
+        o.put("node_id", "PRR_" + r.id());
+        o.set("user", user(r.login()));
+        o.put("body", "");
+        o.put("state", r.state());
+        o.put("html_url", host.baseUrl() + "/" + repo.fullName() + "/pull/" + pr.number + "#pullrequestreview-" + r.id());
+        o.put("pull_request_url", host.apiUrl() + "/repos/" + repo.fullName() + "/pulls/" + pr.number);
+        o.put("commit_id", r.commitId());
+        o.put("submitted_at", iso(r.submittedAt()));
+        o.put("author_association", "MEMBER");
+        return o;
+    }
+
+    ObjectNode checkRun(HostedRepository repo, HostedRepository.CheckRun run) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("id", run.id());
+        o.put("name", run.name());
+        o.put("head_sha", run.headSha());
+        o.put("status", run.status());
+        if (run.conclusion() == null) {
+            o.putNull("conclusion");
+        } else {
+            o.put("conclusion", run.conclusion());
+        }
+        o.put("started_at", iso(run.at()));
+        if ("completed".equals(run.status())) {
+            o.put("completed_at", iso(run.at()));
+        } else {
+            o.putNull("completed_at");
+        }
+        o.put("url", host.apiUrl() + "/repos/" + repo.fullName() + "/check-runs/" + run.id());
+        o.put("html_url", host.baseUrl() + "/" + repo.fullName() + "/runs/" + run.id());
+        ArrayNode prs = o.putArray("pull_requests");
+        for (HostedRepository.PullRequestState pr : repo.pulls) {
+            if (pr.open && run.headSha().equals(repo.headSha(pr))) {
+                prs.add(JSON.createObjectNode().put("number", pr.number).put("id", pr.id)
+                        .put("url", host.apiUrl() + "/repos/" + repo.fullName() + "/pulls/" + pr.number));
+            }
+        }
+        return o;
+    }
+
+    ObjectNode repositoryJson(HostedRepository repo) {
+        return repository(repo, null);
+    }
 
     private boolean isAncestor(HostedRepository repo, String maybeAncestor, String of) throws IOException {
         try (RevWalk walk = new RevWalk(repo.git)) {

@@ -25,6 +25,8 @@ import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
  */
 final class FrontFilter implements Filter {
 
+    /** The request's primary rate-limit window (for GET /rate_limit). */
+    static final String PRIMARY = "campaigns.local.primary";
     static final String READ_ONLY = FrontFilter.class.getName() + ".readOnly";
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
     private static final String SECONDARY_LIMIT_MESSAGE = "You have exceeded a secondary rate limit. Please wait a "
@@ -94,13 +96,16 @@ final class FrontFilter implements Filter {
         }
 
         if (api) {
-            RateLimiter.Primary primary = host.rateLimiter().primary(token);
+            boolean rateLimitQuery = req.getRequestURI().endsWith("/api/v3/rate_limit");
+            RateLimiter.Primary primary = rateLimitQuery ? host.rateLimiter().peek(token)
+                    : host.rateLimiter().primary(token);
+            req.setAttribute(PRIMARY, primary);
             resp.setHeader("X-RateLimit-Limit", String.valueOf(primary.limit()));
             resp.setHeader("X-RateLimit-Remaining", String.valueOf(primary.remaining()));
             resp.setHeader("X-RateLimit-Reset", String.valueOf(primary.resetEpochSecond()));
             resp.setHeader("X-RateLimit-Used", String.valueOf(primary.used()));
             resp.setHeader("X-RateLimit-Resource", "core");
-            if (primary.limited()) {
+            if (primary.limited() && !rateLimitQuery) {
                 host.countPrimaryLimitResponse();
                 writeRaw(resp, 403, "{\"message\":\"API rate limit exceeded for user ID 1. If you reach out to "
                         + "GitHub Support for help, please include the request ID " + requestId + ".\","

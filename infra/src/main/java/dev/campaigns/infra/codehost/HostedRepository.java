@@ -27,6 +27,16 @@ final class HostedRepository {
     final Instant createdAt;
     final List<PullRequestState> pulls = new ArrayList<>();
     final LinkedHashSet<String> labels = new LinkedHashSet<>();
+    /** Check runs by head SHA, in creation order. */
+    final java.util.Map<String, List<CheckRun>> checkRuns = new java.util.HashMap<>();
+
+    /** A check run on a commit: status queued/in_progress/completed and, when completed, a conclusion. */
+    record CheckRun(long id, String name, String headSha, String status, String conclusion, Instant at) {
+    }
+
+    /** A submitted review. */
+    record Review(long id, String login, String state, String commitId, Instant submittedAt) {
+    }
 
     HostedRepository(String owner, String name, Repository git, Instant createdAt) {
         this.owner = owner;
@@ -48,6 +58,10 @@ final class HostedRepository {
         }
     }
 
+    static long nextId() {
+        return IDS.incrementAndGet();
+    }
+
     /** Mutable state of one pull request; guarded by the owning repository's monitor. */
     static final class PullRequestState {
         final int number;
@@ -67,6 +81,7 @@ final class HostedRepository {
         Instant mergedAt;
         final LinkedHashSet<String> labels = new LinkedHashSet<>();
         final LinkedHashSet<String> reviewers = new LinkedHashSet<>();
+        final List<Review> reviews = new ArrayList<>();
 
         PullRequestState(int number, String headRef, String baseRef, String title, String body, boolean draft,
                          String headSha, String author, Instant createdAt) {

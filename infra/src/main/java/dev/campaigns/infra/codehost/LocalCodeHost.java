@@ -147,6 +147,8 @@ public final class LocalCodeHost implements AutoCloseable {
     private final AtomicLong primaryLimitResponses = new AtomicLong();
     private final Server server;
     private final String baseUrl;
+    private final Webhooks webhooks = new Webhooks();
+    private final ApiServlet api;
 
     private LocalCodeHost(Options options) throws Exception {
         if (options.tokens.isEmpty()) {
@@ -170,7 +172,8 @@ public final class LocalCodeHost implements AutoCloseable {
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.addFilter(new FilterHolder(new FrontFilter(this)), "/*", EnumSet.of(DispatcherType.REQUEST));
-        context.addServlet(new ServletHolder("api", new ApiServlet(this)), "/api/v3/*");
+        this.api = new ApiServlet(this);
+        context.addServlet(new ServletHolder("api", api), "/api/v3/*");
         context.addServlet(new ServletHolder("git", gitServlet()), "/*");
         server.setHandler(context);
         server.start();
@@ -305,8 +308,99 @@ public final class LocalCodeHost implements AutoCloseable {
             HostedRepository.PullRequestState pr = new HostedRepository.PullRequestState(repo.pulls.size() + 1, head,
                     base, title, "", false, sha, options.botLogin, clock.instant());
             repo.pulls.add(pr);
+            pullRequestEvent(repo, pr, "opened");
             return repo.snapshot(pr);
         }
+    }
+
+    /** The host's webhooks: where pull request changes are delivered, and switches to drop, repeat or reorder them. */
+    public Webhooks webhooks() {
+        return webhooks;
+    }
+
+    /**
+     * Submits a review of pull request {@code number} by {@code login}, as that person would.
+     *
+     * @param state APPROVED, CHANGES_REQUESTED or COMMENTED
+     */
+    public void reviewPullRequest(String repository, int number, String login, String state) {
+        HostedRepository repo = require(repository);
+        synchronized (repo) {
+            HostedRepository.PullRequestState pr = pull(repo, number);
+            Instant now = clock.instant();
+            HostedRepository.Review review = new HostedRepository.Review(HostedRepository.nextId(), login, state,
+                    repo.headSha(pr), now);
+            pr.reviews.add(review);
+            pr.updatedAt = now;
+            com.fasterxml.jackson.databind.node.ObjectNode payload = payload(repo, pr, "submitted");
+            payload.set("review", api.review(repo, pr, review));
+            webhooks.emit("pull_request_review", payload);
+        }
+    }
+
+    /**
+     * Creates or updates check run {@code name} on the head commit of pull request {@code number}, as a CI system
+     * would.
+     *
+     * @param status     queued, in_progress or completed
+     * @param conclusion with completed: success, failure, neutral, cancelled, skipped, timed_out; else null
+     */
+    public void setCheck(String repository, int number, String name, String status, String conclusion) {
+        HostedRepository repo = require(repository);
+        synchronized (repo) {
+            setCheckOnCommit(repository, repo.headSha(pull(repo, number)), name, status, conclusion);
+        }
+    }
+
+    /** Creates or updates check run {@code name} on commit {@code sha} (GitHub's {@code POST /check-runs}). */
+    public void setCheckOnCommit(String repository, String sha, String name, String status, String conclusion) {
+        HostedRepository repo = require(repository);
+        synchronized (repo) {
+            List<HostedRepository.CheckRun> runs = repo.checkRuns.computeIfAbsent(sha, k -> new ArrayList<>());
+            runs.removeIf(r -> r.name().equals(name));
+            HostedRepository.CheckRun run = new HostedRepository.CheckRun(HostedRepository.nextId(), name, sha, status,
+                    conclusion, clock.instant());
+            runs.add(run);
+            com.fasterxml.jackson.databind.node.ObjectNode payload = ApiServlet.JSON.createObjectNode();
+            payload.put("action", "completed".equals(status) ? "completed" : "created");
+            payload.set("check_run", api.checkRun(repo, run));
+            payload.set("repository", api.repositoryJson(repo));
+            webhooks.emit("check_run", payload);
+        }
+    }
+
+    /** Adds {@code label} to pull request {@code number}, as a person would. */
+    public void labelPullRequest(String repository, int number, String label) {
+        HostedRepository repo = require(repository);
+        synchronized (repo) {
+            HostedRepository.PullRequestState pr = pull(repo, number);
+            repo.labels.add(label);
+            pr.labels.add(label);
+            pr.updatedAt = clock.instant();
+            pullRequestEvent(repo, pr, "labeled");
+        }
+    }
+
+    /** Emits a {@code pull_request} webhook for {@code pr} (caller holds the repository's monitor). */
+    void pullRequestEvent(HostedRepository repo, HostedRepository.PullRequestState pr, String action) {
+        webhooks.emit("pull_request", payload(repo, pr, action));
+    }
+
+    private com.fasterxml.jackson.databind.node.ObjectNode payload(HostedRepository repo,
+                                                                   HostedRepository.PullRequestState pr,
+                                                                   String action) {
+        com.fasterxml.jackson.databind.node.ObjectNode payload = ApiServlet.JSON.createObjectNode();
+        payload.put("action", action);
+        payload.put("number", pr.number);
+        payload.set("pull_request", api.pull(repo, pr, true));
+        payload.set("repository", api.repositoryJson(repo));
+        payload.set("sender", ApiServlet.JSON.createObjectNode().put("login", options.botLogin));
+        return payload;
+    }
+
+    private static HostedRepository.PullRequestState pull(HostedRepository repo, int number) {
+        return repo.pulls.stream().filter(p -> p.number == number).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no pull request " + repo.fullName() + "#" + number));
     }
 
     /** Closes pull request {@code number} without merging, as a person would. */
@@ -352,6 +446,7 @@ public final class LocalCodeHost implements AutoCloseable {
 
     @Override
     public void close() {
+        webhooks.close();
         try {
             server.stop();
         } catch (Exception e) {
@@ -489,6 +584,7 @@ public final class LocalCodeHost implements AutoCloseable {
                 pr.merged = true;
                 pr.mergedAt = now;
             }
+            pullRequestEvent(repo, pr, "closed");
         }
     }
 

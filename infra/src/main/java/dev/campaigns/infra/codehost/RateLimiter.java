@@ -39,6 +39,20 @@ final class RateLimiter {
         this.contentPerHour = contentPerHour;
     }
 
+    /** The token's primary window as it stands, without counting a request (GitHub's free GET /rate_limit). */
+    synchronized Primary peek(String token) {
+        long now = clock.instant().getEpochSecond();
+        long[] window = primaryWindows.getOrDefault(token, new long[] {now, 0});
+        if (now >= window[0] + 3600) {
+            window = new long[] {now, 0};
+        }
+        if (primaryPerHour <= 0) {
+            return new Primary(5000, 5000, window[0] + 3600, 0, false);
+        }
+        return new Primary(primaryPerHour, (int) Math.max(0, primaryPerHour - window[1]), window[0] + 3600,
+                (int) window[1], window[1] >= primaryPerHour);
+    }
+
     synchronized Primary primary(String token) {
         long now = clock.instant().getEpochSecond();
         long[] window = primaryWindows.computeIfAbsent(token, t -> new long[] {now, 0});

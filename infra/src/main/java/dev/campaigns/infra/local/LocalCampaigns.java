@@ -36,6 +36,11 @@ public final class LocalCampaigns implements AutoCloseable {
     private final StepFunctionsHttpServer stepFunctionsServer;
     private final LocalLambdas lambdas;
     private final LocalAppSync appSync;
+    private final LocalSqs sqs;
+    private final LocalFunctionUrls functionUrls;
+    private final LocalEventSources eventSources;
+    private final List<SamTemplate.FunctionEvent> functionEvents;
+    private final String webhookSecret = "whsec-" + java.util.UUID.randomUUID();
     private final String stateMachineArn;
     private final Path workDir;
     private final Map<String, Map<String, String>> functionEnvironments = new java.util.concurrent.ConcurrentHashMap<>();
@@ -110,6 +115,8 @@ public final class LocalCampaigns implements AutoCloseable {
         this.dynamo = LocalDynamoDb.start(template.tables());
         java.time.Clock functionsClock = shared > 0 ? codeHost.clock() : java.time.Clock.systemUTC();
         SfnConfig sfn = options.sfnConfig() != null ? options.sfnConfig() : SfnConfig.defaults();
+        this.sqs = LocalSqs.start(template.queues(), sfn.region());
+        this.functionEvents = template.functionEvents();
         if (shared > 0) {
             sfn = sfn.withTimeSource(sharedClock(functionsClock, shared));
         } else if (options.sfnConfig() == null) {
@@ -140,6 +147,13 @@ public final class LocalCampaigns implements AutoCloseable {
         localValues.put("CodeHostApiUrl", codeHost.apiUrl());
         localValues.put("CodeHostGitUrl", codeHost.baseUrl());
         localValues.put("CodeHostTokenSecretArn", "");
+        localValues.put("WebhookSecretArn", "");
+        localValues.put("SyncRequestBudget", "250");
+        for (Map.Entry<String, String> q : sqs.urls().entrySet()) {
+            localValues.put(q.getKey(), q.getValue());
+            localValues.put(q.getKey() + ".Arn", sqs.arns().get(q.getKey()));
+            localValues.put(q.getKey() + ".QueueName", q.getKey());
+        }
         localValues.put("BotName", "campaigns-bot");
         localValues.put("BotEmail", "campaigns-bot@users.noreply.github.com");
         template.parameterDefaults().forEach(localValues::putIfAbsent);
@@ -170,6 +184,8 @@ public final class LocalCampaigns implements AutoCloseable {
                 "AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local",
                 "AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString(),
                 "AWS_ENDPOINT_URL_SFN", stepFunctionsServer.endpoint().toString(),
+                "AWS_ENDPOINT_URL_SQS", sqs.endpoint().toString(),
+                "WEBHOOK_SECRET", webhookSecret,
                 "CODE_HOST_TOKEN", options.codeHostToken());
         this.lambdas = new LocalLambdas(template.functions(), f -> {
             Map<String, String> env = new HashMap<>(endpoints);
@@ -182,6 +198,9 @@ public final class LocalCampaigns implements AutoCloseable {
         });
         holder.lambdas = lambdas;
         this.appSync = LocalAppSync.start(template, lambdas, options.graphqlPort());
+        this.functionUrls = new LocalFunctionUrls(template.functionUrls(), lambdas);
+        this.eventSources = new LocalEventSources(functionEvents, sqs, lambdas);
+        codeHost.webhooks().target(functionUrls.url("WebhookReceiverFunction"), webhookSecret);
     }
 
     /**
@@ -292,8 +311,75 @@ public final class LocalCampaigns implements AutoCloseable {
         return lambdas;
     }
 
+    /** The webhook endpoint (the receiver function's URL); the local code host delivers to it. */
+    public String webhookUrl() {
+        return functionUrls.url("WebhookReceiverFunction");
+    }
+
+    /** The secret the local code host signs webhook deliveries with (random per stack). */
+    public String webhookSecret() {
+        return webhookSecret;
+    }
+
+    public LocalSqs sqs() {
+        return sqs;
+    }
+
+    /**
+     * Fires the template's {@code Schedule} events once (EventBridge's scheduled event), e.g. the changeset sync, and
+     * returns each function's answer.
+     */
+    public Map<String, String> runSchedules() {
+        Map<String, String> answers = new LinkedHashMap<>();
+        for (SamTemplate.FunctionEvent e : functionEvents) {
+            if ("Schedule".equals(e.type()) || "ScheduleV2".equals(e.type())) {
+                String event = "{\"version\":\"0\",\"id\":\"" + java.util.UUID.randomUUID()
+                        + "\",\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\",\"time\":\""
+                        + java.time.Instant.now() + "\",\"resources\":[],\"detail\":{}}";
+                answers.put(e.functionLogicalId(), lambdas.invokeOrThrow(e.functionLogicalId(), event));
+            }
+        }
+        return answers;
+    }
+
+    /**
+     * Waits until the webhook deliveries the code host made so far have been received, queued and consumed (the
+     * queues empty and no batch in flight), or {@code timeout} passes.
+     */
+    public void awaitChangesetEvents(java.time.Duration timeout) {
+        codeHost.webhooks().awaitSent();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int quiet = 0;
+        while (System.nanoTime() < deadline) {
+            boolean empty = !eventSources.busy();
+            for (String url : sqs.urls().values()) {
+                if (url.contains("DeadLetter")) {
+                    continue;
+                }
+                var attrs = sqs.client().getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings(
+                        "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings();
+                empty &= "0".equals(attrs.get("ApproximateNumberOfMessages"))
+                        && "0".equals(attrs.get("ApproximateNumberOfMessagesNotVisible"));
+            }
+            quiet = empty ? quiet + 1 : 0;
+            if (quiet >= 3) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("changeset events were not consumed within " + timeout);
+    }
+
     @Override
     public void close() {
+        codeHost.webhooks().target(null, null);
+        eventSources.close();
+        functionUrls.close();
         appSync.close();
         try {
             stepFunctionsServer.close();
@@ -302,6 +388,7 @@ public final class LocalCampaigns implements AutoCloseable {
         }
         stepFunctions.close();
         dynamo.close();
+        sqs.close();
         codeHost.close();
     }
 

@@ -144,6 +144,40 @@ public final class SamTemplate {
         return resolvers;
     }
 
+    /** An SQS queue: its logical ID and CloudFormation properties. */
+    public record Queue(String logicalId, JsonNode properties) {
+    }
+
+    /** An event of a function: its type (SQS, Schedule, ...) and properties. */
+    public record FunctionEvent(String functionLogicalId, String name, String type, JsonNode properties) {
+    }
+
+    public List<Queue> queues() {
+        List<Queue> queues = new ArrayList<>();
+        forEachResource("AWS::SQS::Queue", (id, r) -> queues.add(new Queue(id, r.path("Properties"))));
+        return queues;
+    }
+
+    /** Every function's {@code Events}. */
+    public List<FunctionEvent> functionEvents() {
+        List<FunctionEvent> events = new ArrayList<>();
+        forEachResource("AWS::Serverless::Function", (id, r) -> r.path("Properties").path("Events").fields()
+                .forEachRemaining(e -> events.add(new FunctionEvent(id, e.getKey(),
+                        e.getValue().path("Type").asText(), e.getValue().path("Properties")))));
+        return events;
+    }
+
+    /** The logical IDs of the functions that have a function URL. */
+    public List<String> functionUrls() {
+        List<String> ids = new ArrayList<>();
+        forEachResource("AWS::Serverless::Function", (id, r) -> {
+            if (r.path("Properties").has("FunctionUrlConfig")) {
+                ids.add(id);
+            }
+        });
+        return ids;
+    }
+
     /** The GraphQL schema file that the template deploys. */
     public String schemaLocation() {
         List<String> locations = new ArrayList<>();

@@ -1,0 +1,72 @@
+package dev.campaigns.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a GitHub webhook delivery means to changesets: which pull requests it concerns. It is only a trigger: the
+ * consumer re-reads those pull requests (with reviews and checks) from the code host and stores that truth,
+ * ordered by read time, so out-of-order and duplicate deliveries cannot leave a wrong state.
+ *
+ * @param delivery   GitHub's {@code X-GitHub-Delivery} (the same on a redelivery): the idempotency key
+ * @param event      GitHub's {@code X-GitHub-Event}
+ * @param repository "owner/name"
+ * @param numbers    the pull requests concerned (none for events that name none, e.g. {@code ping})
+ */
+public record WebhookDelivery(String delivery, String event, String repository, List<Long> numbers) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public WebhookDelivery {
+        numbers = numbers == null ? List.of() : List.copyOf(numbers);
+    }
+
+    /**
+     * Reads the pull requests a delivery concerns: {@code pull_request}, {@code pull_request_review},
+     * {@code pull_request_review_comment} (its {@code pull_request}), {@code check_run} and {@code check_suite}
+     * (their {@code pull_requests}). Other events ({@code status} names only a commit) concern none here; the
+     * scheduled sync covers them.
+     *
+     * @throws InvalidInputException the body is not JSON
+     */
+    public static WebhookDelivery parse(String delivery, String event, byte[] body) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new InvalidInputException("webhook body is not JSON");
+        }
+        String repository = root.path("repository").path("full_name").asText(null);
+        List<Long> numbers = new ArrayList<>();
+        switch (event == null ? "" : event) {
+            case "pull_request", "pull_request_review", "pull_request_review_comment", "pull_request_review_thread" -> {
+                JsonNode n = root.path("pull_request").path("number");
+                if (n.canConvertToLong()) {
+                    numbers.add(n.asLong());
+                }
+            }
+            case "check_run", "check_suite" -> root.path(event).path("pull_requests").forEach(pr -> {
+                if (pr.path("number").canConvertToLong()) {
+                    numbers.add(pr.path("number").asLong());
+                }
+            });
+            default -> {
+            }
+        }
+        return new WebhookDelivery(delivery, event, repository, repository == null ? List.of() : numbers);
+    }
+
+    public String toJson() {
+        return JSON.createObjectNode().put("delivery", delivery).put("event", event).put("repository", repository)
+                .<com.fasterxml.jackson.databind.node.ObjectNode>set("numbers", JSON.valueToTree(numbers)).toString();
+    }
+
+    public static WebhookDelivery fromJson(String json) {
+        try {
+            return JSON.readValue(json, WebhookDelivery.class);
+        } catch (java.io.IOException e) {
+            throw new InvalidInputException("not a webhook delivery message: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,475 @@
+package dev.campaigns.store;
+
+import static dev.campaigns.store.Attr.n;
+import static dev.campaigns.store.Attr.s;
+
+import dev.campaigns.codehost.PullRequestStatus;
+import dev.campaigns.domain.Changeset;
+import dev.campaigns.domain.ChangesetCheckState;
+import dev.campaigns.domain.ChangesetEvent;
+import dev.campaigns.domain.ChangesetReviewState;
+import dev.campaigns.domain.ChangesetState;
+import dev.campaigns.domain.Page;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Changesets as code host truth, in the {@code Campaigns} table next to {@link CampaignStore}'s items: one item per
+ * pull request (shared by every campaign that tracks it), its history of state changes, and one membership item
+ * per (campaign, changeset).
+ *
+ * <pre>
+ * item             PK                  SK                                 access pattern
+ * Changeset        CHANGESET#{id}      #CHANGESET                         get; batch get a page of a campaign's
+ * ChangesetEvent   CHANGESET#{id}      EVENT#{at}#{field}#{value}         a changeset's history, in time order
+ * membership       CAMPAIGN#{cid}      CHANGESET#{repository}#{number}    a campaign's changesets, paginated
+ * GSI Sync:        SYNCPK=CHANGESET, SYNCSK={syncedAt}#{id}               the stalest changesets first
+ * </pre>
+ *
+ * <p>The ID is derived from (repository, number), so recording the same pull request twice (a retried step, two
+ * campaigns) finds one changeset. Writes of code host truth are ordered by the time their read started
+ * ({@code syncedAt}): a read that started earlier never overwrites one that started later, whatever order webhooks
+ * and syncs arrive in, and each write is conditioned on the item's version, so the events recorded are exactly the
+ * differences between consecutive stored states.
+ */
+public final class ChangesetStore {
+    static final String SYNC_INDEX = "Sync";
+    private static final String CHANGESET = "#CHANGESET";
+    private static final String NONE = "NONE";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public ChangesetStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    /** The changeset ID of pull request {@code number} of {@code repository}: the same for every campaign. */
+    public static String changesetId(String repository, String externalID) {
+        return UUID.nameUUIDFromBytes(("changeset:" + repository + "#" + externalID).getBytes(StandardCharsets.UTF_8))
+                .toString();
+    }
+
+    /** Sorts by read time: epoch milliseconds, zero-padded (ISO text of varying precision would not sort). */
+    private static String syncKey(Instant readAt, String id) {
+        return String.format("%015d#%s", readAt.toEpochMilli(), id);
+    }
+
+    static String changesetKey(String id) {
+        return "CHANGESET#" + id;
+    }
+
+    static String membershipKey(String repository, String externalID) {
+        return "CHANGESET#" + repository + "#" + externalID;
+    }
+
+    private static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of(CampaignStore.PK, s(pk), CampaignStore.SK, s(sk));
+    }
+
+    // ---- code host truth -------------------------------------------------------------------------------------
+
+    /**
+     * Records what the code host said, read starting at {@code readAt}, with the events that differ from the stored
+     * state. Creates the changeset on first sight ({@code ownerCampaignId} names the campaign that opened the pull
+     * request; null when it is only tracked). Returns the stored changeset; a read older than the stored one
+     * changes nothing.
+     */
+    public Changeset observe(PullRequestStatus status, Instant readAt, String ownerCampaignId) {
+        String repository = status.pullRequest().repository();
+        String externalID = Long.toString(status.pullRequest().number());
+        String id = changesetId(repository, externalID);
+        ChangesetState state = ChangesetState.valueOf(status.pullRequest().state().name());
+        for (int attempt = 0; ; attempt++) {
+            Optional<Map<String, AttributeValue>> old = get(changesetKey(id), CHANGESET);
+            if (old.isPresent() && !readAt.isAfter(instant(old.get(), "syncedAt"))) {
+                return changeset(old.get());
+            }
+            List<ChangesetEvent> events = new ArrayList<>();
+            Instant stateAt = switch (state) {
+                case MERGED -> orElse(status.mergedAt(), status.updatedAt());
+                case CLOSED -> orElse(status.closedAt(), status.updatedAt());
+                default -> status.updatedAt();
+            };
+            Instant reviewAt = orElse(status.reviewChangedAt(), status.updatedAt());
+            Instant checkAt = orElse(status.checkChangedAt(), status.updatedAt());
+            String check = status.checkState() == null ? NONE : status.checkState().name();
+            if (old.isEmpty()) {
+                events.add(new ChangesetEvent(id, status.createdAt(), ChangesetEvent.Field.STATE, "OPEN"));
+                if (state != ChangesetState.OPEN) {
+                    events.add(new ChangesetEvent(id, stateAt, ChangesetEvent.Field.STATE, state.name()));
+                }
+                if (status.reviewState() != ChangesetReviewState.PENDING) {
+                    events.add(new ChangesetEvent(id, reviewAt, ChangesetEvent.Field.REVIEW_STATE,
+                            status.reviewState().name()));
+                }
+                if (status.checkState() != null) {
+                    events.add(new ChangesetEvent(id, checkAt, ChangesetEvent.Field.CHECK_STATE, check));
+                }
+            } else {
+                Map<String, AttributeValue> o = old.get();
+                if (!state.name().equals(Attr.str(o, "state"))) {
+                    events.add(new ChangesetEvent(id, stateAt, ChangesetEvent.Field.STATE, state.name()));
+                }
+                if (!status.reviewState().name().equals(Attr.str(o, "reviewState"))) {
+                    events.add(new ChangesetEvent(id, reviewAt, ChangesetEvent.Field.REVIEW_STATE,
+                            status.reviewState().name()));
+                }
+                if (!check.equals(Attr.str(o, "checkState"))) {
+                    events.add(new ChangesetEvent(id, checkAt, ChangesetEvent.Field.CHECK_STATE, check));
+                }
+            }
+            Map<String, AttributeValue> values = new HashMap<>();
+            values.put(":repository", s(repository));
+            values.put(":externalID", s(externalID));
+            values.put(":url", s(status.pullRequest().url()));
+            values.put(":state", s(state.name()));
+            values.put(":review", s(status.reviewState().name()));
+            values.put(":check", s(check));
+            values.put(":title", s(status.pullRequest().title()));
+            values.put(":labels", AttributeValue.fromL(status.pullRequest().labels().stream().map(Attr::s).toList()));
+            values.put(":headRef", s(status.pullRequest().headRef()));
+            values.put(":baseRef", s(status.pullRequest().baseRef()));
+            values.put(":headCommit", s(status.pullRequest().headSha()));
+            values.put(":createdAt", s(status.createdAt().toString()));
+            values.put(":updatedAt", s(status.updatedAt().toString()));
+            values.put(":syncedAt", s(readAt.toString()));
+            values.put(":syncpk", s("CHANGESET"));
+            values.put(":syncsk", s(syncKey(readAt, id)));
+            values.put(":syncedMs", n(readAt.toEpochMilli()));
+            values.put(":one", n(1));
+            String update = "SET repository = :repository, externalID = :externalID, externalURL = :url, "
+                    + "#state = :state, reviewState = :review, checkState = :check, title = :title, labels = :labels, "
+                    + "headRef = :headRef, baseRef = :baseRef, headCommit = :headCommit, createdAt = :createdAt, "
+                    + "updatedAt = :updatedAt, syncedAt = :syncedAt, syncedMs = :syncedMs, SYNCPK = :syncpk, SYNCSK = :syncsk";
+            if (ownerCampaignId != null) {
+                values.put(":owner", s(ownerCampaignId));
+                update += ", ownerCampaignId = if_not_exists(ownerCampaignId, :owner)";
+            }
+            update += " ADD version :one";
+            String condition;
+            if (old.isEmpty()) {
+                condition = "attribute_not_exists(PK)";
+            } else {
+                condition = "version = :version";
+                values.put(":version", n(Attr.num(old.get(), "version")));
+            }
+            List<TransactWriteItem> items = new ArrayList<>();
+            items.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
+                    .key(key(changesetKey(id), CHANGESET)).updateExpression(update).conditionExpression(condition)
+                    .expressionAttributeNames(Map.of("#state", "state")).expressionAttributeValues(values)
+                    .build()).build());
+            for (ChangesetEvent e : events) {
+                items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(eventItem(e)).build())
+                        .build());
+            }
+            if (transact(items)) {
+                return changeset(get(changesetKey(id), CHANGESET).orElseThrow());
+            }
+            if (attempt > 20) {
+                throw new IllegalStateException("changeset " + id + " kept changing under this write");
+            }
+        }
+    }
+
+    /**
+     * Records that the code host no longer has the pull request (404), read starting at {@code readAt}: state
+     * DELETED with an event at that time. A read older than the stored one changes nothing.
+     */
+    public void markDeleted(String id, Instant readAt) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":deleted", s(ChangesetState.DELETED.name()));
+        values.put(":t", s(readAt.toString()));
+        values.put(":ms", n(readAt.toEpochMilli()));
+        values.put(":syncsk", s(syncKey(readAt, id)));
+        values.put(":one", n(1));
+        Update update = Update.builder().tableName(table).key(key(changesetKey(id), CHANGESET))
+                .updateExpression("SET #state = :deleted, syncedAt = :t, syncedMs = :ms, SYNCSK = :syncsk ADD version :one")
+                .conditionExpression("attribute_exists(PK) AND syncedMs < :ms AND #state <> :deleted")
+                .expressionAttributeNames(Map.of("#state", "state")).expressionAttributeValues(values).build();
+        transact(List.of(TransactWriteItem.builder().update(update).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(table).item(eventItem(new ChangesetEvent(id,
+                        readAt, ChangesetEvent.Field.STATE, ChangesetState.DELETED.name()))).build()).build()));
+    }
+
+    public Optional<Changeset> changeset(String id) {
+        return get(changesetKey(id), CHANGESET).map(ChangesetStore::changeset);
+    }
+
+    /** The changesets with these IDs, in the given order (missing ones left out). */
+    public List<Changeset> changesets(List<String> ids) {
+        Map<String, Changeset> found = new HashMap<>();
+        for (int i = 0; i < ids.size(); i += 100) {
+            List<Map<String, AttributeValue>> keys = new ArrayList<>();
+            for (String id : new java.util.LinkedHashSet<>(ids.subList(i, Math.min(ids.size(), i + 100)))) {
+                keys.add(key(changesetKey(id), CHANGESET));
+            }
+            Map<String, KeysAndAttributes> pending = Map.of(table,
+                    KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+            while (!pending.isEmpty()) {
+                BatchGetItemResponse response = dynamo.batchGetItem(
+                        software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest.builder()
+                                .requestItems(pending).build());
+                response.responses().getOrDefault(table, List.of()).forEach(item -> {
+                    Changeset c = changeset(item);
+                    found.put(c.id(), c);
+                });
+                pending = response.hasUnprocessedKeys() && !response.unprocessedKeys().isEmpty()
+                        ? response.unprocessedKeys() : Map.of();
+            }
+        }
+        List<Changeset> out = new ArrayList<>();
+        for (String id : ids) {
+            if (found.containsKey(id)) {
+                out.add(found.get(id));
+            }
+        }
+        return out;
+    }
+
+    /** A changeset's recorded history, in time order. */
+    public List<ChangesetEvent> events(String id) {
+        List<ChangesetEvent> events = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table)
+                    .keyConditionExpression("PK = :pk AND begins_with(SK, :e)")
+                    .expressionAttributeValues(Map.of(":pk", s(changesetKey(id)), ":e", s("EVENT#")))
+                    .consistentRead(true).exclusiveStartKey(start).build());
+            for (Map<String, AttributeValue> item : page.items()) {
+                events.add(new ChangesetEvent(id, Instant.parse(Attr.str(item, "at")),
+                        ChangesetEvent.Field.valueOf(Attr.str(item, "field")), Attr.str(item, "value")));
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return events;
+    }
+
+    /** The IDs of the {@code limit} changesets synced longest ago (the scheduled sync's work list). */
+    public List<String> stalest(int limit) {
+        QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table).indexName(SYNC_INDEX)
+                .keyConditionExpression("SYNCPK = :p").expressionAttributeValues(Map.of(":p", s("CHANGESET")))
+                .scanIndexForward(true).limit(limit).build());
+        List<String> ids = new ArrayList<>();
+        for (Map<String, AttributeValue> item : page.items()) {
+            String sk = Attr.str(item, "SYNCSK");
+            ids.add(sk.substring(sk.indexOf('#') + 1));
+        }
+        return ids;
+    }
+
+    // ---- campaigns' changesets -------------------------------------------------------------------------------
+
+    /**
+     * Adds a changeset the campaign did not create to it: the membership, the campaign's tracked count and the
+     * changeset's campaign set, in one transaction. Returns false (changing nothing) when it already belongs.
+     */
+    public boolean addToCampaign(String campaignId, Changeset changeset) {
+        List<TransactWriteItem> items = new ArrayList<>(membershipWrites(table, campaignId, changeset.id(),
+                changeset.repository(), changeset.externalID(), false, null));
+        items.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
+                .key(key(CampaignStore.campaignKey(campaignId), "#CAMPAIGN"))
+                .conditionExpression("attribute_exists(PK)")
+                .updateExpression("ADD tracked :one").expressionAttributeValues(Map.of(":one", n(1))).build()).build());
+        return transact(items);
+    }
+
+    /**
+     * The writes that make a changeset a campaign's: a conditional put of the membership item and the campaign's ID
+     * added to the changeset's set (for {@link CampaignStore#completeChangesetJob}'s transaction too).
+     */
+    static List<TransactWriteItem> membershipWrites(String table, String campaignId, String changesetId,
+                                                    String repository, String externalID, boolean created,
+                                                    String jobId) {
+        Map<String, AttributeValue> m = new HashMap<>(key(CampaignStore.campaignKey(campaignId),
+                membershipKey(repository, externalID)));
+        m.put("changesetId", s(changesetId));
+        m.put("repository", s(repository));
+        m.put("externalID", s(externalID));
+        m.put("createdByCampaign", Attr.bool(created));
+        if (jobId != null) {
+            m.put("jobId", s(jobId));
+        }
+        return List.of(
+                TransactWriteItem.builder().put(Put.builder().tableName(table).item(m)
+                        .conditionExpression("attribute_not_exists(PK)").build()).build(),
+                TransactWriteItem.builder().update(Update.builder().tableName(table)
+                        .key(key(changesetKey(changesetId), CHANGESET)).conditionExpression("attribute_exists(PK)")
+                        .updateExpression("ADD campaignIds :c")
+                        .expressionAttributeValues(Map.of(":c", AttributeValue.fromSs(List.of(campaignId))))
+                        .build()).build());
+    }
+
+    /** A page of a campaign's changeset IDs, in (repository, number) order. */
+    public Page<String> campaignChangesetIds(String campaignId, int first, String after, int totalCount) {
+        QueryRequest.Builder query = QueryRequest.builder().tableName(table)
+                .keyConditionExpression("PK = :pk AND begins_with(SK, :cs)")
+                .expressionAttributeValues(Map.of(":pk", s(CampaignStore.campaignKey(campaignId)),
+                        ":cs", s("CHANGESET#")))
+                .consistentRead(true).limit(first);
+        if (after != null) {
+            query.exclusiveStartKey(CampaignStore.Cursor.decode(after));
+        }
+        QueryResponse page = dynamo.query(query.build());
+        List<String> ids = page.items().stream().map(i -> Attr.str(i, "changesetId")).toList();
+        Map<String, AttributeValue> next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                ? page.lastEvaluatedKey() : null;
+        return new Page<>(ids, next == null ? null : CampaignStore.Cursor.encode(next), totalCount);
+    }
+
+    /** Every changeset ID of a campaign. */
+    public List<String> allCampaignChangesetIds(String campaignId) {
+        List<String> ids = new ArrayList<>();
+        String after = null;
+        do {
+            Page<String> page = campaignChangesetIds(campaignId, 1000, after, -1);
+            ids.addAll(page.nodes());
+            after = page.endCursor();
+        } while (after != null);
+        return ids;
+    }
+
+    /** Marks the campaign closed at {@code at}, once (a second close keeps the first time). */
+    public void closeCampaign(String campaignId, Instant at) {
+        dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
+                .key(key(CampaignStore.campaignKey(campaignId), "#CAMPAIGN"))
+                .conditionExpression("attribute_exists(PK)")
+                .updateExpression("SET closedAt = if_not_exists(closedAt, :t)")
+                .expressionAttributeValues(Map.of(":t", s(at.toString()))).build());
+    }
+
+    /**
+     * Deletes the campaign: its changesets leave it (their items stay, other campaigns may track them), then every
+     * item under the campaign's key (campaign, jobs, memberships) is deleted. Safe to repeat.
+     */
+    public void deleteCampaign(String campaignId) {
+        for (String id : allCampaignChangesetIds(campaignId)) {
+            try {
+                dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(key(changesetKey(id), CHANGESET))
+                        .conditionExpression("attribute_exists(PK)").updateExpression("DELETE campaignIds :c")
+                        .expressionAttributeValues(Map.of(":c", AttributeValue.fromSs(List.of(campaignId)))).build());
+            } catch (ConditionalCheckFailedException gone) {
+                // nothing to detach
+            }
+        }
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table)
+                    .keyConditionExpression("PK = :pk")
+                    .expressionAttributeValues(Map.of(":pk", s(CampaignStore.campaignKey(campaignId))))
+                    .projectionExpression("PK, SK").exclusiveStartKey(start).build());
+            keys.addAll(page.items());
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        // The campaign item goes last, so a half-done delete is still visible (and repeated) by its owner.
+        keys.sort((a, b) -> Boolean.compare("#CAMPAIGN".equals(Attr.str(a, "SK")), "#CAMPAIGN".equals(Attr.str(b, "SK"))));
+        for (int i = 0; i < keys.size(); i += 25) {
+            List<WriteRequest> writes = new ArrayList<>();
+            for (Map<String, AttributeValue> k : keys.subList(i, Math.min(keys.size(), i + 25))) {
+                writes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(k).build()).build());
+            }
+            Map<String, List<WriteRequest>> pending = Map.of(table, writes);
+            while (!pending.isEmpty()) {
+                BatchWriteItemResponse response = dynamo.batchWriteItem(
+                        software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest.builder()
+                                .requestItems(pending).build());
+                pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
+            }
+        }
+    }
+
+    // ---- mechanics -------------------------------------------------------------------------------------------
+
+    private boolean transact(List<TransactWriteItem> items) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
+                return true;
+            } catch (TransactionCanceledException e) {
+                if (e.cancellationReasons().stream().map(CancellationReason::code)
+                        .anyMatch("ConditionalCheckFailed"::equals)) {
+                    return false;
+                }
+                if (attempt >= 12) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10L << Math.min(attempt, 6)));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Optional<Map<String, AttributeValue>> get(String pk, String sk) {
+        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
+                .key(key(pk, sk)).consistentRead(true).build()).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    }
+
+    private static Map<String, AttributeValue> eventItem(ChangesetEvent e) {
+        Map<String, AttributeValue> item = new LinkedHashMap<>(key(changesetKey(e.changesetId()),
+                "EVENT#" + e.at() + "#" + e.field() + "#" + e.value()));
+        item.put("at", s(e.at().toString()));
+        item.put("field", s(e.field().name()));
+        item.put("value", s(e.value()));
+        return item;
+    }
+
+    private static Changeset changeset(Map<String, AttributeValue> item) {
+        String check = Attr.str(item, "checkState");
+        List<String> labels = item.containsKey("labels") && item.get("labels").hasL()
+                ? item.get("labels").l().stream().map(AttributeValue::s).toList() : List.of();
+        Set<String> campaigns = item.containsKey("campaignIds") && item.get("campaignIds").hasSs()
+                ? new HashSet<>(item.get("campaignIds").ss()) : Set.of();
+        String pk = Attr.str(item, CampaignStore.PK);
+        return new Changeset(pk.substring("CHANGESET#".length()), Attr.str(item, "repository"),
+                Attr.str(item, "externalID"), Attr.str(item, "externalURL"),
+                ChangesetState.valueOf(Attr.str(item, "state")),
+                ChangesetReviewState.valueOf(Attr.str(item, "reviewState")),
+                check == null || NONE.equals(check) ? null : ChangesetCheckState.valueOf(check),
+                Attr.str(item, "title"), labels, Attr.str(item, "headRef"), Attr.str(item, "baseRef"),
+                Attr.str(item, "headCommit"), instant(item, "createdAt"), instant(item, "updatedAt"),
+                Attr.str(item, "ownerCampaignId"), campaigns, instant(item, "syncedAt"));
+    }
+
+    private static Instant instant(Map<String, AttributeValue> item, String name) {
+        String v = Attr.str(item, name);
+        return v == null ? Instant.EPOCH : Instant.parse(v);
+    }
+
+    private static Instant orElse(Instant a, Instant b) {
+        return a != null ? a : b;
+    }
+}
