@@ -24,6 +24,13 @@ public abstract class ResolverHandler extends JsonHandler<AppSyncEvent> {
         return resolver.apply(event);
     }
 
+    /** Also builds the DynamoDB client and loads the classes the resolvers use. */
+    @Override
+    protected void prime() {
+        super.prime();
+        services.prime();
+    }
+
     /** The fields this handler resolves, by "Type.field". */
     protected abstract Map<String, Function<AppSyncEvent, Object>> resolvers();
 }

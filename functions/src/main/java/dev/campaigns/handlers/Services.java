@@ -16,6 +16,11 @@ import dev.campaigns.service.ChangesetJobSteps;
 import dev.campaigns.service.ChangesetService;
 import dev.campaigns.service.CodeHostAccess;
 import dev.campaigns.service.Limits;
+import dev.campaigns.service.PullRequestPacing;
+import dev.campaigns.pacing.Pacer;
+import dev.campaigns.pacing.PacerKey;
+import dev.campaigns.pacing.PacingConfig;
+import dev.campaigns.store.DynamoPacingStore;
 import dev.campaigns.store.CampaignStore;
 import dev.campaigns.store.ChangesetStore;
 import dev.campaigns.store.DynamoBlobStore;
@@ -45,8 +50,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * <p>Configuration: {@code CAMPAIGNS_TABLE}, {@code IDEMPOTENCY_TABLE}, {@code BLOBS_TABLE},
  * {@code STATE_MACHINE_ARN}, {@code CODE_HOST_API_URL}, {@code CODE_HOST_GIT_URL}, the token as
  * {@code CODE_HOST_TOKEN_SECRET_ARN} (Secrets Manager; in AWS) or {@code CODE_HOST_TOKEN}, {@code BOT_NAME},
- * {@code BOT_EMAIL}, {@code CODE_HOST_TIMEOUT_SECONDS} (optional), {@code GIT_CACHE_DIR} (default: under
- * java.io.tmpdir), {@code AWS_REGION}, and optional endpoints {@code AWS_ENDPOINT_URL_DYNAMODB},
+ * {@code BOT_EMAIL}, {@code CODE_HOST_TIMEOUT_SECONDS} (optional), pacing ({@code PACING_TABLE},
+ * {@code CODE_HOST_CONTENT_LIMITS} e.g. {@code 80/min,500/h}, {@code PACING_MARGIN_SECONDS}), {@code GIT_CACHE_DIR}
+ * (default: under java.io.tmpdir), {@code AWS_REGION}, and optional endpoints {@code AWS_ENDPOINT_URL_DYNAMODB},
  * {@code AWS_ENDPOINT_URL_SFN}, {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, {@code AWS_ENDPOINT_URL_SQS} (the SDK's
  * standard names); for changesets {@code CHANGESET_EVENTS_QUEUE_URL}, {@code WEBHOOK_SECRET_ARN} or
  * {@code WEBHOOK_SECRET}, {@code SYNC_REQUEST_BUDGET}, {@code SYNC_RESERVE_REQUESTS}.
@@ -65,6 +71,7 @@ public final class Services {
     private final Lazy<CampaignPlanService> plans;
     private final Lazy<CampaignService> campaigns;
     private final Lazy<ChangesetJobSteps> steps;
+    private final Lazy<PullRequestPacing> pacing;
     private final Lazy<ChangesetStore> changesetStore;
     private final Lazy<ChangesetService> changesets;
     private final Lazy<SqsClient> sqs;
@@ -111,6 +118,28 @@ public final class Services {
                 idempotency.get(), codeHost, clock));
         this.sqs = new Lazy<>(() -> client(SqsClient.builder(), "SQS").build());
         this.webhookSecret = new Lazy<>(() -> secret("WEBHOOK_SECRET_ARN", "WEBHOOK_SECRET"));
+        this.pacing = new Lazy<>(() -> new PullRequestPacing(store.get(),
+                new Pacer(new DynamoPacingStore(dynamo.get(), require("PACING_TABLE")), pacingConfig(), clock),
+                PacerKey.of(require("CODE_HOST_API_URL"), codeHost.get().credentials().token()), clock));
+    }
+
+    /**
+     * SnapStart priming without side effects: builds the DynamoDB client (no request is sent, no credentials are
+     * resolved) and loads the classes of the SDK's marshalling, the git engine and the code host client. The code
+     * host token is not fetched: it must not live in a snapshot.
+     */
+    public void prime() {
+        DynamoDbClient client = dynamo.get();
+        client.serviceName();
+        software.amazon.awssdk.services.dynamodb.model.GetItemRequest.builder().tableName("t")
+                .key(Map.of("PK", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("x"))).build();
+        SnapStartPriming.load("software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest",
+                "software.amazon.awssdk.services.dynamodb.model.QueryRequest",
+                "software.amazon.awssdk.protocols.json.internal.unmarshall.JsonProtocolUnmarshaller",
+                "org.eclipse.jgit.lib.Repository", "org.eclipse.jgit.internal.storage.dfs.InMemoryRepository",
+                "org.eclipse.jgit.transport.Transport", "org.eclipse.jgit.transport.TransportHttp",
+                "org.eclipse.jgit.patch.Patch", "org.kohsuke.github.GitHub", "org.kohsuke.github.GHPullRequest",
+                "org.kohsuke.github.GitHubBuilder");
     }
 
     /** The configuration of a Lambda function in AWS: its environment. */
@@ -128,6 +157,11 @@ public final class Services {
 
     public ChangesetJobSteps steps() {
         return steps.get();
+    }
+
+    /** Pull-request pacing: {@code PACING_TABLE}, {@code CODE_HOST_CONTENT_LIMITS}, {@code PACING_MARGIN_SECONDS}. */
+    public PullRequestPacing pacing() {
+        return pacing.get();
     }
 
     public ChangesetService changesets() {
@@ -189,6 +223,16 @@ public final class Services {
         } catch (NumberFormatException e) {
             throw new IllegalStateException("configuration CODE_HOST_TIMEOUT_SECONDS must be a whole number of "
                     + "seconds >= 1, got " + seconds);
+        }
+    }
+
+    private PacingConfig pacingConfig() {
+        String margin = env.getOrDefault("PACING_MARGIN_SECONDS", "10");
+        try {
+            return PacingConfig.parse(env.get("CODE_HOST_CONTENT_LIMITS"),
+                    java.time.Duration.ofMillis(Math.round(Double.parseDouble(margin.strip()) * 1000)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("configuration PACING_MARGIN_SECONDS is not a number: " + margin);
         }
     }
 

@@ -49,6 +49,13 @@ public abstract class StepHandler extends JsonHandler<StepInput> {
 
     protected abstract Object step(StepInput input);
 
+    /** Also builds the DynamoDB client and loads the git engine's and code host client's classes. */
+    @Override
+    protected void prime() {
+        super.prime();
+        services.prime();
+    }
+
     private StepFailure classify(RuntimeException e) {
         String message = services.codeHost().redact(describe(e));
         if (e instanceof StepFailure f) {

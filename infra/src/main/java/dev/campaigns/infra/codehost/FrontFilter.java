@@ -66,6 +66,7 @@ final class FrontFilter implements Filter {
                     return;
                 }
                 case SECONDARY_RATE_LIMIT -> {
+                    host.countSecondaryLimitResponse();
                     secondaryLimit(resp, fault.duration(), requestId);
                     return;
                 }
@@ -105,6 +106,7 @@ final class FrontFilter implements Filter {
             resp.setHeader("X-RateLimit-Used", String.valueOf(primary.used()));
             resp.setHeader("X-RateLimit-Resource", "core");
             if (primary.limited() && !rateLimitQuery) {
+                host.countPrimaryLimitResponse();
                 writeRaw(resp, 403, "{\"message\":\"API rate limit exceeded for user ID 1. If you reach out to "
                         + "GitHub Support for help, please include the request ID " + requestId + ".\","
                         + "\"documentation_url\":\"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
@@ -115,6 +117,7 @@ final class FrontFilter implements Filter {
             if ("POST".equals(method) || "PATCH".equals(method) || "PUT".equals(method)) {
                 Duration wait = host.rateLimiter().contentCreation(token);
                 if (!wait.isZero()) {
+                    host.countSecondaryLimitResponse();
                     secondaryLimit(resp, host.toWallClock(wait), requestId);
                     return;
                 }

@@ -143,6 +143,8 @@ public final class LocalCodeHost implements AutoCloseable {
     private final RateLimiter rateLimiter;
     private final Map<String, HostedRepository> repos = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+    private final AtomicLong secondaryLimitResponses = new AtomicLong();
+    private final AtomicLong primaryLimitResponses = new AtomicLong();
     private final Server server;
     private final String baseUrl;
     private final Webhooks webhooks = new Webhooks();
@@ -424,6 +426,16 @@ public final class LocalCodeHost implements AutoCloseable {
         return out;
     }
 
+    /** Secondary-rate-limit responses (403 with Retry-After) sent so far, injected faults included. */
+    public long secondaryLimitResponses() {
+        return secondaryLimitResponses.get();
+    }
+
+    /** Primary-rate-limit responses (403, {@code x-ratelimit-remaining: 0}) sent so far. */
+    public long primaryLimitResponses() {
+        return primaryLimitResponses.get();
+    }
+
     public void resetRequestCounts() {
         counters.clear();
     }
@@ -463,6 +475,14 @@ public final class LocalCodeHost implements AutoCloseable {
 
     RateLimiter rateLimiter() {
         return rateLimiter;
+    }
+
+    void countSecondaryLimitResponse() {
+        secondaryLimitResponses.incrementAndGet();
+    }
+
+    void countPrimaryLimitResponse() {
+        primaryLimitResponses.incrementAndGet();
     }
 
     void count(String endpoint) {

@@ -43,25 +43,54 @@ public final class LocalCampaigns implements AutoCloseable {
     private final String webhookSecret = "whsec-" + java.util.UUID.randomUUID();
     private final String stateMachineArn;
     private final Path workDir;
+    private final Map<String, Map<String, String>> functionEnvironments = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** How to start the stack. */
+    /**
+     * How to start the stack.
+     *
+     * @param parameters template parameters to override (e.g. {@code CodeHostContentLimits}); others keep their
+     *                   {@code Default}
+     * @param sharedClockFactor when &gt; 0, one clock running this many times faster than real time is shared by the
+     *                   code host (its rate limits), the Step Functions engine (Wait states, retry intervals) and
+     *                   the functions (the pacer), so pacing benchmarks run hours of rate limits in minutes; task
+     *                   timeouts stay real. 0: the code host and functions use real time, the engine
+     *                   {@code timeScale}.
+     */
     public record Options(String codeHostToken, double timeScale, int graphqlPort, Path workDir,
-                          LocalCodeHost.Options codeHostOptions, SfnConfig sfnConfig) {
+                          LocalCodeHost.Options codeHostOptions, SfnConfig sfnConfig,
+                          Map<String, String> parameters, double sharedClockFactor) {
         /** A stack with a fresh code host accepting {@code token}, Step Functions time sped up 1000×. */
         public static Options defaults(String token) {
-            return new Options(token, 0.001, 0, null, null, null);
+            return new Options(token, 0.001, 0, null, null, null, Map.of(), 0);
         }
 
         public Options withGraphqlPort(int port) {
-            return new Options(codeHostToken, timeScale, port, workDir, codeHostOptions, sfnConfig);
+            return new Options(codeHostToken, timeScale, port, workDir, codeHostOptions, sfnConfig, parameters,
+                    sharedClockFactor);
         }
 
         public Options withCodeHost(LocalCodeHost.Options options) {
-            return new Options(codeHostToken, timeScale, graphqlPort, workDir, options, sfnConfig);
+            return new Options(codeHostToken, timeScale, graphqlPort, workDir, options, sfnConfig, parameters,
+                    sharedClockFactor);
         }
 
         public Options withSfnConfig(SfnConfig config) {
-            return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, config);
+            return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, config, parameters,
+                    sharedClockFactor);
+        }
+
+        /** Overrides template parameter {@code name} (e.g. {@code CodeHostContentLimits}). */
+        public Options withParameter(String name, String value) {
+            Map<String, String> p = new HashMap<>(parameters);
+            p.put(name, value);
+            return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, sfnConfig, Map.copyOf(p),
+                    sharedClockFactor);
+        }
+
+        /** One clock for code host, engine and functions, {@code factor} times faster than real time. */
+        public Options withSharedClock(double factor) {
+            return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, sfnConfig, parameters,
+                    factor);
         }
     }
 
@@ -96,13 +125,21 @@ public final class LocalCampaigns implements AutoCloseable {
         this.workDir = options.workDir() != null ? options.workDir() : Files.createTempDirectory("campaigns-local");
         LocalCodeHost.Options hostOptions = options.codeHostOptions() != null ? options.codeHostOptions()
                 : new LocalCodeHost.Options();
+        double shared = options.sharedClockFactor();
+        if (shared > 0) {
+            hostOptions.timeScale(shared);
+        }
         this.codeHost = LocalCodeHost.start(hostOptions.token(options.codeHostToken(), LocalCodeHost.Access.WRITE));
         this.dynamo = LocalDynamoDb.start(template.tables());
-        SfnConfig sfn0 = options.sfnConfig() != null ? options.sfnConfig() : SfnConfig.defaults();
-        this.sqs = LocalSqs.start(template.queues(), sfn0.region());
+        java.time.Clock functionsClock = shared > 0 ? codeHost.clock() : java.time.Clock.systemUTC();
+        SfnConfig sfn = options.sfnConfig() != null ? options.sfnConfig() : SfnConfig.defaults();
+        this.sqs = LocalSqs.start(template.queues(), sfn.region());
         this.functionEvents = template.functionEvents();
-        SfnConfig sfn = options.sfnConfig() != null ? options.sfnConfig()
-                : SfnConfig.defaults().withTimeSource(fastWaitsRealTimeouts(options.timeScale()));
+        if (shared > 0) {
+            sfn = sfn.withTimeSource(sharedClock(functionsClock, shared));
+        } else if (options.sfnConfig() == null) {
+            sfn = sfn.withTimeSource(fastWaitsRealTimeouts(options.timeScale()));
+        }
         LambdasHolder holder = new LambdasHolder();
         this.stepFunctions = new LocalStepFunctions(holder, sfn);
         try {
@@ -137,6 +174,8 @@ public final class LocalCampaigns implements AutoCloseable {
         }
         localValues.put("BotName", "campaigns-bot");
         localValues.put("BotEmail", "campaigns-bot@users.noreply.github.com");
+        template.parameterDefaults().forEach(localValues::putIfAbsent);
+        localValues.putAll(options.parameters());
         localValues.put("AWS::Region", sfn.region());
         localValues.put("AWS::AccountId", sfn.accountId());
         localValues.put("AWS::Partition", "aws");
@@ -172,7 +211,9 @@ public final class LocalCampaigns implements AutoCloseable {
                 env.put(e.getKey(), SamTemplate.resolve(e.getValue(), refs));
             }
             env.put("GIT_CACHE_DIR", workDir.resolve("git-cache").resolve(f.logicalId()).toString());
-            return new Services(hooks.functionEnvironment().apply(env));
+            Map<String, String> resolved = hooks.functionEnvironment().apply(env);
+            functionEnvironments.put(f.logicalId(), Map.copyOf(resolved));
+            return new Services(resolved, functionsClock, null);
         });
         holder.lambdas = hooks.invoker().apply(lambdas);
         this.appSync = LocalAppSync.start(template, lambdas, options.graphqlPort());
@@ -197,6 +238,33 @@ public final class LocalCampaigns implements AutoCloseable {
             @Override
             public void sleep(java.time.Duration virtual) throws InterruptedException {
                 scaled.sleep(virtual);
+            }
+
+            @Override
+            public long realNanos(java.time.Duration virtual) {
+                return virtual.toNanos();
+            }
+        };
+    }
+
+    /**
+     * The engine's time on a clock shared with the code host and the functions, running {@code factor} times
+     * faster than real time: waits and retry intervals last {@code 1/factor} of their virtual duration; task
+     * timeouts stay real (the functions run at real speed).
+     */
+    static TimeSource sharedClock(java.time.Clock clock, double factor) {
+        return new TimeSource() {
+            @Override
+            public java.time.Instant now() {
+                return clock.instant();
+            }
+
+            @Override
+            public void sleep(java.time.Duration virtual) throws InterruptedException {
+                long nanos = (long) (virtual.toNanos() / factor);
+                if (nanos > 0) {
+                    Thread.sleep(nanos / 1_000_000L, (int) (nanos % 1_000_000L));
+                }
             }
 
             @Override
@@ -244,6 +312,18 @@ public final class LocalCampaigns implements AutoCloseable {
 
     public String dynamoEndpoint() {
         return dynamo.endpoint().toString();
+    }
+
+    /**
+     * The environment function {@code logicalId} runs with here (the template's, resolved locally, with the local
+     * endpoints), e.g. to start the function in another JVM (the cold-start benchmark).
+     */
+    public Map<String, String> functionEnvironment(String logicalId) {
+        Map<String, String> env = functionEnvironments.get(logicalId);
+        if (env == null) {
+            throw new IllegalArgumentException("template.yaml has no function " + logicalId);
+        }
+        return env;
     }
 
     public LocalLambdas lambdas() {

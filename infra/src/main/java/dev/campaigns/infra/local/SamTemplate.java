@@ -68,6 +68,27 @@ public final class SamTemplate {
     public record Resolver(String typeName, String fieldName, String functionLogicalId) {
     }
 
+    /** Each template parameter's {@code Default}, as text (parameters without one are left out). */
+    public Map<String, String> parameterDefaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        root.path("Parameters").fields().forEachRemaining(e -> {
+            JsonNode d = e.getValue().get("Default");
+            if (d != null && !d.isNull()) {
+                defaults.put(e.getKey(), d.asText());
+            }
+        });
+        return defaults;
+    }
+
+    /** Each function's MemorySize in MB (its own, else the Globals', else Lambda's default 128), by logical ID. */
+    public Map<String, Integer> memorySizes() {
+        int global = root.path("Globals").path("Function").path("MemorySize").asInt(128);
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        forEachResource("AWS::Serverless::Function", (id, r) ->
+                sizes.put(id, r.path("Properties").path("MemorySize").asInt(global)));
+        return sizes;
+    }
+
     public List<Table> tables() {
         List<Table> tables = new ArrayList<>();
         forEachResource("AWS::DynamoDB::Table", (id, r) -> tables.add(new Table(id, r.path("Properties"))));

@@ -1,0 +1,179 @@
+package dev.campaigns.infra.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.campaigns.infra.demo.SampleCampaign;
+import dev.campaigns.infra.local.LocalCampaigns;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Benchmark 5, cold start: every function of template.yaml started in a fresh JVM (the deployment jar on its
+ * classpath, the function's environment from the template with local endpoints, {@code JAVA_TOOL_OPTIONS}
+ * included) and timed from process start to its first response, on a representative event against the local
+ * stack: a real three-job plan and campaign walked through every handler in order (the stack's state machine is
+ * swapped for a no-op one so that nothing else runs the jobs). Prints each function's time and the jar's size.
+ * Last line: {@code coldstart: slowest T ms (HandlerName), jar M MB}.
+ */
+public final class ColdStartBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final LocalCampaigns stack;
+    private final Path jar;
+    private final String noopArn;
+    private final Map<String, long[]> results = new LinkedHashMap<>();
+
+    private ColdStartBench(LocalCampaigns stack, Path jar, String noopArn) {
+        this.stack = stack;
+        this.jar = jar;
+        this.noopArn = noopArn;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(args.length > 0 ? args[0] : "functions/target/campaigns-functions.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException(jar + " is missing: mvn -B -Pdeploy -DskipTests package");
+        }
+        try (LocalCampaigns stack = LocalCampaigns.start(LocalCampaigns.Options.defaults("ghp_coldStart0123456789")
+                .withSharedClock(1))) {
+            String noop = stack.stepFunctions().createStateMachine("Noop",
+                    "{\"StartAt\":\"Done\",\"States\":{\"Done\":{\"Type\":\"Succeed\"}}}",
+                    "arn:aws:iam::000000000000:role/noop");
+            new ColdStartBench(stack, jar, noop).walk();
+        }
+    }
+
+    private void walk() throws Exception {
+        List<Map<String, Object>> patches = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            String repo = "cold/service-0000" + i;
+            String base = stack.codeHost().createRepository(repo, SampleCampaign.files(i));
+            patches.add(Map.of("repository", repo, "baseRevision", base, "baseRef", "main",
+                    "patch", SampleCampaign.patch()));
+        }
+        JsonNode plan = cold("CampaignPlanResolverFunction", appSync("Mutation", "createCampaignPlanFromPatches",
+                Map.of("patches", patches)));
+        String planId = plan.get("id").asText();
+        JsonNode page = cold("PrepareCampaignJobPageFunction", Map.of("campaignPlanId", planId, "page", 0));
+        List<String> ids = new ArrayList<>();
+        page.get("jobIds").forEach(j -> ids.add(j.asText()));
+        cold("ExecuteCampaignJobFunction", Map.of("campaignPlanId", planId, "jobId", ids.get(0)));
+        stack.lambdas().invokeOrThrow("ExecuteCampaignJobFunction",
+                JSON.writeValueAsString(Map.of("campaignPlanId", planId, "jobId", ids.get(2))));
+        Map<String, String> error = Map.of("Error", "States.Timeout", "Cause", "benchmark");
+        cold("RecordCampaignJobFailureFunction", Map.of("campaignPlanId", planId, "jobId", ids.get(1), "error", error));
+        cold("FinishCampaignPlanFunction", Map.of("campaignPlanId", planId));
+        JsonNode campaign = cold("CampaignResolverFunction", appSync("Mutation", "createCampaign",
+                Map.of("input", Map.of("name", "Cold start", "branch", "campaigns/cold-start", "plan", planId))));
+        String campaignId = campaign.get("id").asText();
+        cold("PrepareChangesetJobPageFunction", Map.of("campaignId", campaignId, "page", 0));
+        Map<String, Object> job = Map.of("campaignId", campaignId, "jobId", ids.get(0));
+        cold("CommitChangesetFunction", job);
+        cold("PushChangesetFunction", job);
+        cold("CreatePullRequestFunction", job);
+        cold("CreateChangesetFunction", job);
+        cold("RecordChangesetJobFailureFunction", Map.of("campaignId", campaignId, "jobId", ids.get(2),
+                "error", error));
+        cold("FinishCampaignFunction", Map.of("campaignId", campaignId));
+        JsonNode query = cold("QueryResolverFunction", appSync("Query", "campaign", Map.of("id", campaignId)));
+        if (stack.codeHost().pullRequests("cold/service-00001").size() != 1) {
+            throw new IllegalStateException("the walk did not open the pull request");
+        }
+
+        String slowest = null;
+        long slowestMs = -1;
+        System.out.printf("%-34s %9s %9s %9s%n", "function (fresh JVM)", "total ms", "init ms", "invoke ms");
+        for (Map.Entry<String, long[]> e : results.entrySet()) {
+            long[] r = e.getValue();
+            System.out.printf("%-34s %9d %9d %9d%n", e.getKey(), r[0], r[1], r[2]);
+            if (r[0] > slowestMs) {
+                slowestMs = r[0];
+                slowest = e.getKey();
+            }
+        }
+        System.out.println("campaign status after the walk: " + query.path("changesetCreationStatus"));
+        double mb = Files.size(jar) / (1024.0 * 1024.0);
+        System.out.printf("deployment jar %s: %.1f MB%n", jar, mb);
+        System.out.printf("coldstart: slowest %d ms (%s), jar %.1f MB%n", slowestMs,
+                slowest.replace("Function", "Handler"), mb);
+    }
+
+    private static Map<String, Object> appSync(String type, String field, Map<String, Object> arguments) {
+        return Map.of("arguments", arguments, "identity", Map.of("sub", "bench", "username", "bench"),
+                "info", Map.of("parentTypeName", type, "fieldName", field));
+    }
+
+    /** Runs {@code function} in a fresh JVM on {@code event}; records and returns its answer. */
+    private JsonNode cold(String function, Object event) throws IOException, InterruptedException {
+        Map<String, String> env = new LinkedHashMap<>(stack.functionEnvironment(function));
+        if (env.containsKey("STATE_MACHINE_ARN")) {
+            env.put("STATE_MACHINE_ARN", noopArn);
+        }
+        env.put("GIT_CACHE_DIR", Files.createTempDirectory("cold-git").toString()); // /tmp is empty at a cold start
+        Path eventFile = Files.createTempFile("event", ".json");
+        Files.writeString(eventFile, JSON.writeValueAsString(event));
+        String handler = handlerClass(function);
+        String classes = mainClassDir().toString();
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", jar + java.io.File.pathSeparator + classes, ColdStartMain.class.getName(), handler,
+                eventFile.toString());
+        pb.environment().clear();
+        pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        pb.environment().putAll(env);
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        long start = System.nanoTime();
+        Process p = pb.start();
+        String timing = null;
+        StringBuilder answer = new StringBuilder();
+        long responded = 0;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (timing == null && line.startsWith("init=")) {
+                    responded = System.nanoTime();
+                    timing = line;
+                } else if (timing != null) {
+                    answer.append(line);
+                }
+            }
+        }
+        if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0 || timing == null) {
+            throw new IllegalStateException(function + " failed in a fresh JVM (exit " + p.exitValue() + ")");
+        }
+        String[] parts = timing.split("[= ]");
+        results.put(function, new long[] {(responded - start) / 1_000_000, Long.parseLong(parts[1]),
+                Long.parseLong(parts[3])});
+        Files.deleteIfExists(eventFile);
+        return JSON.readTree(answer.toString());
+    }
+
+    private Path mainClassDir;
+
+    /** A directory holding only {@link ColdStartMain}, so the fresh JVM sees the deployment jar and nothing else. */
+    private Path mainClassDir() throws IOException {
+        if (mainClassDir == null) {
+            Path dir = Files.createTempDirectory("cold-main");
+            String resource = ColdStartMain.class.getName().replace('.', '/') + ".class";
+            Path target = dir.resolve(resource);
+            Files.createDirectories(target.getParent());
+            try (var in = ColdStartMain.class.getClassLoader().getResourceAsStream(resource)) {
+                Files.copy(in, target);
+            }
+            mainClassDir = dir;
+        }
+        return mainClassDir;
+    }
+
+    private static String handlerClass(String function) {
+        return "dev.campaigns.handlers." + function.replace("Function", "Handler");
+    }
+}

@@ -1,0 +1,37 @@
+package dev.campaigns.infra.bench;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Runs in a fresh JVM whose classpath is the deployment jar (plus this class): instantiates the handler as the
+ * Lambda runtime does (no-argument constructor, configuration from the environment), optionally runs its SnapStart
+ * priming ({@code --primed}), answers one event, and prints {@code init=MS invoke=MS} and the answer. Used by
+ * {@link ColdStartBench}; depends only on the JDK and the deployment jar.
+ */
+public final class ColdStartMain {
+    private ColdStartMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long t0 = System.nanoTime();
+        Class<?> type = Class.forName(args[0]);
+        RequestStreamHandler handler = (RequestStreamHandler) type.getConstructor().newInstance();
+        if (args.length > 2 && args[2].equals("--primed")) {
+            type.getMethod("primeNow").invoke(handler);
+        }
+        long t1 = System.nanoTime();
+        byte[] event = Files.readAllBytes(Path.of(args[1]));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(event), out, null);
+        long t2 = System.nanoTime();
+        System.out.println("init=" + (t1 - t0) / 1_000_000 + " invoke=" + (t2 - t1) / 1_000_000);
+        System.out.println(out.toString(StandardCharsets.UTF_8));
+        System.out.flush();
+        System.exit(0);
+    }
+}
