@@ -24,6 +24,7 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.PackParser;
+import org.eclipse.jgit.transport.PushConnection;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.URIish;
@@ -96,7 +97,9 @@ public final class GitEngine implements AutoCloseable {
         try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
             RevCommit baseCommit = rw.parseCommit(base);
             NewObjects out = new NewObjects();
-            ObjectId tree = new TreePatcher(reader, out, config, baseCommit.getTree()).apply(patch);
+            TreePatcher patcher = new TreePatcher(reader, out, config, baseCommit.getTree());
+            cache.ensureBlobs(r.remoteUrl(), r.credentials(), base, patcher.baseBlobs(patch));
+            ObjectId tree = patcher.apply(patch);
             if (tree.equals(baseCommit.getTree())) {
                 throw new NothingToCommitException("the patch leaves the tree of " + base.name() + " unchanged: nothing to commit");
             }
@@ -149,7 +152,7 @@ public final class GitEngine implements AutoCloseable {
         cache.ensureCommit(r.remoteUrl(), r.credentials(), bundle.base.name());
         try {
             importBundle(repo, bundle);
-            return pushFrom(repo, r, ref, commit);
+            return pushFrom(repo, r, ref, commit, bundle.base);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the push of " + commit.name(), e);
         }
@@ -174,8 +177,58 @@ public final class GitEngine implements AutoCloseable {
         }
     }
 
-    private PushResult pushFrom(Repository work, PushRequest r, String ref, ObjectId commit) throws IOException {
-        org.eclipse.jgit.transport.PushResult result;
+    private PushResult pushFrom(Repository work, PushRequest r, String ref, ObjectId commit, ObjectId base) throws IOException {
+        RemoteRefUpdate update;
+        try {
+            update = pushOnce(work, r, ref, commit, base, false);
+            if (update == null) {
+                // the remote no longer advertises the base: the push will send the base tree's objects too
+                cache.ensureComplete(r.remoteUrl(), r.credentials(), base);
+                update = pushOnce(work, r, ref, commit, base, true);
+            }
+        } catch (URISyntaxException e) {
+            throw new InvalidRequestException("invalid remote URL: " + Redaction.scrub(r.remoteUrl(), r.credentials()));
+        } catch (org.eclipse.jgit.errors.TransportException | RuntimeException e) {
+            if (e instanceof BranchConflictException b) {
+                throw b;
+            }
+            GitEngineException g = RemoteErrors.translate(e, "cannot push to", r.remoteUrl(), r.credentials());
+            if (g.isTransient() && commit.equals(remoteBranchOrNull(r, ref))) {
+                return new PushResult(r.branch(), commit.name(), false); // a concurrent retry of this job got there first
+            }
+            throw g;
+        }
+        switch (update.getStatus()) {
+            case OK:
+                return new PushResult(r.branch(), commit.name(), true);
+            case UP_TO_DATE:
+                return new PushResult(r.branch(), commit.name(), false);
+            default: {
+                // e.g. lost a race to create the branch ("failed to lock"): look again at what it holds now
+                ObjectId now = remoteBranch(r, ref);
+                if (commit.equals(now)) {
+                    return new PushResult(r.branch(), commit.name(), false);
+                }
+                if (now != null) {
+                    throw new BranchConflictException(r.branch(), now.name(), commit.name());
+                }
+                String msg = Redaction.scrub(update.getMessage(), r.credentials());
+                throw new RemoteUnavailableException("push of " + r.branch() + " to "
+                        + Redaction.scrub(r.remoteUrl(), r.credentials()) + " failed: " + update.getStatus()
+                        + (msg == null ? "" : " (" + msg + ")"));
+            }
+        }
+    }
+
+    /**
+     * One push connection: reads the advertised refs, applies the create-only rule, and sends the commit. The
+     * pack holds the objects reachable from the commit and not from the advertised refs the cache has: with the
+     * base advertised, exactly the commit's new objects (the base's trees are read, its blobs only named).
+     * Returns null, sending nothing, when the base is not advertised and {@code complete} is false: the
+     * base's blobs may then be missing from the cache, and the caller must fetch them first.
+     */
+    private RemoteRefUpdate pushOnce(Repository work, PushRequest r, String ref, ObjectId commit, ObjectId base, boolean complete)
+            throws URISyntaxException, IOException {
         try (Transport t = Transport.open(work, new URIish(r.remoteUrl()))) {
             t.setTimeout((int) Math.max(1, config.timeout().toSeconds()));
             t.setCredentialsProvider(BaseCache.credentialsProvider(r.credentials()));
@@ -186,43 +239,25 @@ public final class GitEngine implements AutoCloseable {
             pack.setReuseObjects(true);
             t.setPackConfig(pack);
             t.setPushThin(false);
-            RemoteRefUpdate update = new RemoteRefUpdate(work, (String) null, commit, ref, false, null, ObjectId.zeroId());
-            result = t.push(NullProgressMonitor.INSTANCE, List.of(update));
-        } catch (URISyntaxException e) {
-            throw new InvalidRequestException("invalid remote URL: " + Redaction.scrub(r.remoteUrl(), r.credentials()));
-        } catch (org.eclipse.jgit.errors.TransportException | RuntimeException e) {
-            GitEngineException g = RemoteErrors.translate(e, "cannot push to", r.remoteUrl(), r.credentials());
-            if (g.isTransient() && commit.equals(remoteBranchOrNull(r, ref))) {
-                return new PushResult(r.branch(), commit.name(), false); // a concurrent retry of this job got there first
-            }
-            throw g;
-        }
-        RemoteRefUpdate got = result.getRemoteUpdate(ref);
-        Ref advertised = result.getAdvertisedRef(ref);
-        switch (got.getStatus()) {
-            case OK:
-                return new PushResult(r.branch(), commit.name(), true);
-            case UP_TO_DATE:
-                return new PushResult(r.branch(), commit.name(), false);
-            case REJECTED_REMOTE_CHANGED:
-            case REJECTED_NONFASTFORWARD:
-                if (advertised != null && commit.equals(advertised.getObjectId())) {
-                    return new PushResult(r.branch(), commit.name(), false);
+            try (PushConnection conn = t.openPush()) {
+                Ref advertised = conn.getRef(ref);
+                RemoteRefUpdate update = new RemoteRefUpdate(work, (String) null, commit, ref, false, null, ObjectId.zeroId());
+                if (advertised != null) {
+                    if (commit.equals(advertised.getObjectId())) {
+                        return new RemoteRefUpdate(work, (String) null, commit, ref, false, null, commit) {
+                            @Override
+                            public Status getStatus() {
+                                return Status.UP_TO_DATE;
+                            }
+                        };
+                    }
+                    throw new BranchConflictException(r.branch(), advertised.getObjectId().name(), commit.name());
                 }
-                throw new BranchConflictException(r.branch(), advertised == null ? "?" : advertised.getObjectId().name(), commit.name());
-            default: {
-                // e.g. lost a race to create the branch ("failed to lock"): look again at what it holds now
-                ObjectId now = remoteBranch(r, ref);
-                if (commit.equals(now)) {
-                    return new PushResult(r.branch(), commit.name(), false);
+                if (!complete && conn.getRefs().stream().noneMatch(x -> base.equals(x.getObjectId()))) {
+                    return null;
                 }
-                if (now != null) {
-                    throw new BranchConflictException(r.branch(), now.name(), commit.name());
-                }
-                String msg = Redaction.scrub(got.getMessage(), r.credentials());
-                throw new RemoteUnavailableException("push of " + r.branch() + " to "
-                        + Redaction.scrub(r.remoteUrl(), r.credentials()) + " failed: " + got.getStatus()
-                        + (msg == null ? "" : " (" + msg + ")"));
+                conn.push(NullProgressMonitor.INSTANCE, java.util.Map.of(ref, update));
+                return update;
             }
         }
     }

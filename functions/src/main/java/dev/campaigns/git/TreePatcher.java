@@ -86,6 +86,24 @@ final class TreePatcher {
         return root == null ? out.add(OBJ_TREE, new byte[0]) : root;
     }
 
+    /**
+     * The base tree's blobs this patch reads (the pre-images of the files it changes, deletes, renames or
+     * copies). Reads only trees: the cache may hold a base without its blobs, and fetches exactly these.
+     */
+    Set<ObjectId> baseBlobs(ParsedPatch patch) throws IOException {
+        Set<ObjectId> ids = new java.util.LinkedHashSet<>();
+        for (FilePatch fp : patch.files) {
+            if (fp.type() == ChangeType.ADD || fp.oldPath() == null) {
+                continue;
+            }
+            Entry e = lookupBase(key(fp.oldPath()));
+            if (e != null && !e.isTree() && e.mode() != GITLINK) {
+                ids.add(e.id());
+            }
+        }
+        return ids;
+    }
+
     // ---- safety: no write through a symbolic link --------------------------------------------------
 
     private void checkSymlinks(ParsedPatch patch) throws IOException {
