@@ -70,6 +70,11 @@ final class BaseCache implements AutoCloseable {
     /** Remotes that refused a filtered fetch: asked for whole snapshots from then on. */
     private final java.util.Set<String> unfiltered = ConcurrentHashMap.newKeySet();
     private static final FilterSpec BLOBS_NONE = blobsNone();
+    /**
+     * Above this many blobs, a base's whole snapshot is fetched instead of the blobs by id: a server packs a
+     * snapshot (paths known, deltas reused) more cheaply than a long list of unrelated blobs.
+     */
+    static final int BY_ID_LIMIT = 100;
 
     private static FilterSpec blobsNone() {
         try {
@@ -120,6 +125,15 @@ final class BaseCache implements AutoCloseable {
      * 1 unless the cache has it already.
      */
     ObjectId ensureCommit(String url, RemoteCredentials credentials, String revision) {
+        return ensureCommit(url, credentials, revision, false);
+    }
+
+    /**
+     * As {@link #ensureCommit(String, RemoteCredentials, String)}; with {@code wholeSnapshot} a base not yet
+     * cached is fetched with its blobs, in one request (for patches that read many files: fetching many blobs
+     * by id costs the server more than a snapshot).
+     */
+    ObjectId ensureCommit(String url, RemoteCredentials credentials, String revision, boolean wholeSnapshot) {
         Repository repo = repo(url);
         boolean isSha = ObjectId.isId(revision.toLowerCase(java.util.Locale.ROOT));
         if (isSha) {
@@ -129,7 +143,7 @@ final class BaseCache implements AutoCloseable {
             }
             return underLock(url, () -> {
                 if (!hasCommit(repo, id)) {
-                    fetch(repo, url, credentials, new RefSpec("+" + id.name() + ":" + BASE_REFS + id.name()), revision);
+                    fetch(repo, url, credentials, new RefSpec("+" + id.name() + ":" + BASE_REFS + id.name()), revision, wholeSnapshot);
                 }
                 if (!hasCommit(repo, id)) {
                     throw new RevisionNotFoundException("revision " + id.name() + " is not a commit of " + Redaction.scrub(url, credentials));
@@ -144,7 +158,7 @@ final class BaseCache implements AutoCloseable {
         }
         return underLock(url, () -> {
             String local = BASE_REFS + "by-name/" + ref.getName().replaceFirst("^refs/", "");
-            fetch(repo, url, credentials, new RefSpec("+" + ref.getName() + ":" + local), revision);
+            fetch(repo, url, credentials, new RefSpec("+" + ref.getName() + ":" + local), revision, wholeSnapshot);
             try (RevWalk rw = new RevWalk(repo)) {
                 Ref fetched = repo.exactRef(local);
                 if (fetched == null) {
@@ -190,8 +204,9 @@ final class BaseCache implements AutoCloseable {
      * allows filters, else the whole snapshot. A server that refuses the filter is remembered (per URL, for
      * the life of the process) and asked without it.
      */
-    private void fetch(Repository repo, String url, RemoteCredentials credentials, RefSpec spec, String revision) {
-        boolean filtered = !unfiltered.contains(url);
+    private void fetch(Repository repo, String url, RemoteCredentials credentials, RefSpec spec, String revision,
+                       boolean wholeSnapshot) {
+        boolean filtered = !wholeSnapshot && !unfiltered.contains(url);
         try {
             fetchOnce(repo, url, credentials, spec, filtered);
         } catch (org.eclipse.jgit.errors.TransportException | RuntimeException e) {
@@ -253,7 +268,8 @@ final class BaseCache implements AutoCloseable {
      * Makes the blobs {@code ids} of the base {@code base} present in the cache: those missing (a base
      * fetched without blobs) are fetched by id, all in one request that names them and nothing else (no
      * "have" lines: the cache's bases are partial, the server must not assume we hold their blobs). A server
-     * that will not serve objects by id gets asked for the base's whole snapshot instead.
+     * that will not serve objects by id, or more than {@link #BY_ID_LIMIT} blobs, get the base's whole
+     * snapshot instead.
      */
     void ensureBlobs(String url, RemoteCredentials credentials, ObjectId base, Collection<? extends ObjectId> ids) {
         Repository repo = repo(url);
@@ -266,7 +282,9 @@ final class BaseCache implements AutoCloseable {
                 return null;
             }
             try {
-                fetchObjects(repo, url, credentials, want, false);
+                if (want.size() <= BY_ID_LIMIT) {
+                    fetchObjects(repo, url, credentials, want, false);
+                }
             } catch (org.eclipse.jgit.errors.TransportException | RuntimeException e) {
                 GitEngineException g = RemoteErrors.translate(e, "cannot fetch " + want.size() + " file(s) of " + base.name() + " from", url, credentials);
                 if (g.isTransient() || g instanceof AuthenticationFailedException || g instanceof RepositoryNotFoundException) {

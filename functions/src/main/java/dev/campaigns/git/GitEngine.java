@@ -93,7 +93,8 @@ public final class GitEngine implements AutoCloseable {
             throw new NothingToCommitException("the diff is empty (no \"diff --git\" file in it): nothing to commit");
         }
         Repository repo = cache.repo(r.remoteUrl());
-        ObjectId base = cache.ensureCommit(r.remoteUrl(), r.credentials(), r.baseRevision());
+        long reads = patch.files.stream().filter(f -> f.oldPath() != null).count();
+        ObjectId base = cache.ensureCommit(r.remoteUrl(), r.credentials(), r.baseRevision(), reads > BaseCache.BY_ID_LIMIT);
         try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
             RevCommit baseCommit = rw.parseCommit(base);
             NewObjects out = new NewObjects();

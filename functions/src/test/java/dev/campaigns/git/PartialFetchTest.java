@@ -145,6 +145,27 @@ class PartialFetchTest {
     }
 
     @Test
+    void aPatchReadingManyFilesFetchesTheWholeSnapshot() throws IOException {
+        WorkRepo work = new WorkRepo(tmp.resolve("many"));
+        StringBuilder patch = new StringBuilder();
+        int n = BaseCache.BY_ID_LIMIT + 5;
+        for (int i = 0; i < n; i++) {
+            work.write("m/f" + i + ".txt", "dir m file " + i + "\nsecond line\n");
+            patch.append(new String(edit("m/f" + i + ".txt", "dir m file " + i, "changed " + i), StandardCharsets.UTF_8));
+        }
+        work.write("untouched.txt", "untouched\n");
+        String manyBase = work.commit("base");
+        Path many = tmp.resolve("many.git");
+        GitCli.run(tmp, null, "clone", "-q", "--bare", work.dir.toString(), many.toString());
+        GitCli.run(many, null, "config", "uploadpack.allowFilter", "true");
+        CommitResult c = engine.commit(new CommitRequest(many.toUri().toString(), RemoteCredentials.none(), manyBase,
+                patch.toString().getBytes(StandardCharsets.UTF_8), "campaign", BotIdentity.defaultBot(), WHEN));
+        assertTrue(cacheHas("cache", many, ObjectId.fromString(GitCli.out(many, "rev-parse", manyBase + ":untouched.txt").strip())));
+        assertTrue(engine.push(new PushRequest(many.toUri().toString(), null, "many", c.commitSha())).pushed());
+        assertEquals("changed 7\nsecond line", GitCli.out(many, "show", c.commitSha() + ":m/f7.txt"));
+    }
+
+    @Test
     void objectsRefusedByIdFallBackToTheWholeSnapshot() throws IOException {
         String url = remote.toUri().toString();
         try (BaseCache cache = new BaseCache(tmp.resolve("c4"), 60)) {
