@@ -225,7 +225,7 @@ final class BaseCache implements AutoCloseable {
 
     private void fetchOnce(Repository repo, String url, RemoteCredentials credentials, RefSpec spec, boolean filtered)
             throws org.eclipse.jgit.errors.TransportException {
-        try (Transport t = Transport.open(repo, new URIish(url))) {
+        try (Transport t = LocalPipeTransport.connect(repo, url)) {
             configure(t, credentials);
             t.setDepth(1);
             t.setTagOpt(TagOpt.NO_TAGS);
@@ -352,7 +352,7 @@ final class BaseCache implements AutoCloseable {
         java.io.File viewDir = new java.io.File(repo.getDirectory(), "campaigns-object-view");
         try (Repository view = new FileRepositoryBuilder().setGitDir(viewDir).setObjectDirectory(new java.io.File(repo.getDirectory(), "objects"))
                 .setBare().build();
-             Transport t = Transport.open(view, new URIish(url))) {
+             Transport t = LocalPipeTransport.connect(view, url)) {
             java.nio.file.Files.createDirectories(viewDir.toPath());
             configure(t, credentials);
             t.setTagOpt(TagOpt.NO_TAGS);

@@ -231,7 +231,7 @@ public final class GitEngine implements AutoCloseable {
      */
     private RemoteRefUpdate pushOnce(Repository work, PushRequest r, String ref, ObjectId commit, ObjectId base, boolean complete)
             throws URISyntaxException, IOException {
-        try (Transport t = Transport.open(work, new URIish(r.remoteUrl()))) {
+        try (Transport t = LocalPipeTransport.connect(work, r.remoteUrl())) {
             t.setTimeout((int) Math.max(1, config.timeout().toSeconds()));
             t.setCredentialsProvider(BaseCache.credentialsProvider(r.credentials()));
             // The bundle's objects are already deflated in the push repository's pack: send them as they are
