@@ -69,16 +69,17 @@ final class BaseCache implements AutoCloseable {
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     /** Remotes that refused a filtered fetch: asked for whole snapshots from then on. */
     private final java.util.Set<String> unfiltered = ConcurrentHashMap.newKeySet();
-    private static final FilterSpec BLOBS_NONE = blobsNone();
+    private static final FilterSpec BLOBS_NONE = filter("blob:none");
+    private static final FilterSpec ROOT_TREE_ONLY = filter("tree:1");
     /**
      * Above this many blobs, a base's whole snapshot is fetched instead of the blobs by id: a server packs a
      * snapshot (paths known, deltas reused) more cheaply than a long list of unrelated blobs.
      */
     static final int BY_ID_LIMIT = 100;
 
-    private static FilterSpec blobsNone() {
+    private static FilterSpec filter(String line) {
         try {
-            return FilterSpec.fromFilterLine("blob:none");
+            return FilterSpec.fromFilterLine(line);
         } catch (org.eclipse.jgit.errors.PackProtocolException e) {
             throw new IllegalStateException(e);
         }
@@ -125,15 +126,30 @@ final class BaseCache implements AutoCloseable {
      * 1 unless the cache has it already.
      */
     ObjectId ensureCommit(String url, RemoteCredentials credentials, String revision) {
-        return ensureCommit(url, credentials, revision, false);
+        return ensureCommit(url, credentials, revision, Scope.TREES);
+    }
+
+    /** How much of a base a fetch brings (when the server allows filters; else always the snapshot). */
+    enum Scope {
+        /** The commit and its whole snapshot: for patches that read many files. */
+        SNAPSHOT(null),
+        /** The commit and all its trees ({@code blob:none}): what a push needs. */
+        TREES(BLOBS_NONE),
+        /** The commit and its root tree ({@code tree:1}): the commit step then fetches the trees on its paths. */
+        ROOT(ROOT_TREE_ONLY);
+
+        final FilterSpec filter;
+
+        Scope(FilterSpec filter) {
+            this.filter = filter;
+        }
     }
 
     /**
-     * As {@link #ensureCommit(String, RemoteCredentials, String)}; with {@code wholeSnapshot} a base not yet
-     * cached is fetched with its blobs, in one request (for patches that read many files: fetching many blobs
-     * by id costs the server more than a snapshot).
+     * As {@link #ensureCommit(String, RemoteCredentials, String)}, fetching {@code scope} of a base not yet
+     * cached (a cached base is returned as it is: see {@link #ensureTrees} and {@link #ensureAllTrees}).
      */
-    ObjectId ensureCommit(String url, RemoteCredentials credentials, String revision, boolean wholeSnapshot) {
+    ObjectId ensureCommit(String url, RemoteCredentials credentials, String revision, Scope scope) {
         Repository repo = repo(url);
         boolean isSha = ObjectId.isId(revision.toLowerCase(java.util.Locale.ROOT));
         if (isSha) {
@@ -143,7 +159,9 @@ final class BaseCache implements AutoCloseable {
             }
             return underLock(url, () -> {
                 if (!hasCommit(repo, id)) {
-                    fetch(repo, url, credentials, new RefSpec("+" + id.name() + ":" + BASE_REFS + id.name()), revision, wholeSnapshot);
+                    if (fetch(repo, url, credentials, new RefSpec("+" + id.name() + ":" + BASE_REFS + id.name()), revision, scope)) {
+                        markAllTrees(repo, id);
+                    }
                 }
                 if (!hasCommit(repo, id)) {
                     throw new RevisionNotFoundException("revision " + id.name() + " is not a commit of " + Redaction.scrub(url, credentials));
@@ -158,13 +176,16 @@ final class BaseCache implements AutoCloseable {
         }
         return underLock(url, () -> {
             String local = BASE_REFS + "by-name/" + ref.getName().replaceFirst("^refs/", "");
-            fetch(repo, url, credentials, new RefSpec("+" + ref.getName() + ":" + local), revision, wholeSnapshot);
+            boolean allTrees = fetch(repo, url, credentials, new RefSpec("+" + ref.getName() + ":" + local), revision, scope);
             try (RevWalk rw = new RevWalk(repo)) {
                 Ref fetched = repo.exactRef(local);
                 if (fetched == null) {
                     throw new RevisionNotFoundException("revision " + revision + " was not fetched from " + Redaction.scrub(url, credentials));
                 }
                 RevCommit c = rw.parseCommit(fetched.getObjectId());
+                if (allTrees) {
+                    markAllTrees(repo, c);
+                }
                 try {
                     var u = repo.updateRef(BASE_REFS + c.name());
                     u.setNewObjectId(c);
@@ -200,21 +221,22 @@ final class BaseCache implements AutoCloseable {
     }
 
     /**
-     * Fetches {@code spec} with depth 1: the commit and its trees only ({@code blob:none}) when the server
-     * allows filters, else the whole snapshot. A server that refuses the filter is remembered (per URL, for
-     * the life of the process) and asked without it.
+     * Fetches {@code spec} with depth 1: {@code scope} of it when the server allows filters, else the whole
+     * snapshot. A server that refuses the filter is remembered (per URL, for the life of the process) and asked
+     * without it. Returns whether all the commit's trees were fetched.
      */
-    private void fetch(Repository repo, String url, RemoteCredentials credentials, RefSpec spec, String revision,
-                       boolean wholeSnapshot) {
-        boolean filtered = !wholeSnapshot && !unfiltered.contains(url);
+    private boolean fetch(Repository repo, String url, RemoteCredentials credentials, RefSpec spec, String revision,
+                          Scope scope) {
+        FilterSpec filter = unfiltered.contains(url) ? null : scope.filter;
         try {
-            fetchOnce(repo, url, credentials, spec, filtered);
+            fetchOnce(repo, url, credentials, spec, filter);
+            return filter == null || scope != Scope.ROOT;
         } catch (org.eclipse.jgit.errors.TransportException | RuntimeException e) {
-            if (filtered && refusedFilter(e)) {
+            if (filter != null && refusedFilter(e)) {
                 unfiltered.add(url);
                 try {
-                    fetchOnce(repo, url, credentials, spec, false);
-                    return;
+                    fetchOnce(repo, url, credentials, spec, null);
+                    return true;
                 } catch (org.eclipse.jgit.errors.TransportException | RuntimeException again) {
                     throw translateFetch(again, url, credentials, revision);
                 }
@@ -223,14 +245,14 @@ final class BaseCache implements AutoCloseable {
         }
     }
 
-    private void fetchOnce(Repository repo, String url, RemoteCredentials credentials, RefSpec spec, boolean filtered)
+    private void fetchOnce(Repository repo, String url, RemoteCredentials credentials, RefSpec spec, FilterSpec filter)
             throws org.eclipse.jgit.errors.TransportException {
         try (Transport t = LocalPipeTransport.connect(repo, url)) {
             configure(t, credentials);
             t.setDepth(1);
             t.setTagOpt(TagOpt.NO_TAGS);
-            if (filtered) {
-                t.setFilterSpec(BLOBS_NONE);
+            if (filter != null) {
+                t.setFilterSpec(filter);
             }
             t.fetch(NullProgressMonitor.INSTANCE, List.of(spec));
         } catch (java.net.URISyntaxException e) {
@@ -283,7 +305,7 @@ final class BaseCache implements AutoCloseable {
             }
             try {
                 if (want.size() <= BY_ID_LIMIT) {
-                    fetchObjects(repo, url, credentials, want, false);
+                    fetchObjects(repo, url, credentials, want, false, null);
                 }
             } catch (org.eclipse.jgit.errors.TransportException | RuntimeException e) {
                 GitEngineException g = RemoteErrors.translate(e, "cannot fetch " + want.size() + " file(s) of " + base.name() + " from", url, credentials);
@@ -294,10 +316,11 @@ final class BaseCache implements AutoCloseable {
             }
             if (!missing(repo, want).isEmpty()) {
                 try {
-                    fetchObjects(repo, url, credentials, List.of(base), true);
+                    fetchObjects(repo, url, credentials, List.of(base), true, null);
                 } catch (org.eclipse.jgit.errors.TransportException | RuntimeException e) {
                     throw translateFetch(e, url, credentials, base.name());
                 }
+                markAllTrees(repo, base);
                 if (!missing(repo, want).isEmpty()) {
                     throw new RevisionNotFoundException("the files of " + base.name() + " could not be fetched from "
                             + Redaction.scrub(url, credentials));
@@ -312,6 +335,7 @@ final class BaseCache implements AutoCloseable {
      * remote no longer advertises the base, because then the push sends the base tree's objects too.
      */
     void ensureComplete(String url, RemoteCredentials credentials, ObjectId base) {
+        ensureAllTrees(url, credentials, base);
         Repository repo = repo(url);
         List<ObjectId> blobs = new java.util.ArrayList<>();
         try (RevWalk rw = new RevWalk(repo); org.eclipse.jgit.treewalk.TreeWalk tw = new org.eclipse.jgit.treewalk.TreeWalk(repo)) {
@@ -326,6 +350,84 @@ final class BaseCache implements AutoCloseable {
             throw new RemoteUnavailableException("cannot read the base " + base.name() + " from the cache: " + e.getMessage(), e);
         }
         ensureBlobs(url, credentials, base, blobs);
+    }
+
+    /**
+     * Makes the trees {@code ids} of the base {@code base} present: fetched by id with the {@code tree:1}
+     * filter (each tree alone, without its subtrees or blobs); if the server does not deliver them, all the
+     * base's trees.
+     */
+    void ensureTrees(String url, RemoteCredentials credentials, ObjectId base, Collection<? extends ObjectId> ids) {
+        Repository repo = repo(url);
+        if (missing(repo, ids).isEmpty()) {
+            return;
+        }
+        underLock(url, () -> {
+            List<ObjectId> want = missing(repo, ids);
+            if (!want.isEmpty() && !unfiltered.contains(url)) {
+                try {
+                    fetchObjects(repo, url, credentials, want, false, ROOT_TREE_ONLY);
+                } catch (org.eclipse.jgit.errors.TransportException | RuntimeException e) {
+                    GitEngineException g = RemoteErrors.translate(e, "cannot fetch " + want.size() + " folder(s) of " + base.name() + " from", url, credentials);
+                    if (g.isTransient() || g instanceof AuthenticationFailedException || g instanceof RepositoryNotFoundException) {
+                        throw g;
+                    }
+                }
+            }
+            if (!missing(repo, want).isEmpty()) {
+                allTreesLocked(repo, url, credentials, base);
+            }
+            return null;
+        });
+    }
+
+    /** Makes all the trees of {@code base} present (a push walks them): nothing to do once they are. */
+    void ensureAllTrees(String url, RemoteCredentials credentials, ObjectId base) {
+        Repository repo = repo(url);
+        if (Files.exists(allTreesMarker(repo, base))) {
+            return;
+        }
+        underLock(url, () -> {
+            if (!Files.exists(allTreesMarker(repo, base))) {
+                allTreesLocked(repo, url, credentials, base);
+            }
+            return null;
+        });
+    }
+
+    private void allTreesLocked(Repository repo, String url, RemoteCredentials credentials, ObjectId base) {
+        FilterSpec filter = unfiltered.contains(url) ? null : BLOBS_NONE;
+        try {
+            try {
+                fetchObjects(repo, url, credentials, List.of(base), true, filter);
+            } catch (org.eclipse.jgit.errors.TransportException | RuntimeException e) {
+                if (filter == null || !refusedFilter(e)) {
+                    throw e;
+                }
+                unfiltered.add(url);
+                fetchObjects(repo, url, credentials, List.of(base), true, null);
+            }
+        } catch (org.eclipse.jgit.errors.TransportException | RuntimeException e) {
+            throw translateFetch(e, url, credentials, base.name());
+        }
+        markAllTrees(repo, base);
+    }
+
+    private static Path allTreesMarker(Repository repo, ObjectId base) {
+        return repo.getDirectory().toPath().resolve("campaigns-all-trees").resolve(base.name());
+    }
+
+    /** Records that every tree of {@code base} is in the cache (after a fetch that brought them all). */
+    private static void markAllTrees(Repository repo, ObjectId base) {
+        Path marker = allTreesMarker(repo, base);
+        try {
+            Files.createDirectories(marker.getParent());
+            if (!Files.exists(marker)) {
+                Files.createFile(marker);
+            }
+        } catch (IOException e) {
+            // only an optimisation: without the marker, a push fetches the trees again
+        }
     }
 
     private static List<ObjectId> missing(Repository repo, Collection<? extends ObjectId> ids) {
@@ -347,8 +449,8 @@ final class BaseCache implements AutoCloseable {
      * whole tree) through a ref-less view of the cache repository: same object directory, no refs, so the
      * request carries no "have" lines.
      */
-    private void fetchObjects(Repository repo, String url, RemoteCredentials credentials, List<ObjectId> ids, boolean snapshot)
-            throws org.eclipse.jgit.errors.TransportException {
+    private void fetchObjects(Repository repo, String url, RemoteCredentials credentials, List<ObjectId> ids, boolean snapshot,
+                              FilterSpec filter) throws org.eclipse.jgit.errors.TransportException {
         java.io.File viewDir = new java.io.File(repo.getDirectory(), "campaigns-object-view");
         try (Repository view = new FileRepositoryBuilder().setGitDir(viewDir).setObjectDirectory(new java.io.File(repo.getDirectory(), "objects"))
                 .setBare().build();
@@ -358,6 +460,9 @@ final class BaseCache implements AutoCloseable {
             t.setTagOpt(TagOpt.NO_TAGS);
             if (snapshot) {
                 t.setDepth(1);
+            }
+            if (filter != null) {
+                t.setFilterSpec(filter);
             }
             List<Ref> want = new java.util.ArrayList<>(ids.size());
             for (ObjectId id : ids) {

@@ -60,6 +60,8 @@ import org.eclipse.jgit.transport.URIish;
  * and the shared base cache serialises its fetches per repository.
  */
 public final class GitEngine implements AutoCloseable {
+    /** Folder levels fetched one request each before asking for all the base's trees at once. */
+    private static final int MAX_FETCHED_LEVELS = 12;
     private final GitEngineConfig config;
     private final BlobStore bundles;
     private final BaseCache cache;
@@ -95,11 +97,24 @@ public final class GitEngine implements AutoCloseable {
         }
         Repository repo = cache.repo(r.remoteUrl());
         long reads = patch.files.stream().filter(f -> f.oldPath() != null).count();
-        ObjectId base = cache.ensureCommit(r.remoteUrl(), r.credentials(), r.baseRevision(), reads > BaseCache.BY_ID_LIMIT);
+        ObjectId base = cache.ensureCommit(r.remoteUrl(), r.credentials(), r.baseRevision(),
+                reads > BaseCache.BY_ID_LIMIT ? BaseCache.Scope.SNAPSHOT : BaseCache.Scope.ROOT);
         try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
             RevCommit baseCommit = rw.parseCommit(base);
             NewObjects out = new NewObjects();
             TreePatcher patcher = new TreePatcher(reader, out, config, baseCommit.getTree());
+            // the trees on the patch's paths, one folder level per request, then the blobs it reads
+            for (int level = 0; level < MAX_FETCHED_LEVELS; level++) {
+                java.util.Set<ObjectId> missing = patcher.missingTrees(patch);
+                if (missing.isEmpty()) {
+                    break;
+                }
+                if (level == MAX_FETCHED_LEVELS - 1) {
+                    cache.ensureAllTrees(r.remoteUrl(), r.credentials(), base);
+                } else {
+                    cache.ensureTrees(r.remoteUrl(), r.credentials(), base, missing);
+                }
+            }
             cache.ensureBlobs(r.remoteUrl(), r.credentials(), base, patcher.baseBlobs(patch));
             ObjectId tree = patcher.apply(patch);
             if (tree.equals(baseCommit.getTree())) {
@@ -152,6 +167,7 @@ public final class GitEngine implements AutoCloseable {
         }
         Repository repo = cache.repo(r.remoteUrl());
         cache.ensureCommit(r.remoteUrl(), r.credentials(), bundle.base.name());
+        cache.ensureAllTrees(r.remoteUrl(), r.credentials(), bundle.base); // the push walks the base's trees
         try {
             importBundle(repo, bundle);
             return pushFrom(repo, r, ref, commit, bundle.base);

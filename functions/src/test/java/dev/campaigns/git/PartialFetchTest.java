@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The base cache against a server that allows filters (as GitHub does): the commit step fetches the base's
- * commit and trees, then only the blobs the patch reads; commits and pushes are the same as from a whole
+ * commit, the trees on the patch's paths (one folder level per request) and the blobs the patch reads; the
+ * push step adds the base's other trees (its walk reads them); commits and pushes are the same as from a whole
  * snapshot; a push whose base the remote no longer advertises completes the base first; servers without
  * filters, or refusing objects by id, are served by the whole-snapshot path.
  */
@@ -93,7 +94,7 @@ class PartialFetchTest {
     }
 
     @Test
-    void commitFetchesTheTreesAndOnlyTheBlobsThePatchReads() throws IOException {
+    void commitFetchesOnlyTheTreesOnThePathsAndTheBlobsThePatchReads() throws IOException {
         CommitResult partial = engine.commit(request(remote, PATCH));
         CommitResult whole = engine.commit(request(plainRemote, PATCH));
         assertEquals(whole.commitSha(), partial.commitSha());
@@ -102,15 +103,21 @@ class PartialFetchTest {
         assertTrue(cacheHas("cache", remote, blob(remote, "d1/f2.txt")));
         assertFalse(cacheHas("cache", remote, blob(remote, "d0/f0.txt")), "an untouched blob was fetched");
         assertFalse(cacheHas("cache", remote, blob(remote, "d1/f1.txt")), "an untouched blob was fetched");
-        assertTrue(cacheHas("cache", remote, ObjectId.fromString(GitCli.out(remote, "rev-parse", base + ":d0").strip())));
+        // the trees on the path only: the root and d1, not d0
+        assertTrue(cacheHas("cache", remote, ObjectId.fromString(GitCli.out(remote, "rev-parse", base + ":d1").strip())));
+        assertFalse(cacheHas("cache", remote, ObjectId.fromString(GitCli.out(remote, "rev-parse", base + ":d0").strip())),
+                "a tree off the patch's paths was fetched");
         // a server without filters: the whole snapshot, as before
         assertTrue(cacheHas("cache", plainRemote, blob(plainRemote, "d0/f0.txt")));
     }
 
     @Test
-    void pushFromAPartialBaseSendsTheCommit() {
+    void pushFromAPartialBaseSendsTheCommit() throws IOException {
         CommitResult c = engine.commit(request(remote, PATCH));
         assertTrue(engine.push(new PushRequest(remote.toUri().toString(), null, "partial", c.commitSha())).pushed());
+        // the push walked the base's trees: all fetched then, still without the untouched blobs
+        assertTrue(cacheHas("cache", remote, ObjectId.fromString(GitCli.out(remote, "rev-parse", base + ":d0").strip())));
+        assertFalse(cacheHas("cache", remote, blob(remote, "d0/f0.txt")));
         assertEquals(c.commitSha(), branch(remote, "partial"));
         assertEquals("changed\nsecond line", GitCli.out(remote, "show", c.commitSha() + ":d1/f2.txt"));
         GitCli.run(remote, null, "fsck", "--no-progress", "--strict");
