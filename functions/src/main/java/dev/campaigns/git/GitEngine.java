@@ -97,8 +97,11 @@ public final class GitEngine implements AutoCloseable {
         }
         Repository repo = cache.repo(r.remoteUrl());
         long reads = patch.files.stream().filter(f -> f.oldPath() != null).count();
-        ObjectId base = cache.ensureCommit(r.remoteUrl(), r.credentials(), r.baseRevision(),
-                reads > BaseCache.BY_ID_LIMIT ? BaseCache.Scope.SNAPSHOT : BaseCache.Scope.ROOT);
+        // Many files read: the whole snapshot in one request. A commit to push: all trees (the push walks them)
+        // and then the blobs read. A dry run: only the trees on the patch's paths and the blobs read.
+        BaseCache.Scope scope = reads > BaseCache.BY_ID_LIMIT ? BaseCache.Scope.SNAPSHOT
+                : store ? BaseCache.Scope.TREES : BaseCache.Scope.ROOT;
+        ObjectId base = cache.ensureCommit(r.remoteUrl(), r.credentials(), r.baseRevision(), scope);
         try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
             RevCommit baseCommit = rw.parseCommit(base);
             NewObjects out = new NewObjects();
@@ -222,8 +225,18 @@ public final class GitEngine implements AutoCloseable {
             case UP_TO_DATE:
                 return new PushResult(r.branch(), commit.name(), false);
             default: {
-                // e.g. lost a race to create the branch ("failed to lock"): look again at what it holds now
+                // e.g. lost a race to create the branch ("failed to lock"): look again at what it holds now, a
+                // moment later if the winner has not finished writing it yet
                 ObjectId now = remoteBranch(r, ref);
+                for (int attempt = 1; now == null && attempt <= 3; attempt++) {
+                    try {
+                        Thread.sleep(100L * attempt);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                    now = remoteBranch(r, ref);
+                }
                 if (commit.equals(now)) {
                     return new PushResult(r.branch(), commit.name(), false);
                 }

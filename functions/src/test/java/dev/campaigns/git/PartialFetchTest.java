@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The base cache against a server that allows filters (as GitHub does): the commit step fetches the base's
- * commit, the trees on the patch's paths (one folder level per request) and the blobs the patch reads; the
- * push step adds the base's other trees (its walk reads them); commits and pushes are the same as from a whole
+ * commit and trees (a dry run: only the trees on the patch's paths, one folder level per request), then the
+ * blobs the patch reads; a push needs all the trees (its walk reads them); commits and pushes are the same as from a whole
  * snapshot; a push whose base the remote no longer advertises completes the base first; servers without
  * filters, or refusing objects by id, are served by the whole-snapshot path.
  */
@@ -94,9 +94,9 @@ class PartialFetchTest {
     }
 
     @Test
-    void commitFetchesOnlyTheTreesOnThePathsAndTheBlobsThePatchReads() throws IOException {
-        CommitResult partial = engine.commit(request(remote, PATCH));
-        CommitResult whole = engine.commit(request(plainRemote, PATCH));
+    void aDryRunFetchesOnlyTheTreesOnThePathsAndTheBlobsThePatchReads() throws IOException {
+        CommitResult partial = engine.preview(request(remote, PATCH));
+        CommitResult whole = engine.preview(request(plainRemote, PATCH));
         assertEquals(whole.commitSha(), partial.commitSha());
         assertEquals(whole.treeSha(), partial.treeSha());
 
@@ -114,10 +114,20 @@ class PartialFetchTest {
     @Test
     void pushFromAPartialBaseSendsTheCommit() throws IOException {
         CommitResult c = engine.commit(request(remote, PATCH));
-        assertTrue(engine.push(new PushRequest(remote.toUri().toString(), null, "partial", c.commitSha())).pushed());
-        // the push walked the base's trees: all fetched then, still without the untouched blobs
+        // a commit to push fetches all the base's trees (the push walks them), still only the blobs it reads
         assertTrue(cacheHas("cache", remote, ObjectId.fromString(GitCli.out(remote, "rev-parse", base + ":d0").strip())));
         assertFalse(cacheHas("cache", remote, blob(remote, "d0/f0.txt")));
+        assertTrue(engine.push(new PushRequest(remote.toUri().toString(), null, "partial", c.commitSha())).pushed());
+
+        // a push after a dry run of the same base (its trees on the paths only) fetches the other trees first
+        try (GitEngine dry = new GitEngine(GitEngineConfig.defaults().withCacheDir(tmp.resolve("c5")), store)) {
+            CommitResult again = dry.preview(request(remote, PATCH));
+            assertEquals(c.commitSha(), again.commitSha());
+            assertFalse(cacheHas("c5", remote, ObjectId.fromString(GitCli.out(remote, "rev-parse", base + ":d0").strip())));
+            assertTrue(dry.push(new PushRequest(remote.toUri().toString(), null, "partial-dry", c.commitSha())).pushed());
+            assertTrue(cacheHas("c5", remote, ObjectId.fromString(GitCli.out(remote, "rev-parse", base + ":d0").strip())));
+        }
+        assertEquals(c.commitSha(), branch(remote, "partial-dry"));
         assertEquals(c.commitSha(), branch(remote, "partial"));
         assertEquals("changed\nsecond line", GitCli.out(remote, "show", c.commitSha() + ":d1/f2.txt"));
         GitCli.run(remote, null, "fsck", "--no-progress", "--strict");
