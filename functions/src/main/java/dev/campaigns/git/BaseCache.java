@@ -305,7 +305,9 @@ final class BaseCache implements AutoCloseable {
             }
             try {
                 if (want.size() <= BY_ID_LIMIT) {
-                    fetchObjects(repo, url, credentials, want, false, null);
+                    // tree:1 keeps every wanted object (each is at depth 0) and tells a JGit server not to
+                    // load the pack's reachability bitmaps for a handful of blobs
+                    fetchObjects(repo, url, credentials, want, false, unfiltered.contains(url) ? null : ROOT_TREE_ONLY);
                 }
             } catch (org.eclipse.jgit.errors.TransportException | RuntimeException e) {
                 GitEngineException g = RemoteErrors.translate(e, "cannot fetch " + want.size() + " file(s) of " + base.name() + " from", url, credentials);

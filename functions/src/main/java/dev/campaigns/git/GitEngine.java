@@ -34,7 +34,9 @@ import org.eclipse.jgit.transport.URIish;
  *
  * <h2>Commit</h2>
  * The base revision is fetched shallowly (depth 1) into a per-process cache ({@link BaseCache}; nothing is
- * fetched when a warm container already has it). The patch is checked (size, form, path safety), then applied
+ * fetched when a warm container already has it), and partially when the server allows filters: its trees
+ * (for a dry run only those on the patch's paths) and the blobs the patch reads, so the cost follows the
+ * change rather than the repository. The patch is checked (size, form, path safety), then applied
  * to the base tree in memory with {@code git apply --cached} semantics; only the trees on the touched paths
  * are read and rewritten. The commit has the base as parent, the bot as author and committer, and the job's
  * timestamp (UTC) as both dates, so the same request always gives the same SHA: a retried step re-creates the
