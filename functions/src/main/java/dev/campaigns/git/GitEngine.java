@@ -72,7 +72,6 @@ public final class GitEngine implements AutoCloseable {
         this.config = config;
         this.bundles = bundles;
         this.cache = new BaseCache(config.cacheDir(), (int) Math.max(1, config.timeout().toSeconds()));
-        JGitCaches.install();
     }
 
     /** Dry run: resolves the base, checks and applies the patch in memory, computes the commit; stores nothing. */
