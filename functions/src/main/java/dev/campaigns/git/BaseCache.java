@@ -45,10 +45,11 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
  * (depth 1) copies of the base commits asked for so far. Warm invocations, and the push step running in the
  * same container after the commit step, find their base here and fetch nothing.
  *
- * <p>Bases are partial when the server allows it (GitHub does): the commit and its trees are fetched with the
- * {@code blob:none} filter, then {@link #ensureBlobs} fetches by id only the blobs a patch reads, so a
- * one-file change costs about the same in a repository of 1,000 files or 200,000. A server that refuses the
- * filter, or objects by id, gets the whole snapshot instead (the earlier behaviour).
+ * <p>Bases are partial when the server allows it (GitHub does): the commit with all its trees
+ * ({@link Scope#TREES}, what a push needs) or with its root tree only ({@link Scope#ROOT}, then
+ * {@link #ensureTrees} for the trees on a patch's paths), then {@link #ensureBlobs} fetches by id only the
+ * blobs a patch reads, so a one-file change costs about the same in a repository of 1,000 files or 200,000.
+ * A server that refuses the filter, or objects by id, gets the whole snapshot instead (the earlier behaviour).
  *
  * <p>On disk rather than in memory because JGit cannot push from a shallow in-memory repository. Fetches into
  * one repository are serialised (a JVM lock plus a file lock, for several processes sharing the directory);
