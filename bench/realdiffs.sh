@@ -29,6 +29,11 @@ cleanup() {
   done
 }
 cleanup   # branches left by an interrupted run
+# Serve filtered fetches and objects by id, as GitHub does (the git CLI baseline's shallow clones ignore this).
+repos | while read -r repo; do
+  git --git-dir="$OUT/$repo" config uploadpack.allowFilter true
+  git --git-dir="$OUT/$repo" config uploadpack.allowAnySHA1InWant true
+done
 
 echo "== campaigns (git engine, one JVM)"
 java ${CAMPAIGNS_JAVA_OPTS--Dorg.eclipse.jgit.util.sha1.implementation=jdkNative} -cp "$JAR:$(dirname "$JAR")/lib/*" dev.campaigns.git.bench.RealDiffsBench "$OUT" | tee /tmp/realdiffs-bench.$$.log

@@ -3,7 +3,8 @@
 #
 # How the commit step's cost grows with the repository: generates two bare repositories of small files,
 # 1,000 files (small) and 200,000 files (large, 2,000 folders), and runs `campaigns commit` (dry run: fetch
-# the base shallowly into an empty cache, apply a one-file diff) against each over file://. Prints the bytes
+# the base's commit and trees shallowly into an empty cache, then the one blob the diff reads, apply a
+# one-file diff) against each over file://, served like GitHub (filters, objects by id). Prints the bytes
 # fetched (size of the cache's packs) and the wall time of the command (one fresh JVM each).
 # Last line: "repo-size: small S1 s, large S2 s, ratio R".
 # Needs: mvn -q -DskipTests package first (BUILD_DIR=target-x if built with -Dcampaigns.buildDir=target-x).
@@ -17,7 +18,7 @@ export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null LC_ALL=C TZ=UTC
 
 make_repo() { # name files
   local repo="$W/$1.git" n=$2
-  [ -f "$repo/done" ] && return
+  if [ -f "$repo/done" ]; then serve_like_github "$repo"; return; fi
   rm -rf "$repo" && git init -q --bare -b main "$repo"
   awk -v n="$n" 'BEGIN {
     print "commit refs/heads/main"; print "committer gen <gen@example.invalid> 946684800 +0000"
@@ -28,7 +29,14 @@ make_repo() { # name files
     }
   }' | git --git-dir="$repo" fast-import --quiet
   git --git-dir="$repo" repack -adq
+  serve_like_github "$repo"
   touch "$repo/done"
+}
+
+# GitHub serves filtered fetches (blob:none) and objects by id; so does this file:// remote (JGit's upload-pack).
+serve_like_github() {
+  git --git-dir="$1" config uploadpack.allowFilter true
+  git --git-dir="$1" config uploadpack.allowAnySHA1InWant true
 }
 
 run() { # name -> seconds; prints bytes fetched

@@ -24,6 +24,7 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.PackParser;
+import org.eclipse.jgit.transport.PushConnection;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.URIish;
@@ -33,7 +34,9 @@ import org.eclipse.jgit.transport.URIish;
  *
  * <h2>Commit</h2>
  * The base revision is fetched shallowly (depth 1) into a per-process cache ({@link BaseCache}; nothing is
- * fetched when a warm container already has it). The patch is checked (size, form, path safety), then applied
+ * fetched when a warm container already has it), and partially when the server allows filters: its trees
+ * (for a dry run only those on the patch's paths) and the blobs the patch reads, so the cost follows the
+ * change rather than the repository. The patch is checked (size, form, path safety), then applied
  * to the base tree in memory with {@code git apply --cached} semantics; only the trees on the touched paths
  * are read and rewritten. The commit has the base as parent, the bot as author and committer, and the job's
  * timestamp (UTC) as both dates, so the same request always gives the same SHA: a retried step re-creates the
@@ -59,6 +62,8 @@ import org.eclipse.jgit.transport.URIish;
  * and the shared base cache serialises its fetches per repository.
  */
 public final class GitEngine implements AutoCloseable {
+    /** Folder levels fetched one request each before asking for all the base's trees at once. */
+    private static final int MAX_FETCHED_LEVELS = 12;
     private final GitEngineConfig config;
     private final BlobStore bundles;
     private final BaseCache cache;
@@ -92,11 +97,30 @@ public final class GitEngine implements AutoCloseable {
             throw new NothingToCommitException("the diff is empty (no \"diff --git\" file in it): nothing to commit");
         }
         Repository repo = cache.repo(r.remoteUrl());
-        ObjectId base = cache.ensureCommit(r.remoteUrl(), r.credentials(), r.baseRevision());
+        long reads = patch.files.stream().filter(f -> f.oldPath() != null).count();
+        // Many files read: the whole snapshot in one request. A commit to push: all trees (the push walks them)
+        // and then the blobs read. A dry run: only the trees on the patch's paths and the blobs read.
+        BaseCache.Scope scope = reads > BaseCache.BY_ID_LIMIT ? BaseCache.Scope.SNAPSHOT
+                : store ? BaseCache.Scope.TREES : BaseCache.Scope.ROOT;
+        ObjectId base = cache.ensureCommit(r.remoteUrl(), r.credentials(), r.baseRevision(), scope);
         try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
             RevCommit baseCommit = rw.parseCommit(base);
             NewObjects out = new NewObjects();
-            ObjectId tree = new TreePatcher(reader, out, config, baseCommit.getTree()).apply(patch);
+            TreePatcher patcher = new TreePatcher(reader, out, config, baseCommit.getTree());
+            // the trees on the patch's paths, one folder level per request, then the blobs it reads
+            for (int level = 0; level < MAX_FETCHED_LEVELS; level++) {
+                java.util.Set<ObjectId> missing = patcher.missingTrees(patch);
+                if (missing.isEmpty()) {
+                    break;
+                }
+                if (level == MAX_FETCHED_LEVELS - 1) {
+                    cache.ensureAllTrees(r.remoteUrl(), r.credentials(), base);
+                } else {
+                    cache.ensureTrees(r.remoteUrl(), r.credentials(), base, missing);
+                }
+            }
+            cache.ensureBlobs(r.remoteUrl(), r.credentials(), base, patcher.baseBlobs(patch));
+            ObjectId tree = patcher.apply(patch);
             if (tree.equals(baseCommit.getTree())) {
                 throw new NothingToCommitException("the patch leaves the tree of " + base.name() + " unchanged: nothing to commit");
             }
@@ -147,9 +171,10 @@ public final class GitEngine implements AutoCloseable {
         }
         Repository repo = cache.repo(r.remoteUrl());
         cache.ensureCommit(r.remoteUrl(), r.credentials(), bundle.base.name());
+        cache.ensureAllTrees(r.remoteUrl(), r.credentials(), bundle.base); // the push walks the base's trees
         try {
             importBundle(repo, bundle);
-            return pushFrom(repo, r, ref, commit);
+            return pushFrom(repo, r, ref, commit, bundle.base);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the push of " + commit.name(), e);
         }
@@ -174,9 +199,69 @@ public final class GitEngine implements AutoCloseable {
         }
     }
 
-    private PushResult pushFrom(Repository work, PushRequest r, String ref, ObjectId commit) throws IOException {
-        org.eclipse.jgit.transport.PushResult result;
-        try (Transport t = Transport.open(work, new URIish(r.remoteUrl()))) {
+    private PushResult pushFrom(Repository work, PushRequest r, String ref, ObjectId commit, ObjectId base) throws IOException {
+        RemoteRefUpdate update;
+        try {
+            update = pushOnce(work, r, ref, commit, base, false);
+            if (update == null) {
+                // the remote no longer advertises the base: the push will send the base tree's objects too
+                cache.ensureComplete(r.remoteUrl(), r.credentials(), base);
+                update = pushOnce(work, r, ref, commit, base, true);
+            }
+        } catch (URISyntaxException e) {
+            throw new InvalidRequestException("invalid remote URL: " + Redaction.scrub(r.remoteUrl(), r.credentials()));
+        } catch (org.eclipse.jgit.errors.TransportException | RuntimeException e) {
+            if (e instanceof BranchConflictException b) {
+                throw b;
+            }
+            GitEngineException g = RemoteErrors.translate(e, "cannot push to", r.remoteUrl(), r.credentials());
+            if (g.isTransient() && commit.equals(remoteBranchOrNull(r, ref))) {
+                return new PushResult(r.branch(), commit.name(), false); // a concurrent retry of this job got there first
+            }
+            throw g;
+        }
+        switch (update.getStatus()) {
+            case OK:
+                return new PushResult(r.branch(), commit.name(), true);
+            case UP_TO_DATE:
+                return new PushResult(r.branch(), commit.name(), false);
+            default: {
+                // e.g. lost a race to create the branch ("failed to lock"): look again at what it holds now, a
+                // moment later if the winner has not finished writing it yet
+                ObjectId now = remoteBranch(r, ref);
+                for (int attempt = 1; now == null && attempt <= 3; attempt++) {
+                    try {
+                        Thread.sleep(100L * attempt);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                    now = remoteBranch(r, ref);
+                }
+                if (commit.equals(now)) {
+                    return new PushResult(r.branch(), commit.name(), false);
+                }
+                if (now != null) {
+                    throw new BranchConflictException(r.branch(), now.name(), commit.name());
+                }
+                String msg = Redaction.scrub(update.getMessage(), r.credentials());
+                throw new RemoteUnavailableException("push of " + r.branch() + " to "
+                        + Redaction.scrub(r.remoteUrl(), r.credentials()) + " failed: " + update.getStatus()
+                        + (msg == null ? "" : " (" + msg + ")"));
+            }
+        }
+    }
+
+    /**
+     * One push connection: reads the advertised refs, applies the create-only rule, and sends the commit. The
+     * pack holds the objects reachable from the commit and not from the advertised refs the cache has: with the
+     * base advertised, exactly the commit's new objects (the base's trees are read, its blobs only named).
+     * Returns null, sending nothing, when the base is not advertised and {@code complete} is false: the
+     * base's blobs may then be missing from the cache, and the caller must fetch them first.
+     */
+    private RemoteRefUpdate pushOnce(Repository work, PushRequest r, String ref, ObjectId commit, ObjectId base, boolean complete)
+            throws URISyntaxException, IOException {
+        try (Transport t = LocalPipeTransport.connect(work, r.remoteUrl())) {
             t.setTimeout((int) Math.max(1, config.timeout().toSeconds()));
             t.setCredentialsProvider(BaseCache.credentialsProvider(r.credentials()));
             // The bundle's objects are already deflated in the push repository's pack: send them as they are
@@ -186,43 +271,25 @@ public final class GitEngine implements AutoCloseable {
             pack.setReuseObjects(true);
             t.setPackConfig(pack);
             t.setPushThin(false);
-            RemoteRefUpdate update = new RemoteRefUpdate(work, (String) null, commit, ref, false, null, ObjectId.zeroId());
-            result = t.push(NullProgressMonitor.INSTANCE, List.of(update));
-        } catch (URISyntaxException e) {
-            throw new InvalidRequestException("invalid remote URL: " + Redaction.scrub(r.remoteUrl(), r.credentials()));
-        } catch (org.eclipse.jgit.errors.TransportException | RuntimeException e) {
-            GitEngineException g = RemoteErrors.translate(e, "cannot push to", r.remoteUrl(), r.credentials());
-            if (g.isTransient() && commit.equals(remoteBranchOrNull(r, ref))) {
-                return new PushResult(r.branch(), commit.name(), false); // a concurrent retry of this job got there first
-            }
-            throw g;
-        }
-        RemoteRefUpdate got = result.getRemoteUpdate(ref);
-        Ref advertised = result.getAdvertisedRef(ref);
-        switch (got.getStatus()) {
-            case OK:
-                return new PushResult(r.branch(), commit.name(), true);
-            case UP_TO_DATE:
-                return new PushResult(r.branch(), commit.name(), false);
-            case REJECTED_REMOTE_CHANGED:
-            case REJECTED_NONFASTFORWARD:
-                if (advertised != null && commit.equals(advertised.getObjectId())) {
-                    return new PushResult(r.branch(), commit.name(), false);
+            try (PushConnection conn = t.openPush()) {
+                Ref advertised = conn.getRef(ref);
+                RemoteRefUpdate update = new RemoteRefUpdate(work, (String) null, commit, ref, false, null, ObjectId.zeroId());
+                if (advertised != null) {
+                    if (commit.equals(advertised.getObjectId())) {
+                        return new RemoteRefUpdate(work, (String) null, commit, ref, false, null, commit) {
+                            @Override
+                            public Status getStatus() {
+                                return Status.UP_TO_DATE;
+                            }
+                        };
+                    }
+                    throw new BranchConflictException(r.branch(), advertised.getObjectId().name(), commit.name());
                 }
-                throw new BranchConflictException(r.branch(), advertised == null ? "?" : advertised.getObjectId().name(), commit.name());
-            default: {
-                // e.g. lost a race to create the branch ("failed to lock"): look again at what it holds now
-                ObjectId now = remoteBranch(r, ref);
-                if (commit.equals(now)) {
-                    return new PushResult(r.branch(), commit.name(), false);
+                if (!complete && conn.getRefs().stream().noneMatch(x -> base.equals(x.getObjectId()))) {
+                    return null;
                 }
-                if (now != null) {
-                    throw new BranchConflictException(r.branch(), now.name(), commit.name());
-                }
-                String msg = Redaction.scrub(got.getMessage(), r.credentials());
-                throw new RemoteUnavailableException("push of " + r.branch() + " to "
-                        + Redaction.scrub(r.remoteUrl(), r.credentials()) + " failed: " + got.getStatus()
-                        + (msg == null ? "" : " (" + msg + ")"));
+                conn.push(NullProgressMonitor.INSTANCE, java.util.Map.of(ref, update));
+                return update;
             }
         }
     }

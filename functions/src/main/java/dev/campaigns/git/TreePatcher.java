@@ -86,6 +86,60 @@ final class TreePatcher {
         return root == null ? out.add(OBJ_TREE, new byte[0]) : root;
     }
 
+    /**
+     * The base trees on the patch's paths that are not in the cache yet, nearest the root first: those below
+     * a missing tree cannot be named until it is fetched, so callers repeat until none is missing (once per
+     * folder level). Reads only trees that are present.
+     */
+    Set<ObjectId> missingTrees(ParsedPatch patch) throws IOException {
+        Set<ObjectId> missing = new java.util.LinkedHashSet<>();
+        for (FilePatch fp : patch.files) {
+            for (String path : new String[] {fp.oldPath(), fp.newPath()}) {
+                if (path == null) {
+                    continue;
+                }
+                String k = key(path);
+                ObjectId tree = baseTree;
+                int from = 0;
+                while (true) {
+                    if (!treeCache.containsKey(tree) && !reader.has(tree, OBJ_TREE)) {
+                        missing.add(tree);
+                        break;
+                    }
+                    int slash = k.indexOf('/', from);
+                    if (slash < 0) {
+                        break;
+                    }
+                    Entry e = readTree(tree).get(k.substring(from, slash));
+                    if (e == null || !e.isTree()) {
+                        break;
+                    }
+                    tree = e.id();
+                    from = slash + 1;
+                }
+            }
+        }
+        return missing;
+    }
+
+    /**
+     * The base tree's blobs this patch reads (the pre-images of the files it changes, deletes, renames or
+     * copies). Reads only trees: the cache may hold a base without its blobs, and fetches exactly these.
+     */
+    Set<ObjectId> baseBlobs(ParsedPatch patch) throws IOException {
+        Set<ObjectId> ids = new java.util.LinkedHashSet<>();
+        for (FilePatch fp : patch.files) {
+            if (fp.type() == ChangeType.ADD || fp.oldPath() == null) {
+                continue;
+            }
+            Entry e = lookupBase(key(fp.oldPath()));
+            if (e != null && !e.isTree() && e.mode() != GITLINK) {
+                ids.add(e.id());
+            }
+        }
+        return ids;
+    }
+
     // ---- safety: no write through a symbolic link --------------------------------------------------
 
     private void checkSymlinks(ParsedPatch patch) throws IOException {

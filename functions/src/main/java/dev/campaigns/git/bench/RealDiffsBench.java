@@ -61,6 +61,7 @@ public final class RealDiffsBench {
         if (!Boolean.getBoolean("bench.cold")) {
             warmUp();
         }
+        long cpu0 = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
         InMemoryBlobStore store = new InMemoryBlobStore();
         int failed = 0;
         long bundleBytes = 0;
@@ -92,6 +93,7 @@ public final class RealDiffsBench {
             }
         }
         long t1 = System.nanoTime();
+        System.out.printf("cpu %.2f s%n", (((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() - cpu0) / 1e9);
         int ok = 0;
         for (Job j : jobs) {
             try (Repository r = new FileRepositoryBuilder().setGitDir(j.repo().toFile()).setMustExist(true).build();

@@ -509,7 +509,11 @@ public final class LocalCodeHost implements AutoCloseable {
         });
         servlet.setUploadPackFactory((req, db) -> {
             UploadPack up = new UploadPack(db);
-            up.setRequestPolicy(UploadPack.RequestPolicy.ANY); // GitHub serves any object by SHA
+            // GitHub serves filtered fetches (blob:none; the git engine fetches only what a patch reads) ...
+            org.eclipse.jgit.lib.Config transfer = new org.eclipse.jgit.lib.Config(db.getConfig());
+            transfer.setBoolean("uploadpack", null, "allowfilter", true);
+            up.setTransferConfig(new org.eclipse.jgit.transport.TransferConfig(transfer));
+            up.setRequestPolicy(UploadPack.RequestPolicy.ANY); // ... and any object by SHA
             return up;
         });
         // Authorisation is done by FrontFilter, so pushes need no http.receivepack setting here.

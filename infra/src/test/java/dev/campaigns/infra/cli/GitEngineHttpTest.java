@@ -160,6 +160,20 @@ class GitEngineHttpTest {
     }
 
     @Test
+    void filteredFetchOverHttpCommitsAndPushes() throws Exception {
+        // a server that allows blob:none but serves only reachable commits by id: the engine fetches the base's
+        // commit and trees, is refused the blob by id, and falls back to the base's whole snapshot
+        remote.getConfig().setBoolean("uploadpack", null, "allowfilter", true);
+        RemoteCredentials token = new RemoteCredentials(TOKEN);
+        CommitResult c = engine.commit(request(url, token));
+        assertTrue(engine.push(new PushRequest(url, token, "campaign/filtered", c.commitSha())).pushed());
+        assertEquals(c.commitSha(), remote.exactRef("refs/heads/campaign/filtered").getObjectId().name());
+        try (GitEngine fresh = new GitEngine(GitEngineConfig.defaults().withCacheDir(tmp.resolve("cache2")), new InMemoryBlobStore())) {
+            assertEquals(c.commitSha(), fresh.preview(request(url, token)).commitSha());
+        }
+    }
+
+    @Test
     void wrongTokenIsAPermanentAuthFailureWithoutTheToken() {
         RemoteCredentials wrong = new RemoteCredentials(TOKEN + "-wrong");
         AuthenticationFailedException e = assertThrows(AuthenticationFailedException.class, () -> engine.commit(request(url, wrong)));
