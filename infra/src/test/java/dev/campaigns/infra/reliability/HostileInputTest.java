@@ -104,7 +104,8 @@ class HostileInputTest {
                 "idempotencyKey", "k".repeat(201)), "InvalidInputException", "idempotencyKey is longer than 200"));
         cases.add(campaign("GraphQL: draft is a string", Map.of("name", "x", "branch", "b", "plan", "PLAN", "draft", "yes"),
                 "ValidationError", "Expected a Boolean"));
-        cases.add(campaign("GraphQL: no branch", Map.of("name", "x", "plan", "PLAN"), "ValidationError", "branch"));
+        cases.add(campaign("GraphQL: no branch", Map.of("name", "x", "plan", "PLAN"), "InvalidInputException",
+                "branch is required"));
         cases.add(campaign("a plan that has not finished", Map.of("name", "x", "branch", "b", "plan", "UNFINISHED"),
                 "FailedPreconditionException", "has not finished executing"));
         cases.add(Arguments.of("retry of an unknown campaign", "retry", Map.of("id", "nope"), "NotFoundException",
@@ -152,7 +153,7 @@ class HostileInputTest {
                         + "@@ -1 +1 @@\n-a\n+b\n", "PatchDoesNotApply", "nope.txt"),
                 job("non-UTF-8 (replacement characters) in the context", SampleCampaign.patch()
                         .replace("   build:", "   b\uFFFD\uFFFDild:"), "PatchDoesNotApply", SampleCampaign.WORKFLOW_PATH),
-                job("unknown repository", null, "RepositoryNotFound", "Invalid remote: http://127.0.0.1:"),
+                job("unknown repository", null, "RepositoryNotFound", "/nowhere/nothing.git/info/refs?service=git-upload-pack not found"),
                 job("unknown revision", null, "RevisionNotFound", "cannot fetch 0123456789012345678901234567890123456789"));
     }
 
@@ -286,10 +287,8 @@ class HostileInputTest {
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     private static Map<String, Object> changeset(String repository) {
-        var item = stack.dynamo().getItem(b -> b.tableName("CampaignsTable").consistentRead(true).key(Map.of(
-                "PK", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("CAMPAIGN#" + campaignId),
-                "SK", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("CHANGESET#" + repository))));
-        return item.hasItem() && !item.item().isEmpty() ? Map.of("repository", repository) : null;
+        return ReliabilityStack.changesetItem(stack, campaignId, repository) == null ? null
+                : Map.of("repository", repository);
     }
 
     private static long count(String table) {

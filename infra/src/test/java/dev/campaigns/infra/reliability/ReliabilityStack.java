@@ -42,4 +42,31 @@ final class ReliabilityStack {
     static Map<String, Object> awaitStatus(CampaignsApi api, String campaignId) {
         return CampaignsApi.status(api.awaitCampaign(campaignId, TIMEOUT), "changesetCreationStatus");
     }
+
+    /**
+     * The changeset item of {@code repository} in campaign {@code campaignId}, read from DynamoDB (not through the
+     * API): the campaign's membership item {@code CHANGESET#<repository>#<number>} leads to the changeset's own item.
+     * Null when the campaign has none for the repository.
+     */
+    static Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> changesetItem(
+            LocalCampaigns stack, String campaignId, String repository) {
+        var s = (java.util.function.Function<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>)
+                software.amazon.awssdk.services.dynamodb.model.AttributeValue::fromS;
+        var members = stack.dynamo().query(b -> b.tableName("CampaignsTable").consistentRead(true)
+                .keyConditionExpression("PK = :pk AND begins_with(SK, :sk)")
+                .expressionAttributeValues(Map.of(":pk", s.apply("CAMPAIGN#" + campaignId),
+                        ":sk", s.apply("CHANGESET#" + repository + "#")))).items();
+        if (members.isEmpty()) {
+            return null;
+        }
+        if (members.size() > 1) {
+            throw new AssertionError(repository + " has " + members.size() + " changesets in campaign " + campaignId);
+        }
+        var item = stack.dynamo().getItem(b -> b.tableName("CampaignsTable").consistentRead(true).key(Map.of(
+                "PK", s.apply("CHANGESET#" + members.get(0).get("changesetId").s()), "SK", s.apply("#CHANGESET"))));
+        if (!item.hasItem() || item.item().isEmpty()) {
+            throw new AssertionError("membership of " + repository + " names a changeset that does not exist");
+        }
+        return item.item();
+    }
 }
