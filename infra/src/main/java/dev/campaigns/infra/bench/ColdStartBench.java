@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.campaigns.infra.demo.SampleCampaign;
 import dev.campaigns.infra.local.LocalCampaigns;
+import dev.campaigns.service.WebhookDelivery;
+import dev.campaigns.service.WebhookSignature;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -84,6 +86,27 @@ public final class ColdStartBench {
                 "error", error));
         cold("FinishCampaignFunction", Map.of("campaignId", campaignId));
         JsonNode query = cold("QueryResolverFunction", appSync("Query", "campaign", Map.of("id", campaignId)));
+        // Changeset tracking: a signed webhook about the new pull request, the queued delivery, the scheduled sync,
+        // and a campaign field of the changeset resolver.
+        String webhookBody = JSON.writeValueAsString(Map.of("action", "closed", "number", 1,
+                "pull_request", Map.of("number", 1), "repository", Map.of("full_name", "cold/service-00001")));
+        String secret = stack.functionEnvironment("WebhookReceiverFunction").get("WEBHOOK_SECRET");
+        JsonNode received = cold("WebhookReceiverFunction", Map.of("headers", Map.of(
+                "x-github-event", "pull_request", "x-github-delivery", "cold-start-1",
+                "x-hub-signature-256", WebhookSignature.sign(secret, webhookBody.getBytes(StandardCharsets.UTF_8))),
+                "body", webhookBody, "isBase64Encoded", false));
+        if (received.path("statusCode").asInt() != 202) {
+            throw new IllegalStateException("the webhook was not accepted: " + received);
+        }
+        String delivery = WebhookDelivery.parse("cold-start-2", "pull_request",
+                webhookBody.getBytes(StandardCharsets.UTF_8)).toJson();
+        cold("ChangesetEventsFunction", Map.of("Records", List.of(Map.of("messageId", "cold-start-2",
+                "body", delivery))));
+        cold("SyncChangesetsFunction", Map.of("source", "aws.events", "detail-type", "Scheduled Event",
+                "detail", Map.of()));
+        cold("ChangesetResolverFunction", Map.of("arguments", Map.of(), "source", Map.of("id", campaignId),
+                "identity", Map.of("sub", "bench", "username", "bench"),
+                "info", Map.of("parentTypeName", "Campaign", "fieldName", "changesetCountsOverTime")));
         if (stack.codeHost().pullRequests("cold/service-00001").size() != 1) {
             throw new IllegalStateException("the walk did not open the pull request");
         }
