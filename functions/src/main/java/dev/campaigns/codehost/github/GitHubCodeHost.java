@@ -117,17 +117,15 @@ public final class GitHubCodeHost implements CodeHost {
     @Override
     public PullRequest loadPullRequest(String repository, long number) {
         Objects.requireNonNull(repository, "repository");
-        GHRepository repo = call("GET repository " + repository, () -> github.getRepository(repository));
-        return toModel(repository, call("GET pull request " + repository + "#" + number,
-                () -> repo.getPullRequest(Math.toIntExact(number))));
+        return toModel(repository, pullRequest(repository, number));
     }
 
     @Override
     public PullRequestStatus loadPullRequestStatus(String repository, long number) {
         Objects.requireNonNull(repository, "repository");
         String where = repository + "#" + number;
-        GHRepository repo = call("GET repository " + repository, () -> github.getRepository(repository));
-        GHPullRequest pr = call("GET pull request " + where, () -> repo.getPullRequest(Math.toIntExact(number)));
+        GHPullRequest pr = pullRequest(repository, number);
+        GHRepository repo = pr.getRepository();
         PullRequest model = toModel(repository, pr);
         List<ChangesetStatusRules.Review> reviews = call("GET reviews of " + where, () -> {
             List<ChangesetStatusRules.Review> out = new ArrayList<>();
@@ -179,15 +177,14 @@ public final class GitHubCodeHost implements CodeHost {
     public PullRequest closePullRequest(String repository, long number) {
         Objects.requireNonNull(repository, "repository");
         String where = repository + "#" + number;
-        GHRepository repo = call("GET repository " + repository, () -> github.getRepository(repository));
-        GHPullRequest pr = call("GET pull request " + where, () -> repo.getPullRequest(Math.toIntExact(number)));
+        GHPullRequest pr = pullRequest(repository, number);
         if (pr.getState() != GHIssueState.OPEN) {
             return toModel(repository, pr);
         }
         run("PATCH state of " + where, pr::close);
         LOG.info("closed {}", where);
         return toModel(repository, call("GET pull request " + where,
-                () -> repo.getPullRequest(Math.toIntExact(number))));
+                () -> pr.getRepository().getPullRequest(Math.toIntExact(number))));
     }
 
     @Override
@@ -313,6 +310,13 @@ public final class GitHubCodeHost implements CodeHost {
         } finally {
             rateLimits.clearThread();
         }
+    }
+
+    /** Pull request {@code number} of {@code repository}: two GETs (the repository, then the pull request). */
+    private GHPullRequest pullRequest(String repository, long number) {
+        GHRepository repo = call("GET repository " + repository, () -> github.getRepository(repository));
+        return call("GET pull request " + repository + "#" + number,
+                () -> repo.getPullRequest(Math.toIntExact(number)));
     }
 
     static PullRequest toModel(String repository, GHPullRequest pr) {
