@@ -58,7 +58,9 @@ run() { # name [push] -> seconds; prints bytes fetched
   fi
   local bytes
   bytes=$(find "$cache" -name '*.pack' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
-  echo "$1${2:+ ($2)}: $(git --git-dir="$repo" ls-tree -r main | wc -l) files, repo packs $(du -sb "$repo/objects" | cut -f1) bytes, fetched $bytes bytes, $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s" >&2
+  local label="fetched"
+  if [ "${2:-}" = push ]; then label="cache packs (fetched + the commit pack)"; fi
+  echo "$1${2:+ ($2)}: $(git --git-dir="$repo" ls-tree -r main | wc -l) files, repo packs $(du -sb "$repo/objects" | cut -f1) bytes, $label $bytes bytes, $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s" >&2
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
 }
 

@@ -55,6 +55,9 @@ import org.eclipse.jgit.transport.URIish;
  *       sees one of the two cases here;</li>
  *   <li>branch at any other commit: {@link BranchConflictException}; the branch is never overwritten.</li>
  * </ul>
+ * The push sends the stored bundle's pack verbatim over git's receive-pack protocol ({@link PackPush}), so
+ * the push step needs neither the base nor its trees; only when the remote no longer advertises the base
+ * does it complete the base in its cache and push with JGit.
  *
  * <h2>Errors</h2>
  * Everything thrown is a {@link GitEngineException}; {@link GitEngineException#isTransient()} tells the

@@ -131,6 +131,9 @@ final class PackPush {
                 readFully(in, len, 4);
                 int n = Integer.parseInt(new String(len, StandardCharsets.US_ASCII), 16);
                 if (n == 0) {
+                    if (data.size() == 0) {
+                        continue; // JGit's ReceivePack can send a flush-pkt ahead of the report (seen under contention)
+                    }
                     break;
                 }
                 if (n < 5) {

@@ -107,6 +107,13 @@ class PackPushTest {
         assertEquals("missing 4444444444444444444444444444444444444444", bad.unpack());
         assertEquals("unpacker error", bad.reason());
 
+        // a flush-pkt ahead of the report (JGit's ReceivePack under contention) is skipped
+        ByteArrayOutputStream lead = new ByteArrayOutputStream();
+        lead.write("0000".getBytes(StandardCharsets.US_ASCII));
+        lead.write(band(1, pkt("unpack ok\n", "ok " + REF + "\n", null)));
+        lead.write("0000".getBytes(StandardCharsets.US_ASCII));
+        assertTrue(PackPush.readReport(new ByteArrayInputStream(lead.toByteArray()), true, REF).ok());
+
         byte[] fatal = band(3, "fatal: the hook refused it\n".getBytes(StandardCharsets.US_ASCII));
         IOException e = assertThrows(IOException.class, () -> PackPush.readReport(new ByteArrayInputStream(fatal), true, REF));
         assertTrue(e.getMessage().contains("the hook refused it"), e.getMessage());
