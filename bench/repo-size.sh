@@ -6,7 +6,10 @@
 # the base's commit and trees shallowly into an empty cache, then the one blob the diff reads, apply a
 # one-file diff) against each over file://, served like GitHub (filters, objects by id). Prints the bytes
 # fetched (size of the cache's packs) and the wall time of the command (one fresh JVM each).
-# Last line: "repo-size: small S1 s, large S2 s, ratio R".
+# Then the same with --push --branch (the workflow's path: commit, store the bundle, push its pack to a new
+# branch, deleted again afterwards).
+# Last two lines: "repo-size (commit+push): small S1 s, large S2 s, ratio R", then the dry run's
+# "repo-size: small S1 s, large S2 s, ratio R".
 # Needs: mvn -q -DskipTests package first (BUILD_DIR=target-x if built with -Dcampaigns.buildDir=target-x).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,23 +42,33 @@ serve_like_github() {
   git --git-dir="$1" config uploadpack.allowAnySHA1InWant true
 }
 
-run() { # name -> seconds; prints bytes fetched
-  local repo="$W/$1.git" cache="$W/cache-$1"
+run() { # name [push] -> seconds; prints bytes fetched
+  local repo="$W/$1.git" cache="$W/cache-$1" push=() branch="bench/repo-size-$$"
   rm -rf "$cache"
+  if [ "${2:-}" = push ]; then push=(--push --branch "$branch"); fi
   printf 'diff --git a/d0001/f000001.txt b/d0001/f000001.txt\n--- a/d0001/f000001.txt\n+++ b/d0001/f000001.txt\n@@ -1,2 +1,2 @@\n-file 1\n+file one\n line two of file 1\n' >"$W/change.diff"
   local t0 t1
   t0=$(date +%s.%N)
   java ${CAMPAIGNS_JAVA_OPTS--Dorg.eclipse.jgit.util.sha1.implementation=jdkNative} -jar "$JAR" commit \
-    --repo "file://$repo" --base main --diff "$W/change.diff" --date 2020-01-01T00:00:00Z --cache-dir "$cache" >"$W/out-$1.json"
+    --repo "file://$repo" --base main --diff "$W/change.diff" --date 2020-01-01T00:00:00Z --cache-dir "$cache" "${push[@]}" >"$W/out-$1.json"
   t1=$(date +%s.%N)
+  if [ "${2:-}" = push ]; then
+    grep -q '"pushed":true' "$W/out-$1.json" || { echo "$1: not pushed: $(cat "$W/out-$1.json")" >&2; exit 1; }
+    git --git-dir="$repo" update-ref -d "refs/heads/$branch"
+  fi
   local bytes
   bytes=$(find "$cache" -name '*.pack' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
-  echo "$1: $(git --git-dir="$repo" ls-tree -r main | wc -l) files, repo packs $(du -sb "$repo/objects" | cut -f1) bytes, fetched $bytes bytes, $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s" >&2
+  local label="fetched"
+  if [ "${2:-}" = push ]; then label="cache packs (fetched + the commit pack)"; fi
+  echo "$1${2:+ ($2)}: $(git --git-dir="$repo" ls-tree -r main | wc -l) files, repo packs $(du -sb "$repo/objects" | cut -f1) bytes, $label $bytes bytes, $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s" >&2
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
 }
 
 make_repo small 1000
 make_repo large 200000
+P1=$(run small push)
+P2=$(run large push)
 S1=$(run small)
 S2=$(run large)
+awk -v a="$P1" -v b="$P2" 'BEGIN { printf "repo-size (commit+push): small %.2f s, large %.2f s, ratio %.1f\n", a, b, b / a }'
 awk -v a="$S1" -v b="$S2" 'BEGIN { printf "repo-size: small %.2f s, large %.2f s, ratio %.1f\n", a, b, b / a }'

@@ -134,7 +134,11 @@ final class BaseCache implements AutoCloseable {
     enum Scope {
         /** The commit and its whole snapshot: for patches that read many files. */
         SNAPSHOT(null),
-        /** The commit and all its trees ({@code blob:none}): what a push needs. */
+        /**
+         * The commit and all its trees ({@code blob:none}): what a JGit push needs, now only the fallback push
+         * to a remote that no longer advertises the base (the usual push sends the bundle's pack, see
+         * {@link PackPush}).
+         */
         TREES(BLOBS_NONE),
         /** The commit and its root tree ({@code tree:1}): the commit step then fetches the trees on its paths. */
         ROOT(ROOT_TREE_ONLY);

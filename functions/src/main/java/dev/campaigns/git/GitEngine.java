@@ -3,7 +3,9 @@ package dev.campaigns.git;
 import static org.eclipse.jgit.lib.Constants.OBJ_COMMIT;
 
 import dev.campaigns.blob.BlobStore;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.time.ZoneOffset;
@@ -53,6 +55,9 @@ import org.eclipse.jgit.transport.URIish;
  *       sees one of the two cases here;</li>
  *   <li>branch at any other commit: {@link BranchConflictException}; the branch is never overwritten.</li>
  * </ul>
+ * The push sends the stored bundle's pack verbatim over git's receive-pack protocol ({@link PackPush}), so
+ * the push step needs neither the base nor its trees; only when the remote no longer advertises the base
+ * does it complete the base in its cache and push with JGit.
  *
  * <h2>Errors</h2>
  * Everything thrown is a {@link GitEngineException}; {@link GitEngineException#isTransient()} tells the
@@ -67,6 +72,8 @@ public final class GitEngine implements AutoCloseable {
     private final GitEngineConfig config;
     private final BlobStore bundles;
     private final BaseCache cache;
+    /** For smart HTTP pushes; created on first use. */
+    private volatile java.net.http.HttpClient httpClient;
 
     public GitEngine(GitEngineConfig config, BlobStore bundles) {
         this.config = config;
@@ -98,10 +105,9 @@ public final class GitEngine implements AutoCloseable {
         }
         Repository repo = cache.repo(r.remoteUrl());
         long reads = patch.files.stream().filter(f -> f.oldPath() != null).count();
-        // Many files read: the whole snapshot in one request. A commit to push: all trees (the push walks them)
-        // and then the blobs read. A dry run: only the trees on the patch's paths and the blobs read.
-        BaseCache.Scope scope = reads > BaseCache.BY_ID_LIMIT ? BaseCache.Scope.SNAPSHOT
-                : store ? BaseCache.Scope.TREES : BaseCache.Scope.ROOT;
+        // Many files read: the whole snapshot in one request. Otherwise (dry run or commit to push alike) only the
+        // trees on the patch's paths and the blobs read: the push sends the bundle's pack, it walks no base.
+        BaseCache.Scope scope = reads > BaseCache.BY_ID_LIMIT ? BaseCache.Scope.SNAPSHOT : BaseCache.Scope.ROOT;
         ObjectId base = cache.ensureCommit(r.remoteUrl(), r.credentials(), r.baseRevision(), scope);
         try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
             RevCommit baseCommit = rw.parseCommit(base);
@@ -169,15 +175,190 @@ public final class GitEngine implements AutoCloseable {
         if (!bundle.commit.equals(commit)) {
             throw new IllegalStateException("bundle under " + CommitBundle.key(commit) + " holds " + bundle.commit.name());
         }
+        PushResult sent = pushPack(r, ref, commit, bundle);
+        if (sent != null) {
+            return sent;
+        }
+        // the remote no longer advertises the base: a JGit push from the completed base (it sends the base's
+        // objects the pack only names, as any git push to such a remote would)
         Repository repo = cache.repo(r.remoteUrl());
         cache.ensureCommit(r.remoteUrl(), r.credentials(), bundle.base.name());
-        cache.ensureAllTrees(r.remoteUrl(), r.credentials(), bundle.base); // the push walks the base's trees
         try {
             importBundle(repo, bundle);
             return pushFrom(repo, r, ref, commit, bundle.base);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the push of " + commit.name(), e);
         }
+    }
+
+    /**
+     * The push of the bundle's pack as it is ({@link PackPush}): reads the remote's advertisement, applies the
+     * create-only rule, and when the branch is absent and the base advertised, sends the create command and the
+     * pack. Returns null, sending nothing, when the remote does not advertise the base.
+     */
+    private PushResult pushPack(PushRequest r, String ref, ObjectId commit, CommitBundle bundle) {
+        try {
+            URIish uri = new URIish(r.remoteUrl());
+            boolean http = uri.getScheme() != null && !uri.getScheme().equals("file");
+            return http ? pushPackHttp(r, ref, commit, bundle) : pushPackFile(r, ref, commit, bundle);
+        } catch (URISyntaxException e) {
+            throw new InvalidRequestException("invalid remote URL: " + Redaction.scrub(r.remoteUrl(), r.credentials()));
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof BranchConflictException b) {
+                throw b;
+            }
+            GitEngineException g = RemoteErrors.translate(e, "cannot push to", r.remoteUrl(), r.credentials());
+            if (g.isTransient() && commit.equals(remoteBranchOrNull(r, ref))) {
+                return new PushResult(r.branch(), commit.name(), false); // a concurrent retry of this job got there first
+            }
+            throw g;
+        }
+    }
+
+    /** The rule on the advertised branch: null to go on and send, a result when there is nothing to send. */
+    private static PushResult decide(PushRequest r, String ref, ObjectId commit, PackPush.Advertisement adv) {
+        ObjectId advertised = adv.refs().get(ref);
+        if (advertised == null) {
+            return null;
+        }
+        if (commit.equals(advertised)) {
+            return new PushResult(r.branch(), commit.name(), false);
+        }
+        throw new BranchConflictException(r.branch(), advertised.name(), commit.name());
+    }
+
+    private PushResult pushPackFile(PushRequest r, String ref, ObjectId commit, CommitBundle bundle)
+            throws IOException, URISyntaxException {
+        LocalPipeTransport.Pipes pipes = LocalPipeTransport.openReceivePack(r.remoteUrl());
+        try {
+            PackPush.Advertisement adv = PackPush.readAdvertisement(pipes.fromServer, false);
+            PushResult done = decide(r, ref, commit, adv);
+            if (done != null || !adv.has(bundle.base)) {
+                new org.eclipse.jgit.transport.PacketLineOut(pipes.toServer).end(); // no command: the server stops
+                return done;
+            }
+            List<String> caps = PackPush.capabilities(adv);
+            PackPush.writeRequest(pipes.toServer, caps, commit, ref, bundle.pack);
+            return reported(r, ref, commit, PackPush.readReport(pipes.fromServer, caps.contains("side-band-64k"), ref));
+        } finally {
+            try {
+                pipes.toServer.close();
+            } catch (IOException ignored) {
+                // the server has gone already
+            }
+            pipes.join();
+            pipes.fromServer.close();
+        }
+    }
+
+    private PushResult pushPackHttp(PushRequest r, String ref, ObjectId commit, CommitBundle bundle) throws IOException {
+        String url = r.remoteUrl().replaceAll("/+$", "");
+        java.net.http.HttpResponse<InputStream> info = http(r, java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(url + "/info/refs?service=git-receive-pack")).GET());
+        PackPush.Advertisement adv;
+        try (InputStream in = info.body()) {
+            adv = PackPush.readAdvertisement(in, true);
+        }
+        PushResult done = decide(r, ref, commit, adv);
+        if (done != null || !adv.has(bundle.base)) {
+            return done;
+        }
+        List<String> caps = PackPush.capabilities(adv);
+        ByteArrayOutputStream command = new ByteArrayOutputStream();
+        PackPush.writeRequest(command, caps, commit, ref, new byte[0]);
+        java.net.http.HttpResponse<InputStream> res = http(r, java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/git-receive-pack"))
+                .header("Content-Type", "application/x-git-receive-pack-request")
+                .header("Accept", "application/x-git-receive-pack-result")
+                .POST(java.net.http.HttpRequest.BodyPublishers.concat(
+                        java.net.http.HttpRequest.BodyPublishers.ofByteArray(command.toByteArray()),
+                        java.net.http.HttpRequest.BodyPublishers.ofByteArray(bundle.pack))));
+        try (InputStream in = res.body()) {
+            return reported(r, ref, commit, PackPush.readReport(in, caps.contains("side-band-64k"), ref));
+        }
+    }
+
+    /** One HTTP exchange with the token (if any) as Basic auth; a status other than 200 is a typed error. */
+    private java.net.http.HttpResponse<InputStream> http(PushRequest r, java.net.http.HttpRequest.Builder b) throws IOException {
+        b.timeout(config.timeout()).header("User-Agent", "git/2.0 (campaigns)");
+        if (r.credentials().present()) {
+            String basic = java.util.Base64.getEncoder().encodeToString(
+                    ("x-access-token:" + r.credentials().token()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            b.header("Authorization", "Basic " + basic);
+        }
+        java.net.http.HttpRequest req = b.build();
+        java.net.http.HttpResponse<InputStream> res;
+        try {
+            res = httpClient().send(req, java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted");
+        }
+        int status = res.statusCode();
+        if (status == 200) {
+            return res;
+        }
+        res.body().close();
+        String what = "cannot push to " + Redaction.scrub(r.remoteUrl(), r.credentials()) + ": HTTP " + status
+                + " on " + req.method() + " " + req.uri().getPath();
+        if (status == 401 || status == 403) {
+            throw new AuthenticationFailedException(what);
+        }
+        if (status == 404) {
+            throw new RepositoryNotFoundException(what);
+        }
+        throw new RemoteUnavailableException(what);
+    }
+
+    private java.net.http.HttpClient httpClient() {
+        java.net.http.HttpClient c = httpClient;
+        if (c == null) {
+            synchronized (this) {
+                if (httpClient == null) {
+                    httpClient = java.net.http.HttpClient.newBuilder().connectTimeout(config.timeout())
+                            .followRedirects(java.net.http.HttpClient.Redirect.NORMAL).build();
+                }
+                c = httpClient;
+            }
+        }
+        return c;
+    }
+
+    /** The outcome of a report-status: ok, or a rejection looked into as {@link #pushFrom} does. */
+    private PushResult reported(PushRequest r, String ref, ObjectId commit, PackPush.Report report) {
+        if (report.unpackOk() && report.ok()) {
+            return new PushResult(r.branch(), commit.name(), true);
+        }
+        String why = !report.unpackOk() ? "unpack " + report.unpack() : report.reason();
+        if (!report.serverErrors().isEmpty()) {
+            why += "; " + report.serverErrors();
+        }
+        return rejected(r, ref, commit, why);
+    }
+
+    /**
+     * A refused update (e.g. lost a race to create the branch): look again at what the branch holds now, a
+     * moment later if the winner has not finished writing it yet.
+     */
+    private PushResult rejected(PushRequest r, String ref, ObjectId commit, String why) {
+        ObjectId now = remoteBranch(r, ref);
+        for (int attempt = 1; now == null && attempt <= 3; attempt++) {
+            try {
+                Thread.sleep(100L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            now = remoteBranch(r, ref);
+        }
+        if (commit.equals(now)) {
+            return new PushResult(r.branch(), commit.name(), false);
+        }
+        if (now != null) {
+            throw new BranchConflictException(r.branch(), now.name(), commit.name());
+        }
+        String msg = Redaction.scrub(why, r.credentials());
+        throw new RemoteUnavailableException("push of " + r.branch() + " to "
+                + Redaction.scrub(r.remoteUrl(), r.credentials()) + " failed" + (msg == null ? "" : " (" + msg + ")"));
     }
 
     /**
@@ -202,12 +383,9 @@ public final class GitEngine implements AutoCloseable {
     private PushResult pushFrom(Repository work, PushRequest r, String ref, ObjectId commit, ObjectId base) throws IOException {
         RemoteRefUpdate update;
         try {
-            update = pushOnce(work, r, ref, commit, base, false);
-            if (update == null) {
-                // the remote no longer advertises the base: the push will send the base tree's objects too
-                cache.ensureComplete(r.remoteUrl(), r.credentials(), base);
-                update = pushOnce(work, r, ref, commit, base, true);
-            }
+            // the remote no longer advertises the base: the push will send the base tree's objects too
+            cache.ensureComplete(r.remoteUrl(), r.credentials(), base);
+            update = pushOnce(work, r, ref, commit, base, true);
         } catch (URISyntaxException e) {
             throw new InvalidRequestException("invalid remote URL: " + Redaction.scrub(r.remoteUrl(), r.credentials()));
         } catch (org.eclipse.jgit.errors.TransportException | RuntimeException e) {
@@ -225,30 +403,8 @@ public final class GitEngine implements AutoCloseable {
                 return new PushResult(r.branch(), commit.name(), true);
             case UP_TO_DATE:
                 return new PushResult(r.branch(), commit.name(), false);
-            default: {
-                // e.g. lost a race to create the branch ("failed to lock"): look again at what it holds now, a
-                // moment later if the winner has not finished writing it yet
-                ObjectId now = remoteBranch(r, ref);
-                for (int attempt = 1; now == null && attempt <= 3; attempt++) {
-                    try {
-                        Thread.sleep(100L * attempt);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        break;
-                    }
-                    now = remoteBranch(r, ref);
-                }
-                if (commit.equals(now)) {
-                    return new PushResult(r.branch(), commit.name(), false);
-                }
-                if (now != null) {
-                    throw new BranchConflictException(r.branch(), now.name(), commit.name());
-                }
-                String msg = Redaction.scrub(update.getMessage(), r.credentials());
-                throw new RemoteUnavailableException("push of " + r.branch() + " to "
-                        + Redaction.scrub(r.remoteUrl(), r.credentials()) + " failed: " + update.getStatus()
-                        + (msg == null ? "" : " (" + msg + ")"));
-            }
+            default:
+                return rejected(r, ref, commit, update.getStatus() + (update.getMessage() == null ? "" : ": " + update.getMessage()));
         }
     }
 

@@ -65,6 +65,25 @@ final class LocalPipeTransport extends Transport implements PackTransport {
         }
     }
 
+    /**
+     * A raw receive-pack session on the {@code file://} remote {@code url}, for {@link PackPush}: read the
+     * advertisement from {@link Pipes#fromServer}, write the request to {@link Pipes#toServer}.
+     */
+    static Pipes openReceivePack(String url) throws URISyntaxException, TransportException {
+        URIish uri = new URIish(url);
+        File dir = RepositoryCache.FileKey.resolve(new File(uri.getPath()), FS.DETECTED);
+        if (dir == null) {
+            throw new NoRemoteRepositoryException(uri, "not found: no git repository there");
+        }
+        Repository remote;
+        try {
+            remote = new FileRepositoryBuilder().setGitDir(dir).setMustExist(true).build();
+        } catch (IOException e) {
+            throw new NoRemoteRepositoryException(uri, "not found: " + e.getMessage());
+        }
+        return new Pipes(uri, remote, (db, in, out) -> new ReceivePack(db).receive(in, out, null), "campaigns-receive-pack");
+    }
+
     @Override
     public FetchConnection openFetch() throws TransportException {
         return new Fetch(this, remote());
@@ -85,7 +104,7 @@ final class LocalPipeTransport extends Transport implements PackTransport {
     }
 
     /** Two pipes and a thread running {@code server} on the remote repository; closes them all. */
-    private static final class Pipes {
+    static final class Pipes {
         final PipedInputStream fromServer;
         final PipedOutputStream toServer;
         final Thread worker;

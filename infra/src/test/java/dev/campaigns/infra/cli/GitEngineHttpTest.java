@@ -60,6 +60,8 @@ class GitEngineHttpTest {
     String base;
     Repository remote;
     GitEngine engine;
+    /** The server's pre-receive hook for a test (null: none). */
+    volatile org.eclipse.jgit.transport.PreReceiveHook preReceive;
 
     @BeforeEach
     void start() throws Exception {
@@ -87,7 +89,13 @@ class GitEngineHttpTest {
             up.setRequestPolicy(UploadPack.RequestPolicy.REACHABLE_COMMIT);
             return up;
         });
-        servlet.setReceivePackFactory((req, db) -> new ReceivePack(db));
+        servlet.setReceivePackFactory((req, db) -> {
+            ReceivePack rp = new ReceivePack(db);
+            if (preReceive != null) {
+                rp.setPreReceiveHook(preReceive);
+            }
+            return rp;
+        });
         ServletContextHandler context = new ServletContextHandler();
         context.addServlet(new ServletHolder(servlet), "/git/*");
         context.addServlet(new ServletHolder(servlet), "/broken/*");
@@ -170,6 +178,43 @@ class GitEngineHttpTest {
         assertEquals(c.commitSha(), remote.exactRef("refs/heads/campaign/filtered").getObjectId().name());
         try (GitEngine fresh = new GitEngine(GitEngineConfig.defaults().withCacheDir(tmp.resolve("cache2")), new InMemoryBlobStore())) {
             assertEquals(c.commitSha(), fresh.preview(request(url, token)).commitSha());
+        }
+    }
+
+    @Test
+    void packPushOverHttpReportsNgAndRechecksTheBranch() throws Exception {
+        RemoteCredentials token = new RemoteCredentials(TOKEN);
+        CommitResult c = engine.commit(request(url, token));
+        // a server refusing the update ("ng <ref> <reason>" in report-status, side-band): a typed, token-free error
+        preReceive = (rp, commands) -> commands.forEach(cmd -> cmd.setResult(
+                org.eclipse.jgit.transport.ReceiveCommand.Result.REJECTED_OTHER_REASON, "policy says no"));
+        GitEngineException e = assertThrows(GitEngineException.class,
+                () -> engine.push(new PushRequest(url, token, "campaign/refused", c.commitSha())));
+        assertTrue(e.getMessage().contains("policy says no"), e.getMessage());
+        assertNoToken(e);
+        assertEquals(null, remote.exactRef("refs/heads/campaign/refused"));
+
+        // the race: another push of the same commit creates the branch while ours is refused: a success
+        preReceive = (rp, commands) -> commands.forEach(cmd -> {
+            try {
+                var u = rp.getRepository().updateRef(cmd.getRefName());
+                u.setNewObjectId(cmd.getNewId());
+                u.forceUpdate();
+            } catch (java.io.IOException x) {
+                throw new java.io.UncheckedIOException(x);
+            }
+            cmd.setResult(org.eclipse.jgit.transport.ReceiveCommand.Result.LOCK_FAILURE);
+        });
+        assertFalse(engine.push(new PushRequest(url, token, "campaign/raced", c.commitSha())).pushed());
+        assertEquals(c.commitSha(), remote.exactRef("refs/heads/campaign/raced").getObjectId().name());
+
+        // a normal push: the branch's tree is the commit's, and the pack sent is exactly the bundle's objects
+        preReceive = null;
+        assertTrue(engine.push(new PushRequest(url, token, "campaign/ok", c.commitSha())).pushed());
+        try (var rw = new org.eclipse.jgit.revwalk.RevWalk(remote)) {
+            var pushed = rw.parseCommit(remote.exactRef("refs/heads/campaign/ok").getObjectId());
+            assertEquals(c.treeSha(), pushed.getTree().name());
+            assertEquals(base, pushed.getParent(0).name());
         }
     }
 
