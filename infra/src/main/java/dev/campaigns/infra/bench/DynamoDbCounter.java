@@ -1,5 +1,7 @@
 package dev.campaigns.infra.bench;
 
+import dev.campaigns.infra.local.LocalLambdas;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,9 +45,28 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  */
 public final class DynamoDbCounter implements ExecutionInterceptor {
     private static volatile boolean enabled;
-    private static final Map<String, AtomicLong> REQUESTS = new ConcurrentHashMap<>();
-    private static final DoubleAdder READ_UNITS = new DoubleAdder();
-    private static final DoubleAdder WRITE_UNITS = new DoubleAdder();
+    private static final Tally ALL = new Tally();
+    private static final Map<String, Tally> BY_FUNCTION = new ConcurrentHashMap<>();
+
+    /** Requests by operation and capacity units, for the whole JVM or for one function. */
+    private static final class Tally {
+        final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
+        final DoubleAdder readUnits = new DoubleAdder();
+        final DoubleAdder writeUnits = new DoubleAdder();
+
+        Snapshot snapshot() {
+            Map<String, Long> copy = new TreeMap<>();
+            requests.forEach((k, v) -> copy.put(k, v.get()));
+            return new Snapshot(copy, readUnits.sum(), writeUnits.sum());
+        }
+    }
+
+    /** The tallies a request on this thread adds to: the JVM's and, inside a local Lambda, its function's. */
+    private static List<Tally> tallies() {
+        return LocalLambdas.runningFunction()
+                .map(f -> List.of(ALL, BY_FUNCTION.computeIfAbsent(f, k -> new Tally())))
+                .orElse(List.of(ALL));
+    }
 
     /** Starts counting (for the whole JVM). */
     public static void enable() {
@@ -72,9 +93,12 @@ public final class DynamoDbCounter implements ExecutionInterceptor {
     }
 
     public static Snapshot snapshot() {
-        Map<String, Long> copy = new TreeMap<>();
-        REQUESTS.forEach((k, v) -> copy.put(k, v.get()));
-        return new Snapshot(copy, READ_UNITS.sum(), WRITE_UNITS.sum());
+        return ALL.snapshot();
+    }
+
+    /** What has been counted so far in the requests function {@code logicalId} made (local Lambdas only). */
+    public static Snapshot snapshot(String logicalId) {
+        return BY_FUNCTION.computeIfAbsent(logicalId, k -> new Tally()).snapshot();
     }
 
     @Override
@@ -114,28 +138,29 @@ public final class DynamoDbCounter implements ExecutionInterceptor {
             return;
         }
         String op = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-        REQUESTS.computeIfAbsent(op, k -> new AtomicLong()).incrementAndGet();
+        List<Tally> tallies = tallies();
+        tallies.forEach(t -> t.requests.computeIfAbsent(op, k -> new AtomicLong()).incrementAndGet());
         Object resp = context.response();
         if (resp instanceof GetItemResponse r) {
-            add(r.consumedCapacity(), true);
+            add(tallies, r.consumedCapacity(), true);
         } else if (resp instanceof QueryResponse r) {
-            add(r.consumedCapacity(), true);
+            add(tallies, r.consumedCapacity(), true);
         } else if (resp instanceof ScanResponse r) {
-            add(r.consumedCapacity(), true);
+            add(tallies, r.consumedCapacity(), true);
         } else if (resp instanceof PutItemResponse r) {
-            add(r.consumedCapacity(), false);
+            add(tallies, r.consumedCapacity(), false);
         } else if (resp instanceof UpdateItemResponse r) {
-            add(r.consumedCapacity(), false);
+            add(tallies, r.consumedCapacity(), false);
         } else if (resp instanceof DeleteItemResponse r) {
-            add(r.consumedCapacity(), false);
+            add(tallies, r.consumedCapacity(), false);
         } else if (resp instanceof TransactWriteItemsResponse r) {
-            r.consumedCapacity().forEach(c -> add(c, false));
+            r.consumedCapacity().forEach(c -> add(tallies, c, false));
         } else if (resp instanceof TransactGetItemsResponse r) {
-            r.consumedCapacity().forEach(c -> add(c, true));
+            r.consumedCapacity().forEach(c -> add(tallies, c, true));
         } else if (resp instanceof BatchGetItemResponse r) {
-            r.consumedCapacity().forEach(c -> add(c, true));
+            r.consumedCapacity().forEach(c -> add(tallies, c, true));
         } else if (resp instanceof BatchWriteItemResponse r) {
-            r.consumedCapacity().forEach(c -> add(c, false));
+            r.consumedCapacity().forEach(c -> add(tallies, c, false));
         }
     }
 
@@ -146,25 +171,24 @@ public final class DynamoDbCounter implements ExecutionInterceptor {
         }
         // A refused conditional write still consumes write units (at least one); count the request and one unit.
         String op = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-        REQUESTS.computeIfAbsent(op, k -> new AtomicLong()).incrementAndGet();
-        if (op != null && (op.startsWith("Put") || op.startsWith("Update") || op.startsWith("Delete")
-                || op.startsWith("Transact"))) {
-            WRITE_UNITS.add(1);
-        } else {
-            READ_UNITS.add(0.5);
+        boolean write = op != null && (op.startsWith("Put") || op.startsWith("Update") || op.startsWith("Delete")
+                || op.startsWith("Transact"));
+        for (Tally t : tallies()) {
+            t.requests.computeIfAbsent(op, k -> new AtomicLong()).incrementAndGet();
+            (write ? t.writeUnits : t.readUnits).add(write ? 1 : 0.5);
         }
     }
 
-    private static void add(ConsumedCapacity c, boolean read) {
-        if (c == null || c.capacityUnits() == null) {
-            (read ? READ_UNITS : WRITE_UNITS).add(read ? 0.5 : 1);
-            return;
-        }
-        if (c.readCapacityUnits() != null || c.writeCapacityUnits() != null) {
-            READ_UNITS.add(c.readCapacityUnits() == null ? 0 : c.readCapacityUnits());
-            WRITE_UNITS.add(c.writeCapacityUnits() == null ? 0 : c.writeCapacityUnits());
-        } else {
-            (read ? READ_UNITS : WRITE_UNITS).add(c.capacityUnits());
+    private static void add(List<Tally> tallies, ConsumedCapacity c, boolean read) {
+        for (Tally t : tallies) {
+            if (c == null || c.capacityUnits() == null) {
+                (read ? t.readUnits : t.writeUnits).add(read ? 0.5 : 1);
+            } else if (c.readCapacityUnits() != null || c.writeCapacityUnits() != null) {
+                t.readUnits.add(c.readCapacityUnits() == null ? 0 : c.readCapacityUnits());
+                t.writeUnits.add(c.writeCapacityUnits() == null ? 0 : c.writeCapacityUnits());
+            } else {
+                (read ? t.readUnits : t.writeUnits).add(c.capacityUnits());
+            }
         }
     }
 }
