@@ -204,14 +204,7 @@ public final class GitEngine implements AutoCloseable {
         } catch (URISyntaxException e) {
             throw new InvalidRequestException("invalid remote URL: " + Redaction.scrub(r.remoteUrl(), r.credentials()));
         } catch (IOException | RuntimeException e) {
-            if (e instanceof BranchConflictException b) {
-                throw b;
-            }
-            GitEngineException g = RemoteErrors.translate(e, "cannot push to", r.remoteUrl(), r.credentials());
-            if (g.isTransient() && commit.equals(remoteBranchOrNull(r, ref))) {
-                return new PushResult(r.branch(), commit.name(), false); // a concurrent retry of this job got there first
-            }
-            throw g;
+            return pushFailed(e, r, ref, commit);
         }
     }
 
@@ -389,14 +382,7 @@ public final class GitEngine implements AutoCloseable {
         } catch (URISyntaxException e) {
             throw new InvalidRequestException("invalid remote URL: " + Redaction.scrub(r.remoteUrl(), r.credentials()));
         } catch (org.eclipse.jgit.errors.TransportException | RuntimeException e) {
-            if (e instanceof BranchConflictException b) {
-                throw b;
-            }
-            GitEngineException g = RemoteErrors.translate(e, "cannot push to", r.remoteUrl(), r.credentials());
-            if (g.isTransient() && commit.equals(remoteBranchOrNull(r, ref))) {
-                return new PushResult(r.branch(), commit.name(), false); // a concurrent retry of this job got there first
-            }
-            throw g;
+            return pushFailed(e, r, ref, commit);
         }
         switch (update.getStatus()) {
             case OK:
@@ -448,6 +434,21 @@ public final class GitEngine implements AutoCloseable {
                 return update;
             }
         }
+    }
+
+    /**
+     * A push that failed: a conflict stays one; a transient failure after which the branch holds our commit is a
+     * concurrent retry of this job that got there first (success, nothing sent by us); anything else is typed.
+     */
+    private PushResult pushFailed(Exception e, PushRequest r, String ref, ObjectId commit) {
+        if (e instanceof BranchConflictException b) {
+            throw b;
+        }
+        GitEngineException g = RemoteErrors.translate(e, "cannot push to", r.remoteUrl(), r.credentials());
+        if (g.isTransient() && commit.equals(remoteBranchOrNull(r, ref))) {
+            return new PushResult(r.branch(), commit.name(), false);
+        }
+        throw g;
     }
 
     private ObjectId remoteBranchOrNull(PushRequest r, String ref) {
