@@ -512,32 +512,6 @@ final class BaseCache implements AutoCloseable {
         }
     }
 
-    /**
-     * Puts a just-written bundle's pack, with its index, into the cache repository, so a push from this
-     * process finds the commit without reading the bundle back. Best effort: a failure here only means the
-     * push step imports the bundle from the store instead.
-     */
-    void install(Repository repo, CommitBundle.Written bundle) {
-        Path packDir = repo.getDirectory().toPath().resolve("objects/pack");
-        String name = "pack-" + HexFormat.of().formatHex(bundle.packChecksum());
-        try {
-            Files.createDirectories(packDir);
-            Path pack = packDir.resolve(name + ".pack");
-            if (Files.exists(pack)) {
-                return;
-            }
-            Path tmpPack = Files.createTempFile(packDir, "incoming_", ".pack");
-            Path tmpIdx = Files.createTempFile(packDir, "incoming_", ".idx");
-            Files.write(tmpPack, bundle.pack());
-            Files.write(tmpIdx, bundle.index());
-            Files.move(tmpIdx, packDir.resolve(name + ".idx"), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmpPack, pack, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            // the push imports the bundle from the store
-        }
-    }
-
     static boolean hasCommit(Repository repo, ObjectId id) {
         try (RevWalk rw = new RevWalk(repo)) {
             RevCommit c = rw.parseCommit(id);

@@ -1,19 +1,15 @@
 package dev.campaigns.git;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.io.DataOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32;
+import java.util.concurrent.CompletableFuture;
 import java.util.zip.Deflater;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -49,124 +45,106 @@ final class CommitBundle {
         return KEY_PREFIX + commit.name();
     }
 
-    /** A written bundle, with what it takes to install its pack in a repository without re-reading it. */
-    record Written(byte[] bytes, int packStart, byte[] packChecksum, List<Entry> entries) {
-        record Entry(ObjectId id, long offset, long crc) {}
+    /** Below this many bytes of objects a bundle is deflated on the calling thread alone. */
+    private static final long PARALLEL_BYTES = 1 << 20;
 
-        /** The pack's bytes (the bundle without its header lines). */
-        byte[] pack() {
-            return Arrays.copyOfRange(bytes, packStart, bytes.length);
+    /**
+     * Writes the bundle: header lines, then an undeltified pack of {@code objects}. Deflating is most of the
+     * cost, and pack entries are independent, so a large bundle's objects are deflated in contiguous slices on
+     * the available processors (the calling thread and the common pool) and the slices concatenated in order:
+     * the bytes are the same as deflating them one by one.
+     */
+    static byte[] write(ObjectId base, ObjectId commit, Map<ObjectId, NewObjects.Obj> objects, int level) {
+        List<NewObjects.Obj> list = new ArrayList<>(objects.values());
+        long total = 0;
+        for (NewObjects.Obj o : list) {
+            total += o.data().length + 32;
         }
-
-        /** A version 2 pack index (.idx) of the pack: sorted ids, CRC-32s, offsets, checksums. */
-        byte[] index() {
-            List<Entry> sorted = new ArrayList<>(entries);
-            sorted.sort((x, y) -> x.id().compareTo(y.id()));
-            try {
-                MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-                ByteArrayOutputStream out = new ByteArrayOutputStream(1100 + sorted.size() * 40);
-                DataOutputStream d = new DataOutputStream(new java.security.DigestOutputStream(out, sha1));
-                d.write(new byte[] {(byte) 0xff, 't', 'O', 'c'});
-                d.writeInt(2);
-                int[] fanout = new int[256];
-                for (Entry e : sorted) {
-                    fanout[e.id().getFirstByte()]++;
-                }
-                int total = 0;
-                for (int i = 0; i < 256; i++) {
-                    total += fanout[i];
-                    d.writeInt(total);
-                }
-                byte[] raw = new byte[Constants.OBJECT_ID_LENGTH];
-                for (Entry e : sorted) {
-                    e.id().copyRawTo(raw, 0);
-                    d.write(raw);
-                }
-                for (Entry e : sorted) {
-                    d.writeInt((int) e.crc());
-                }
-                List<Long> large = new ArrayList<>();
-                for (Entry e : sorted) {
-                    if (e.offset() < 0x80000000L) {
-                        d.writeInt((int) e.offset());
-                    } else {
-                        d.writeInt(0x80000000 | large.size());
-                        large.add(e.offset());
-                    }
-                }
-                for (long off : large) {
-                    d.writeLong(off);
-                }
-                d.write(packChecksum);
-                d.flush();
-                out.write(sha1.digest());
-                return out.toByteArray();
-            } catch (IOException | NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
+        int slices = total < PARALLEL_BYTES ? 1 : Math.min(list.size(), Math.min(4, Runtime.getRuntime().availableProcessors()));
+        List<List<NewObjects.Obj>> parts = new ArrayList<>();
+        long per = total / slices + 1;
+        List<NewObjects.Obj> part = new ArrayList<>();
+        long size = 0;
+        for (NewObjects.Obj o : list) {
+            part.add(o);
+            size += o.data().length + 32;
+            if (size >= per && parts.size() < slices - 1) {
+                parts.add(part);
+                part = new ArrayList<>();
+                size = 0;
             }
         }
+        parts.add(part);
+        List<CompletableFuture<Slice>> later = new ArrayList<>();
+        for (List<NewObjects.Obj> p : parts.subList(1, parts.size())) {
+            later.add(CompletableFuture.supplyAsync(() -> Slice.deflate(p, level)));
+        }
+        List<Slice> done = new ArrayList<>();
+        done.add(Slice.deflate(parts.get(0), level));
+        for (CompletableFuture<Slice> f : later) {
+            done.add(f.join());
+        }
+
+        byte[] header = (HEADER + "-" + base.name() + "\n" + commit.name() + " " + REF + "\n\n").getBytes(StandardCharsets.US_ASCII);
+        long length = header.length + 12L + Constants.OBJECT_ID_LENGTH;
+        for (Slice sl : done) {
+            length += sl.size();
+        }
+        if (length > Integer.MAX_VALUE - 64) {
+            throw new PatchTooLargeException("the commit's new objects make a bundle above 2 GiB");
+        }
+        byte[] all = new byte[(int) length];
+        System.arraycopy(header, 0, all, 0, header.length);
+        int packStart = header.length;
+        ByteBuffer.wrap(all, packStart, 12).put(new byte[] {'P', 'A', 'C', 'K'}).putInt(2).putInt(objects.size());
+        int at = packStart + 12;
+        for (Slice sl : done) {
+            at += sl.copyTo(all, at);
+        }
+        MessageDigest sha1 = NewObjects.newSha1();
+        sha1.update(all, packStart, at - packStart);
+        System.arraycopy(sha1.digest(), 0, all, at, Constants.OBJECT_ID_LENGTH);
+        return all;
     }
 
-    /** Writes the bundle: header lines, then an undeltified pack of {@code objects}. */
-    static Written write(ObjectId base, ObjectId commit, Map<ObjectId, NewObjects.Obj> objects, int level) {
-        try {
-            long estimate = 256;
-            for (NewObjects.Obj o : objects.values()) {
-                estimate += o.data().length + 32;
-            }
-            ByteArrayOutputStream buf = new ByteArrayOutputStream((int) Math.min(estimate, Integer.MAX_VALUE - 64));
-            buf.write((HEADER + "-" + base.name() + "\n" + commit.name() + " " + REF + "\n\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            int packStart = buf.size();
-            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            CRC32 crc = new CRC32();
-            OutputStream pack = new OutputStream() {
-                @Override
-                public void write(int b) {
-                    buf.write(b);
-                    sha1.update((byte) b);
-                    crc.update(b);
-                }
+    /** Consecutive pack entries (type and size header, deflated data), deflated together. */
+    private static final class Slice extends ByteArrayOutputStream {
+        Slice(int size) {
+            super(size);
+        }
 
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    buf.write(b, off, len);
-                    sha1.update(b, off, len);
-                    crc.update(b, off, len);
-                }
-            };
-            pack.write(new byte[] {'P', 'A', 'C', 'K'});
-            pack.write(ByteBuffer.allocate(8).putInt(2).putInt(objects.size()).array());
-            List<Written.Entry> entries = new ArrayList<>(objects.size());
+        int copyTo(byte[] dst, int at) {
+            System.arraycopy(buf, 0, dst, at, count);
+            return count;
+        }
+
+        static Slice deflate(List<NewObjects.Obj> objects, int level) {
+            long estimate = 64;
+            for (NewObjects.Obj o : objects) {
+                estimate += o.data().length / 2 + 32;
+            }
+            Slice out = new Slice((int) Math.min(estimate, Integer.MAX_VALUE - 64));
             Deflater deflater = new Deflater(level);
             byte[] chunk = new byte[64 * 1024];
             try {
-                for (Map.Entry<ObjectId, NewObjects.Obj> e : objects.entrySet()) {
-                    NewObjects.Obj o = e.getValue();
-                    long offset = buf.size() - packStart;
-                    crc.reset();
-                    writeHeader(pack, o.type(), o.data().length);
+                for (NewObjects.Obj o : objects) {
+                    writeHeader(out, o.type(), o.data().length);
                     deflater.reset();
                     deflater.setInput(o.data());
                     deflater.finish();
                     while (!deflater.finished()) {
                         int n = deflater.deflate(chunk);
-                        pack.write(chunk, 0, n);
+                        out.write(chunk, 0, n);
                     }
-                    entries.add(new Written.Entry(e.getKey(), offset, crc.getValue()));
                 }
             } finally {
                 deflater.end();
             }
-            byte[] checksum = sha1.digest();
-            buf.write(checksum);
-            return new Written(buf.toByteArray(), packStart, checksum, entries);
-        } catch (IOException | NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return out;
         }
     }
 
-    private static void writeHeader(OutputStream out, int type, long size) throws IOException {
+    private static void writeHeader(ByteArrayOutputStream out, int type, long size) {
         int b = (type << 4) | (int) (size & 0x0f);
         size >>>= 4;
         while (size != 0) {

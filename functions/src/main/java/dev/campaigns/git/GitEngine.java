@@ -104,10 +104,11 @@ public final class GitEngine implements AutoCloseable {
             throw new NothingToCommitException("the diff is empty (no \"diff --git\" file in it): nothing to commit");
         }
         Repository repo = cache.repo(r.remoteUrl());
-        long reads = patch.files.stream().filter(f -> f.oldPath() != null).count();
-        // Many files read: the whole snapshot in one request. Otherwise (dry run or commit to push alike) only the
-        // trees on the patch's paths and the blobs read: the push sends the bundle's pack, it walks no base.
-        BaseCache.Scope scope = reads > BaseCache.BY_ID_LIMIT ? BaseCache.Scope.SNAPSHOT : BaseCache.Scope.ROOT;
+        long reads = patch.files.stream().filter(f -> TreePatcher.readsBaseContent(f) && !TreePatcher.likelySpelledOut(f)).count();
+        // Many base files to read: the whole snapshot in one request. Otherwise (dry run or commit to push alike)
+        // only the trees on the patch's paths and the blobs read (not those the patch spells out whole): the push
+        // sends the bundle's pack, it walks no base.
+        BaseCache.Scope scope = reads > config.snapshotReads() ? BaseCache.Scope.SNAPSHOT : BaseCache.Scope.ROOT;
         ObjectId base = cache.ensureCommit(r.remoteUrl(), r.credentials(), r.baseRevision(), scope);
         try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
             RevCommit baseCommit = rw.parseCommit(base);
@@ -139,9 +140,7 @@ public final class GitEngine implements AutoCloseable {
             cb.setMessage(message);
             ObjectId commit = out.add(OBJ_COMMIT, cb.build());
             if (store) {
-                CommitBundle.Written bundle = CommitBundle.write(base, commit, out.all(), config.compression());
-                bundles.put(CommitBundle.key(commit), bundle.bytes());
-                cache.install(repo, bundle);
+                bundles.put(CommitBundle.key(commit), CommitBundle.write(base, commit, out.all(), config.compression()));
             }
             return new CommitResult(commit.name(), tree.name(), base.name(), ParsedPatch.diffStat(patch.jgitPatch));
         } catch (IOException e) {

@@ -59,6 +59,7 @@ final class TreePatcher {
         }
     }
 
+    private static final ObjectId EMPTY_BLOB = NewObjects.idFor(OBJ_BLOB, new byte[0]);
     private static final Entry DELETED = new Entry(new byte[0], 0, ObjectId.zeroId());
 
     private final ObjectReader reader;
@@ -66,6 +67,9 @@ final class TreePatcher {
     private final GitEngineConfig config;
     private final ObjectId baseTree;
     private final Map<ObjectId, Map<String, Entry>> treeCache = new HashMap<>();
+    /** Base blobs whose exact content the patch spells out (see {@link #baseBlobs}), by id. */
+    private final Map<ObjectId, byte[]> described = new HashMap<>();
+    private final java.security.MessageDigest sha1 = NewObjects.newSha1();
     /** Path (bytes as ISO-8859-1 chars) -> what the patch made of it so far; DELETED for removals. */
     private final TreeMap<String, Entry> changes = new TreeMap<>();
 
@@ -102,7 +106,8 @@ final class TreePatcher {
                 ObjectId tree = baseTree;
                 int from = 0;
                 while (true) {
-                    if (!treeCache.containsKey(tree) && !reader.has(tree, OBJ_TREE)) {
+                    // a missing id is checked once: each miss makes JGit rescan the pack directory
+                    if (missing.contains(tree) || !treeCache.containsKey(tree) && !reader.has(tree)) {
                         missing.add(tree);
                         break;
                     }
@@ -123,21 +128,98 @@ final class TreePatcher {
     }
 
     /**
-     * The base tree's blobs this patch reads (the pre-images of the files it changes, deletes, renames or
-     * copies). Reads only trees: the cache may hold a base without its blobs, and fetches exactly these.
+     * The base tree's blobs this patch must read: the pre-images of the files it changes, deletes, renames or
+     * copies, except those the patch itself spells out. Reads only trees: the cache may hold a base without
+     * its blobs, and fetches exactly these.
+     *
+     * <p>A text patch whose hunks run from line 1 to the end of the file without a gap holds the whole
+     * pre-image (context and removed lines): deletions, small files, rewritten and one-line (minified) files.
+     * Its bytes are kept when their blob id equals the base tree's entry, which proves them the file's exact
+     * content, and the blob is neither fetched nor read. Binary literals and hunk-less changes (renames,
+     * copies, mode changes) need no pre-image at all: the ids in the patch and the tree are enough.
      */
     Set<ObjectId> baseBlobs(ParsedPatch patch) throws IOException {
         Set<ObjectId> ids = new java.util.LinkedHashSet<>();
         for (FilePatch fp : patch.files) {
-            if (fp.type() == ChangeType.ADD || fp.oldPath() == null) {
+            if (!readsBaseContent(fp)) {
                 continue;
             }
             Entry e = lookupBase(key(fp.oldPath()));
-            if (e != null && !e.isTree() && e.mode() != GITLINK) {
+            if (e == null || e.isTree() || e.mode() == GITLINK || described.containsKey(e.id())) {
+                continue;
+            }
+            byte[] spelled = spelledOut(fp);
+            if (spelled != null && spelled.length <= config.maxBlobBytes() && NewObjects.idFor(sha1, OBJ_BLOB, spelled).equals(e.id())) {
+                described.put(e.id(), spelled);
+            } else {
                 ids.add(e.id());
             }
         }
         return ids;
+    }
+
+    /**
+     * Whether applying {@code fp} may need its base file's content: text hunks, binary deltas. Additions,
+     * binary literals and hunk-less changes never do.
+     */
+    static boolean readsBaseContent(FilePatch fp) {
+        if (fp.type() == ChangeType.ADD || fp.oldPath() == null) {
+            return false;
+        }
+        return switch (fp.patchType()) {
+            case GIT_BINARY -> fp.binary() != null && fp.binary().getType() == BinaryHunk.Type.DELTA_DEFLATED;
+            case BINARY -> false;
+            default -> !fp.hunks().isEmpty();
+        };
+    }
+
+    /**
+     * Whether {@code fp}'s hunks look like the whole pre-image: contiguous from line 1 and ending at the end of
+     * the file as far as the patch shows (the last hunk has fewer than three lines of trailing context, or its
+     * last line has no newline). An estimate for choosing how to fetch; {@link #baseBlobs} checks the id.
+     */
+    static boolean likelySpelledOut(FilePatch fp) {
+        if (spelledOutLength(fp) < 0) {
+            return false;
+        }
+        Hunk last = fp.hunks().get(fp.hunks().size() - 1);
+        return last.trailingContext() < 3 || last.pre().isEmpty() || !last.pre().get(last.pre().size() - 1).endsWithLf();
+    }
+
+    /** The hunks' pre-image lines, concatenated, when they run from line 1 without a gap; else null. */
+    static byte[] spelledOut(FilePatch fp) {
+        int length = spelledOutLength(fp);
+        if (length < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        int p = 0;
+        for (Hunk h : fp.hunks()) {
+            for (Line l : h.pre()) {
+                System.arraycopy(l.buf(), l.off(), bytes, p, l.len());
+                p += l.len();
+            }
+        }
+        return bytes;
+    }
+
+    private static int spelledOutLength(FilePatch fp) {
+        if (fp.patchType() != PatchType.UNIFIED || fp.hunks().isEmpty()) {
+            return -1;
+        }
+        long length = 0;
+        int next = 1;
+        for (Hunk h : fp.hunks()) {
+            int start = h.pre().isEmpty() ? h.oldStart() + 1 : h.oldStart();
+            if (start != next) {
+                return -1;
+            }
+            next = start + h.pre().size();
+            for (Line l : h.pre()) {
+                length += l.len();
+            }
+        }
+        return length > Integer.MAX_VALUE - 64 ? -1 : (int) length;
     }
 
     // ---- safety: no write through a symbolic link --------------------------------------------------
@@ -170,7 +252,6 @@ final class TreePatcher {
     private void applyFile(FilePatch fp) throws IOException {
         String display = fp.path();
         Entry old = null;
-        byte[] preimage = new byte[0];
         if (fp.type() != ChangeType.ADD) {
             old = lookup(key(fp.oldPath()));
             if (old == null) {
@@ -180,7 +261,6 @@ final class TreePatcher {
                 throw new PatchDoesNotApplyException(fp.oldPath(), null, "wrong type: the patch expects mode "
                         + fp.oldMode() + ", the tree has " + Integer.toOctalString(old.mode()));
             }
-            preimage = content(key(fp.oldPath()), old);
         }
         if (fp.type() == ChangeType.ADD || fp.type() == ChangeType.RENAME || fp.type() == ChangeType.COPY) {
             if (lookup(key(fp.newPath())) != null) {
@@ -204,12 +284,25 @@ final class TreePatcher {
         if (fp.patchType() == PatchType.BINARY) {
             throw new PatchDoesNotApplyException(display, null,
                     "binary change without data (\"Binary files differ\"): make the diff with git diff --binary");
+        } else if (fp.patchType() != PatchType.GIT_BINARY && fp.hunks().isEmpty() && old != null) {
+            // rename, copy, mode change or removal without hunks: the content stays the base blob, unread
+            if (fp.type() == ChangeType.DELETE) {
+                if (!old.id().equals(EMPTY_BLOB)) {
+                    throw new PatchDoesNotApplyException(display, null, "removal patch leaves file contents");
+                }
+                changes.put(key(fp.oldPath()), DELETED);
+                return;
+            }
+            if (fp.type() == ChangeType.RENAME) {
+                changes.put(key(fp.oldPath()), DELETED);
+            }
+            String newKey = key(fp.newPath());
+            changes.put(newKey, new Entry(lastName(newKey), canonical(newMode), old.id()));
+            return;
         } else if (fp.patchType() == PatchType.GIT_BINARY) {
-            result = applyBinary(fp, old, preimage);
-        } else if (fp.hunks().isEmpty()) {
-            result = preimage;
+            result = applyBinary(fp, old, readsBaseContent(fp) ? content(key(fp.oldPath()), old) : null);
         } else {
-            result = applyHunks(fp, preimage);
+            result = applyHunks(fp, old == null ? new byte[0] : content(key(fp.oldPath()), old));
         }
         if (result.length > config.maxBlobBytes()) {
             throw new PatchTooLargeException(display + ": result is " + result.length + " bytes, the limit is " + config.maxBlobBytes());
@@ -250,6 +343,10 @@ final class TreePatcher {
         NewObjects.Obj made = out.get(e.id());
         if (made != null) {
             return made.data();
+        }
+        byte[] spelled = described.get(e.id());
+        if (spelled != null) {
+            return spelled;
         }
         try {
             var loader = reader.open(e.id(), OBJ_BLOB);

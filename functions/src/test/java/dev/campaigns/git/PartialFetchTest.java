@@ -44,7 +44,7 @@ class PartialFetchTest {
         WorkRepo work = new WorkRepo(tmp.resolve("work"));
         for (int d = 0; d < 3; d++) {
             for (int f = 0; f < 4; f++) {
-                work.write("d" + d + "/f" + f + ".txt", "dir " + d + " file " + f + "\nsecond line\n");
+                work.write("d" + d + "/f" + f + ".txt", "dir " + d + " file " + f + "\nsecond line\n" + REST);
             }
         }
         work.write("top.txt", "top\n");
@@ -66,9 +66,12 @@ class PartialFetchTest {
         }
     }
 
+    /** The files' lines after the first two: an edit of line 1 shows three lines of context, not the whole file. */
+    static final String REST = "third\nfourth\nfifth\nsixth\n";
+
     static byte[] edit(String path, String from, String to) {
         return ("diff --git a/" + path + " b/" + path + "\n--- a/" + path + "\n+++ b/" + path + "\n"
-                + "@@ -1,2 +1,2 @@\n-" + from + "\n+" + to + "\n second line\n").getBytes(StandardCharsets.UTF_8);
+                + "@@ -1,4 +1,4 @@\n-" + from + "\n+" + to + "\n second line\n third\n fourth\n").getBytes(StandardCharsets.UTF_8);
     }
 
     static final byte[] PATCH = edit("d1/f2.txt", "dir 1 file 2", "changed");
@@ -112,6 +115,34 @@ class PartialFetchTest {
     }
 
     @Test
+    void filesThePatchSpellsOutWholeAreNeitherFetchedNorRead() throws IOException {
+        String whole = "dir 1 file 1\nsecond line\n" + REST;
+        StringBuilder rewrite = new StringBuilder("diff --git a/d1/f1.txt b/d1/f1.txt\n--- a/d1/f1.txt\n+++ b/d1/f1.txt\n@@ -1,6 +1,1 @@\n");
+        whole.lines().forEach(l -> rewrite.append('-').append(l).append('\n'));
+        rewrite.append("+rewritten\n");
+        StringBuilder delete = new StringBuilder("diff --git a/d2/f3.txt b/d2/f3.txt\ndeleted file mode 100644\n--- a/d2/f3.txt\n+++ /dev/null\n@@ -1,6 +0,0 @@\n");
+        ("dir 2 file 3\nsecond line\n" + REST).lines().forEach(l -> delete.append('-').append(l).append('\n'));
+        String rename = "diff --git a/d0/f2.txt b/d0/renamed.txt\nsimilarity index 100%\nrename from d0/f2.txt\nrename to d0/renamed.txt\n";
+        // a hunk from line 1 that stops before the end: its file must still be read
+        byte[] patch = (rewrite + delete.toString() + rename + new String(edit("d1/f2.txt", "dir 1 file 2", "changed"), StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8);
+
+        CommitResult partial = engine.preview(request(remote, patch));
+        CommitResult snapshot = engine.preview(request(plainRemote, patch));
+        assertEquals(snapshot.commitSha(), partial.commitSha());
+        assertEquals(new WorkRepo(tmp.resolve("work")).gitApply(base, patch), partial.treeSha(), "differs from git apply --cached");
+        assertFalse(cacheHas("cache", remote, blob(remote, "d1/f1.txt")), "a rewritten file was fetched");
+        assertFalse(cacheHas("cache", remote, blob(remote, "d2/f3.txt")), "a deleted file was fetched");
+        assertFalse(cacheHas("cache", remote, blob(remote, "d0/f2.txt")), "a renamed file was fetched");
+        assertTrue(cacheHas("cache", remote, blob(remote, "d1/f2.txt")), "a file the hunks show in part was not fetched");
+
+        // a patch whose "whole file" is not the file (a line missing at the end) is checked, and refused
+        String wrong = "diff --git a/d1/f1.txt b/d1/f1.txt\n--- a/d1/f1.txt\n+++ b/d1/f1.txt\n@@ -1,5 +1,1 @@\n"
+                + "-dir 1 file 1\n-second line\n-third\n-fourth\n-fifth\n+rewritten\n";
+        assertThrows(PatchDoesNotApplyException.class, () -> engine.preview(request(remote, wrong.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    @Test
     void pushFromAPartialBaseSendsTheCommit() throws IOException {
         CommitResult c = engine.commit(request(remote, PATCH));
         // a commit to push fetches only the trees on the patch's paths and the blobs it reads, as a dry run:
@@ -131,7 +162,7 @@ class PartialFetchTest {
         }
         assertEquals(c.commitSha(), branch(remote, "partial-dry"));
         assertEquals(c.commitSha(), branch(remote, "partial"));
-        assertEquals("changed\nsecond line", GitCli.out(remote, "show", c.commitSha() + ":d1/f2.txt"));
+        assertEquals("changed\nsecond line\n" + REST.strip(), GitCli.out(remote, "show", c.commitSha() + ":d1/f2.txt").strip());
         GitCli.run(remote, null, "fsck", "--no-progress", "--strict");
 
         // a fresh container: only the bundle, nothing of the base fetched
@@ -169,9 +200,9 @@ class PartialFetchTest {
     void aPatchReadingManyFilesFetchesTheWholeSnapshot() throws IOException {
         WorkRepo work = new WorkRepo(tmp.resolve("many"));
         StringBuilder patch = new StringBuilder();
-        int n = BaseCache.BY_ID_LIMIT + 5;
+        int n = GitEngineConfig.DEFAULT_SNAPSHOT_READS + 5;
         for (int i = 0; i < n; i++) {
-            work.write("m/f" + i + ".txt", "dir m file " + i + "\nsecond line\n");
+            work.write("m/f" + i + ".txt", "dir m file " + i + "\nsecond line\n" + REST);
             patch.append(new String(edit("m/f" + i + ".txt", "dir m file " + i, "changed " + i), StandardCharsets.UTF_8));
         }
         work.write("untouched.txt", "untouched\n");
@@ -183,7 +214,7 @@ class PartialFetchTest {
                 patch.toString().getBytes(StandardCharsets.UTF_8), "campaign", BotIdentity.defaultBot(), WHEN));
         assertTrue(cacheHas("cache", many, ObjectId.fromString(GitCli.out(many, "rev-parse", manyBase + ":untouched.txt").strip())));
         assertTrue(engine.push(new PushRequest(many.toUri().toString(), null, "many", c.commitSha())).pushed());
-        assertEquals("changed 7\nsecond line", GitCli.out(many, "show", c.commitSha() + ":m/f7.txt"));
+        assertEquals("changed 7\nsecond line\n" + REST.strip(), GitCli.out(many, "show", c.commitSha() + ":m/f7.txt").strip());
     }
 
     @Test

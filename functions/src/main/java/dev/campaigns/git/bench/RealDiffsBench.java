@@ -68,8 +68,7 @@ public final class RealDiffsBench {
         long t0 = System.nanoTime();
         GitEngineConfig config = GitEngineConfig.defaults().withCacheDir(cache);
         if (Integer.getInteger("bench.level") != null) {
-            config = new GitEngineConfig(config.cacheDir(), config.maxPatchBytes(), config.maxFiles(), config.maxBlobBytes(),
-                    config.timeout(), Integer.getInteger("bench.level"));
+            config = config.withCompression(Integer.getInteger("bench.level"));
         }
         try (GitEngine engine = new GitEngine(config, store)) {
             for (Job j : jobs) {
