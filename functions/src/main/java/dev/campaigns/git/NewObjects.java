@@ -18,7 +18,11 @@ final class NewObjects {
     private final MessageDigest sha1 = newSha1();
 
     ObjectId add(int type, byte[] data) {
-        ObjectId id = idFor(sha1, type, data);
+        return add(type, data, idFor(sha1, type, data));
+    }
+
+    /** As {@link #add(int, byte[])}, with the id already computed by {@link #idFor} (on another thread). */
+    ObjectId add(int type, byte[] data, ObjectId id) {
         objects.putIfAbsent(id, new Obj(type, data));
         return id;
     }

@@ -83,11 +83,93 @@ final class TreePatcher {
     /** Applies every file patch, then writes the new trees; returns the new root tree id. */
     ObjectId apply(ParsedPatch patch) throws IOException {
         checkSymlinks(patch);
-        for (FilePatch fp : patch.files) {
-            applyFile(fp);
+        Prepared[] ready = prepare(patch);
+        for (int i = 0; i < patch.files.size(); i++) {
+            applyFile(patch.files.get(i), ready[i]);
         }
         ObjectId root = writeTree("", baseTree);
         return root == null ? out.add(OBJ_TREE, new byte[0]) : root;
+    }
+
+    /** A text file patch applied ahead of its turn to the base blob {@code preimage}: its result and blob id. */
+    private record Prepared(ObjectId preimage, byte[] result, ObjectId id) {}
+
+    /** Patches below this size are applied on the calling thread alone. */
+    private static final long PARALLEL_PATCH_BYTES = 256 << 10;
+
+    /**
+     * Applies a large patch's text hunks to base files ahead of time, on the available processors (the calling
+     * thread and the common pool, each with its own object reader): matching hunks, building results and hashing
+     * them are independent per file. The patch is still applied in order afterwards, and a prepared result is
+     * used only if the file's content at its turn is still the base blob it was computed from; anything that
+     * failed here (a hunk that does not apply, a file too large) is simply done again in order, which raises
+     * the error in its place.
+     */
+    private Prepared[] prepare(ParsedPatch patch) throws IOException {
+        List<FilePatch> files = patch.files;
+        Prepared[] ready = new Prepared[files.size()];
+        int workers = Math.min(4, Runtime.getRuntime().availableProcessors());
+        long bytes = 0;
+        List<Integer> todo = new ArrayList<>();
+        List<Entry> bases = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            FilePatch fp = files.get(i);
+            if (fp.patchType() != PatchType.UNIFIED || fp.hunks().isEmpty() || fp.type() == ChangeType.ADD || fp.oldPath() == null) {
+                continue;
+            }
+            Entry e = lookupBase(key(fp.oldPath()));
+            if (e == null || e.isTree() || e.mode() == GITLINK) {
+                continue;
+            }
+            todo.add(i);
+            bases.add(e);
+            for (Hunk h : fp.hunks()) {
+                for (Line l : h.pre()) {
+                    bytes += l.len();
+                }
+            }
+        }
+        if (workers < 2 || todo.size() < 8 || bytes < PARALLEL_PATCH_BYTES) {
+            return ready;
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Consumer<ObjectReader> work = r -> {
+            java.security.MessageDigest digest = NewObjects.newSha1();
+            for (int t = next.getAndIncrement(); t < todo.size(); t = next.getAndIncrement()) {
+                Entry e = bases.get(t);
+                FilePatch fp = files.get(todo.get(t));
+                try {
+                    byte[] pre = described.get(e.id());
+                    if (pre == null) {
+                        var loader = r.open(e.id(), OBJ_BLOB);
+                        if (loader.getSize() > config.maxBlobBytes()) {
+                            continue;
+                        }
+                        pre = loader.getCachedBytes((int) Math.min(config.maxBlobBytes(), Integer.MAX_VALUE - 64));
+                    }
+                    byte[] result = applyHunks(fp, pre);
+                    ready[todo.get(t)] = new Prepared(e.id(), result, NewObjects.idFor(digest, OBJ_BLOB, result));
+                } catch (IOException | RuntimeException ignored) {
+                    // done again in order, where the error is raised
+                }
+            }
+        };
+        List<java.util.concurrent.CompletableFuture<Void>> others = new ArrayList<>();
+        List<ObjectReader> readers = new ArrayList<>();
+        try {
+            for (int w = 1; w < workers; w++) {
+                ObjectReader r = reader.newReader();
+                readers.add(r);
+                others.add(java.util.concurrent.CompletableFuture.runAsync(() -> work.accept(r)));
+            }
+            work.accept(reader);
+            for (java.util.concurrent.CompletableFuture<Void> f : others) {
+                f.join();
+            }
+        } finally {
+            readers.forEach(ObjectReader::close);
+        }
+        return ready;
     }
 
     /**
@@ -249,7 +331,7 @@ final class TreePatcher {
 
     // ---- one file ------------------------------------------------------------------------------------
 
-    private void applyFile(FilePatch fp) throws IOException {
+    private void applyFile(FilePatch fp, Prepared prepared) throws IOException {
         String display = fp.path();
         Entry old = null;
         if (fp.type() != ChangeType.ADD) {
@@ -301,7 +383,10 @@ final class TreePatcher {
             return;
         } else if (fp.patchType() == PatchType.GIT_BINARY) {
             result = applyBinary(fp, old, readsBaseContent(fp) ? content(key(fp.oldPath()), old) : null);
+        } else if (prepared != null && old != null && old.id().equals(prepared.preimage())) {
+            result = prepared.result();
         } else {
+            prepared = null;
             result = applyHunks(fp, old == null ? new byte[0] : content(key(fp.oldPath()), old));
         }
         if (result.length > config.maxBlobBytes()) {
@@ -322,6 +407,8 @@ final class TreePatcher {
         ObjectId id;
         if (newMode == GITLINK) {
             id = parseGitlink(display, result);
+        } else if (prepared != null) {
+            id = out.add(OBJ_BLOB, result, prepared.id());
         } else {
             id = out.add(OBJ_BLOB, result);
         }
@@ -377,7 +464,7 @@ final class TreePatcher {
 
     // ---- text hunks, as git apply matches them ------------------------------------------------------
 
-    private byte[] applyHunks(FilePatch fp, byte[] preimage) {
+    private static byte[] applyHunks(FilePatch fp, byte[] preimage) {
         List<Line> img = splitLines(preimage);
         List<Boolean> patched = new ArrayList<>(img.size());
         for (int i = 0; i < img.size(); i++) {

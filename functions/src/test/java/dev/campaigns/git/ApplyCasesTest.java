@@ -1,6 +1,7 @@
 package dev.campaigns.git;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -238,6 +239,53 @@ class ApplyCasesTest {
         repo.write("f.txt", "prepended 1\nprepended 2\nprepended 3\n" + lines(100, "line ", "\n"));
         String shifted = repo.commit("base moved");
         sameAsGit(shifted, patch);
+    }
+
+    /** 12 files of 2,000 lines (over 256 KiB of hunks when rewritten whole): applied ahead, in parallel. */
+    private String largeBase() {
+        for (int f = 0; f < 12; f++) {
+            repo.write("big/f" + f + ".txt", lines(2000, "file " + f + " line ", "\n"));
+        }
+        return repo.commit("base");
+    }
+
+    private static String rewrite(String path, String before, String after) {
+        StringBuilder p = new StringBuilder("diff --git a/" + path + " b/" + path + "\n--- a/" + path + "\n+++ b/" + path + "\n");
+        p.append("@@ -1,").append(before.lines().count()).append(" +1,").append(after.lines().count()).append(" @@\n");
+        before.lines().forEach(l -> p.append('-').append(l).append('\n'));
+        after.lines().forEach(l -> p.append('+').append(l).append('\n'));
+        return p.toString();
+    }
+
+    @Test
+    void aLargePatchTouchingAFileTwiceAppliesInOrderLikeGitApply() {
+        String base = largeBase();
+        StringBuilder patch = new StringBuilder();
+        for (int f = 0; f < 12; f++) {
+            patch.append(rewrite("big/f" + f + ".txt", lines(2000, "file " + f + " line ", "\n"), lines(2000, "new " + f + " line ", "\n")));
+        }
+        // the second patch of f3 applies to what the first made of it, not to the base
+        patch.append(rewrite("big/f3.txt", lines(2000, "new 3 line ", "\n"), lines(10, "again ", "\n")));
+        byte[] bytes = patch.toString().getBytes(StandardCharsets.UTF_8);
+        CommitResult r = sameAsGit(base, bytes);
+        assertEquals(lines(10, "again ", "\n").strip(), GitCli.out(repo.dir, "show", r.treeSha() + ":big/f3.txt").strip());
+    }
+
+    @Test
+    void aLargePatchReportsTheFirstFileThatDoesNotApply() {
+        String base = largeBase();
+        StringBuilder patch = new StringBuilder();
+        for (int f = 0; f < 12; f++) {
+            String before = lines(2000, "file " + f + " line ", "\n");
+            if (f == 5 || f == 9) {
+                before = before.replace("line 1000\n", "line one thousand\n");   // not what the file holds
+            }
+            patch.append(rewrite("big/f" + f + ".txt", before, lines(2000, "new " + f + " line ", "\n")));
+        }
+        PatchDoesNotApplyException e = assertThrows(PatchDoesNotApplyException.class,
+                () -> engine.commit(request(base, patch.toString().getBytes(StandardCharsets.UTF_8), "campaign: change")));
+        assertTrue(e.getMessage().contains("big/f5.txt"), e.getMessage());
+        assertFalse(e.getMessage().contains("big/f9.txt"), e.getMessage());
     }
 
     @Test

@@ -121,30 +121,47 @@ public final class RealDiffsBench {
 
     /**
      * A warm Lambda has served requests before: load and JIT the code on a synthetic repository (its own engine
-     * and cache, nothing shared with the timed run). {@code -Dbench.cold=true} skips it.
+     * and cache, nothing shared with the timed run): 300 files of 400 lines, then rounds of patches of every
+     * kind the engine handles (partial and whole-file hunks, additions, deletions, renames; few files, read by
+     * id, and many, read from a snapshot), each committed and pushed. {@code -Dbench.cold=true} skips it.
      */
     private static void warmUp() throws Exception {
         Path dir = Files.createTempDirectory("campaigns-bench-warmup");
         try {
             Path work = dir.resolve("work");
             String base;
-            StringBuilder text = new StringBuilder();
-            for (int i = 0; i < 2000; i++) {
-                text.append("line ").append(i).append('\n');
-            }
+            int files = 300;
             try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(work.toFile()).call()) {
-                Files.writeString(work.resolve("f.txt"), text);
+                for (int f = 0; f < files; f++) {
+                    Path p = work.resolve("d" + f % 10 + "/f" + f + ".txt");
+                    Files.createDirectories(p.getParent());
+                    Files.writeString(p, text(f, -1));
+                }
                 git.add().addFilepattern(".").call();
                 base = git.commit().setMessage("base").setAuthor("w", "w@example.invalid").setCommitter("w", "w@example.invalid")
                         .setSign(false).call().name();
             }
+            try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(work.toFile())) {
+                git.getRepository().getConfig().setBoolean("uploadpack", null, "allowFilter", true);
+                git.getRepository().getConfig().setBoolean("uploadpack", null, "allowAnySHA1InWant", true);
+                git.getRepository().getConfig().save();
+            }
             String url = work.toUri().toString();
-            try (GitEngine engine = new GitEngine(GitEngineConfig.defaults().withCacheDir(dir.resolve("cache")), new InMemoryBlobStore())) {
-                for (int round = 0; round < 10; round++) {
-                    String patch = "diff --git a/f.txt b/f.txt\n--- a/f.txt\n+++ b/f.txt\n@@ -" + (100 + round) + ",3 +" + (100 + round)
-                            + ",3 @@\n line " + (99 + round) + "\n-line " + (100 + round) + "\n+changed " + round + "\n line " + (101 + round) + "\n";
+            for (int round = 0; round < 8; round++) {
+                // a fresh cache each round, as the first job on a repository; alternately few and many files
+                try (GitEngine engine = new GitEngine(GitEngineConfig.defaults().withCacheDir(dir.resolve("cache" + round)),
+                        new InMemoryBlobStore())) {
+                    StringBuilder patch = new StringBuilder();
+                    int touched = round % 2 == 0 ? 5 : 120;
+                    for (int t = 0; t < touched; t++) {
+                        int f = (round * 37 + t * 7) % files;
+                        String path = "d" + f % 10 + "/f" + f + ".txt";
+                        patch.append(t % 10 == 9 ? delete(path, text(f, -1)) : edit(path, f, round, t % 3 == 0));
+                    }
+                    patch.append("diff --git a/new").append(round).append(".txt b/new").append(round)
+                            .append(".txt\nnew file mode 100644\n--- /dev/null\n+++ b/new").append(round).append(".txt\n@@ -0,0 +1 @@\n+new\n");
                     CommitResult c = engine.commit(new CommitRequest(url, RemoteCredentials.none(), base,
-                            patch.getBytes(java.nio.charset.StandardCharsets.UTF_8), "warm-up " + round,
+                            patch.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), "warm-up " + round,
                             BotIdentity.defaultBot(), Instant.EPOCH));
                     engine.push(new PushRequest(url, RemoteCredentials.none(), "warm-up/" + round, c.commitSha()));
                 }
@@ -154,6 +171,38 @@ public final class RealDiffsBench {
                 s.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
             }
         }
+    }
+
+    private static String text(int file, int changedLine) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 400; i++) {
+            text.append(i == changedLine ? "changed " : "line ").append(i).append(" of file ").append(file).append('\n');
+        }
+        return text.toString();
+    }
+
+    /** A one-line change at line 200 (three lines of context), or the whole file rewritten. */
+    private static String edit(String path, int file, int round, boolean whole) {
+        StringBuilder p = new StringBuilder("diff --git a/" + path + " b/" + path + "\n--- a/" + path + "\n+++ b/" + path + "\n");
+        if (whole) {
+            p.append("@@ -1,400 +1,1 @@\n");
+            text(file, -1).lines().forEach(l -> p.append('-').append(l).append('\n'));
+            p.append("+rewritten in round ").append(round).append('\n');
+        } else {
+            p.append("@@ -198,7 +198,7 @@\n");
+            for (int i = 197; i < 204; i++) {
+                String line = "line " + i + " of file " + file;
+                p.append(i == 200 ? "-" + line + "\n+changed " + i + " of file " + file + " in round " + round : " " + line).append('\n');
+            }
+        }
+        return p.toString();
+    }
+
+    private static String delete(String path, String text) {
+        StringBuilder p = new StringBuilder("diff --git a/" + path + " b/" + path + "\ndeleted file mode 100644\n--- a/" + path
+                + "\n+++ /dev/null\n@@ -1,400 +0,0 @@\n");
+        text.lines().forEach(l -> p.append('-').append(l).append('\n'));
+        return p.toString();
     }
 
     private static String branch(int n) {
