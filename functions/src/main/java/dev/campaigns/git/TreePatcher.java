@@ -362,39 +362,37 @@ final class TreePatcher {
                     + " does not match old mode " + Integer.toOctalString(old.mode()));
         }
 
-        byte[] result;
+        boolean empty;
+        ObjectId id = null;
         if (fp.patchType() == PatchType.BINARY) {
             throw new PatchDoesNotApplyException(display, null,
                     "binary change without data (\"Binary files differ\"): make the diff with git diff --binary");
         } else if (fp.patchType() != PatchType.GIT_BINARY && fp.hunks().isEmpty() && old != null) {
             // rename, copy, mode change or removal without hunks: the content stays the base blob, unread
-            if (fp.type() == ChangeType.DELETE) {
-                if (!old.id().equals(EMPTY_BLOB)) {
-                    throw new PatchDoesNotApplyException(display, null, "removal patch leaves file contents");
-                }
-                changes.put(key(fp.oldPath()), DELETED);
-                return;
-            }
-            if (fp.type() == ChangeType.RENAME) {
-                changes.put(key(fp.oldPath()), DELETED);
-            }
-            String newKey = key(fp.newPath());
-            changes.put(newKey, new Entry(lastName(newKey), canonical(newMode), old.id()));
-            return;
-        } else if (fp.patchType() == PatchType.GIT_BINARY) {
-            result = applyBinary(fp, old, readsBaseContent(fp) ? content(key(fp.oldPath()), old) : null);
-        } else if (prepared != null && old != null && old.id().equals(prepared.preimage())) {
-            result = prepared.result();
+            empty = old.id().equals(EMPTY_BLOB);
+            id = old.id();
         } else {
-            prepared = null;
-            result = applyHunks(fp, old == null ? new byte[0] : content(key(fp.oldPath()), old));
-        }
-        if (result.length > config.maxBlobBytes()) {
-            throw new PatchTooLargeException(display + ": result is " + result.length + " bytes, the limit is " + config.maxBlobBytes());
+            byte[] result;
+            if (fp.patchType() == PatchType.GIT_BINARY) {
+                result = applyBinary(fp, old, readsBaseContent(fp) ? content(key(fp.oldPath()), old) : null);
+            } else if (prepared != null && old != null && old.id().equals(prepared.preimage())) {
+                result = prepared.result();
+            } else {
+                prepared = null;
+                result = applyHunks(fp, old == null ? new byte[0] : content(key(fp.oldPath()), old));
+            }
+            if (result.length > config.maxBlobBytes()) {
+                throw new PatchTooLargeException(display + ": result is " + result.length + " bytes, the limit is " + config.maxBlobBytes());
+            }
+            empty = result.length == 0;
+            if (fp.type() != ChangeType.DELETE) {
+                id = newMode == GITLINK ? parseGitlink(display, result)
+                        : prepared != null ? out.add(OBJ_BLOB, result, prepared.id()) : out.add(OBJ_BLOB, result);
+            }
         }
 
         if (fp.type() == ChangeType.DELETE) {
-            if (result.length != 0) {
+            if (!empty) {
                 throw new PatchDoesNotApplyException(display, null, "removal patch leaves file contents");
             }
             changes.put(key(fp.oldPath()), DELETED);
@@ -404,14 +402,6 @@ final class TreePatcher {
             changes.put(key(fp.oldPath()), DELETED);
         }
         String newKey = key(fp.newPath());
-        ObjectId id;
-        if (newMode == GITLINK) {
-            id = parseGitlink(display, result);
-        } else if (prepared != null) {
-            id = out.add(OBJ_BLOB, result, prepared.id());
-        } else {
-            id = out.add(OBJ_BLOB, result);
-        }
         changes.put(newKey, new Entry(lastName(newKey), canonical(newMode), id));
     }
 
