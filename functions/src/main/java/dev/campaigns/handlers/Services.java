@@ -197,10 +197,22 @@ public final class Services {
         return dynamo.get();
     }
 
-    private GitEngineConfig gitConfig() {
+    GitEngineConfig gitConfig() {
         String cacheDir = env.get("GIT_CACHE_DIR");
         GitEngineConfig config = cacheDir == null || cacheDir.isBlank() ? GitEngineConfig.defaults()
                 : GitEngineConfig.defaults().withCacheDir(java.nio.file.Path.of(cacheDir));
+        String reads = env.get("GIT_SNAPSHOT_READS");
+        if (reads != null && !reads.isBlank()) {
+            try {
+                int n = Integer.parseInt(reads.strip());
+                if (n < 0) {
+                    throw new NumberFormatException();
+                }
+                config = config.withSnapshotReads(n);
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("configuration GIT_SNAPSHOT_READS must be a whole number >= 0, got " + reads);
+            }
+        }
         java.time.Duration timeout = codeHostTimeout();
         return timeout == null ? config : config.withTimeout(timeout);
     }
