@@ -181,7 +181,11 @@ public final class ChangesetService {
 
     /**
      * Handles one queued webhook delivery, once per delivery ID: syncs each pull request it names that is a
-     * changeset (others are ignored). Returns how many changesets were synced.
+     * changeset (others are ignored). Returns how many changesets were synced. A pull request's {@code opened}
+     * delivery syncs nothing: a changeset exists only through a read made after the pull request was created
+     * (the campaign's own changeset step reads every pull request it opens), so it holds at least what the event
+     * describes; reviews, checks and every later change come with deliveries of their own. This saves a
+     * campaign one full re-read (5 requests) per pull request it opens.
      */
     public int handleDelivery(WebhookDelivery delivery) {
         if (delivery.delivery() == null || delivery.delivery().isBlank()) {
@@ -191,6 +195,9 @@ public final class ChangesetService {
         String digest = CampaignPlanService.sha256(delivery.toJson().getBytes(StandardCharsets.UTF_8));
         String result = idempotency.execute(key, digest, () -> {
             int synced = 0;
+            if (delivery.isOpened()) {
+                return "0";
+            }
             for (long number : delivery.numbers()) {
                 String id = ChangesetStore.changesetId(delivery.repository(), Long.toString(number));
                 var existing = changesets.changeset(id);

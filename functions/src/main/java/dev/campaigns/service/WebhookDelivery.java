@@ -12,10 +12,11 @@ import java.util.List;
  *
  * @param delivery   GitHub's {@code X-GitHub-Delivery} (the same on a redelivery): the idempotency key
  * @param event      GitHub's {@code X-GitHub-Event}
+ * @param action     the payload's {@code action} ({@code opened}, {@code closed}, ...), or null
  * @param repository "owner/name"
  * @param numbers    the pull requests concerned (none for events that name none, e.g. {@code ping})
  */
-public record WebhookDelivery(String delivery, String event, String repository, List<Long> numbers) {
+public record WebhookDelivery(String delivery, String event, String action, String repository, List<Long> numbers) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public WebhookDelivery {
@@ -54,11 +55,21 @@ public record WebhookDelivery(String delivery, String event, String repository, 
             default -> {
             }
         }
-        return new WebhookDelivery(delivery, event, repository, repository == null ? List.of() : numbers);
+        return new WebhookDelivery(delivery, event, root.path("action").asText(null), repository,
+                repository == null ? List.of() : numbers);
+    }
+
+    /**
+     * A pull request's {@code opened} event: it describes the pull request as created, which any stored read of it
+     * (the changeset step's, or {@code createChangesets}') already saw, since that read came after the creation.
+     */
+    public boolean isOpened() {
+        return "pull_request".equals(event) && "opened".equals(action);
     }
 
     public String toJson() {
-        return JSON.createObjectNode().put("delivery", delivery).put("event", event).put("repository", repository)
+        return JSON.createObjectNode().put("delivery", delivery).put("event", event).put("action", action)
+                .put("repository", repository)
                 .<com.fasterxml.jackson.databind.node.ObjectNode>set("numbers", JSON.valueToTree(numbers)).toString();
     }
 

@@ -51,4 +51,20 @@ class WebhookSignatureTest {
         assertThrows(InvalidInputException.class, () -> WebhookDelivery.parse("d4", "pull_request",
                 "not json".getBytes(StandardCharsets.UTF_8)));
     }
+
+    @Test
+    void onlyAPullRequestsOpenedEventIsOpened() {
+        byte[] opened = "{\"action\":\"opened\",\"pull_request\":{\"number\":9},\"repository\":{\"full_name\":\"o/r\"}}"
+                .getBytes(StandardCharsets.UTF_8);
+        WebhookDelivery d = WebhookDelivery.parse("d5", "pull_request", opened);
+        assertEquals("opened", d.action());
+        assertTrue(d.isOpened());
+        assertEquals(d, WebhookDelivery.fromJson(d.toJson()));
+        assertFalse(WebhookDelivery.parse("d6", "pull_request", new String(opened, StandardCharsets.UTF_8)
+                .replace("opened", "reopened").getBytes(StandardCharsets.UTF_8)).isOpened());
+        assertFalse(WebhookDelivery.parse("d7", "pull_request_review", opened).isOpened());
+        // a queued message written before the action was recorded still reads
+        assertEquals(null, WebhookDelivery.fromJson("{\"delivery\":\"d8\",\"event\":\"pull_request\",\"repository\":\"o/r\","
+                + "\"numbers\":[1]}").action());
+    }
 }

@@ -238,10 +238,23 @@ class ChangesetTrackingEndToEndTest {
         }
         String planId = api.createPlan(patches);
         api.awaitPlan(planId, TIMEOUT);
+        // The "opened" deliveries of the campaign's own pull requests are held until their changesets exist:
+        // they then cost no read (the changeset step read each pull request after opening it).
+        stack.codeHost().webhooks().mode(Webhooks.Mode.HOLD);
+        long reviewsBeforeOwned = stack.codeHost().requestCount("GET /repos/{owner}/{repo}/pulls/{number}/reviews");
+        int deliveriesBeforeOwned = stack.codeHost().webhooks().deliveries().size();
         String owned = (String) api.createCampaign(Map.of("name", "Owned", "branch", "campaigns/owned",
                 "plan", planId)).get("id");
         assertEquals("COMPLETED", CampaignsApi.status(api.awaitCampaign(owned, TIMEOUT), "changesetCreationStatus")
                 .get("state"));
+        stack.codeHost().webhooks().release(false);
+        stack.awaitChangesetEvents(TIMEOUT);
+        List<Webhooks.Delivery> ownDeliveries = stack.codeHost().webhooks().deliveries();
+        assertEquals(3, ownDeliveries.subList(deliveriesBeforeOwned, ownDeliveries.size()).stream()
+                .filter(d -> d.event().equals("pull_request")
+                && d.body().contains("\"action\":\"opened\"")).count(), "one opened delivery per pull request");
+        assertEquals(reviewsBeforeOwned + 3, stack.codeHost().requestCount("GET /repos/{owner}/{repo}/pulls/{number}/reviews"),
+                "the changeset step reads each opened pull request once; its opened delivery reads nothing");
         graphql.data(add, Map.of("c", owned, "ids", List.of(ids.get(2)))); // also tracks r3, open, not its own
         // One of its own pull requests is merged first (the webhook reaches the campaign-created changeset too).
         String landed = patches.get(2).repository();
