@@ -1,54 +1,19 @@
 package dev.campaigns.handlers;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.campaigns.service.InvalidInputException;
 import dev.campaigns.service.WebhookDelivery;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/**
- * Consumes queued webhook deliveries (SQS event source, {@code ReportBatchItemFailures}): each message syncs the
- * changesets it names, once per delivery ID. A message that fails is reported alone, so SQS retries it (and, after
- * the redrive limit, moves it to the dead-letter queue) without redoing the rest of the batch; a malformed message
- * is dropped with a log line, since no retry can fix it.
- */
-public final class ChangesetEventsHandler extends JsonHandler<ChangesetEventsHandler.SqsEvent> {
-    private static final Logger LOG = LoggerFactory.getLogger(ChangesetEventsHandler.class);
-    private final Services services;
-
-    /** An SQS event: its records' message IDs and bodies. */
-    public record SqsEvent(@JsonProperty("Records") List<Message> records) {
-    }
-
-    public record Message(String messageId, String body) {
-    }
-
+/** Consumes queued webhook deliveries: each message syncs the changesets it names, once per delivery ID. */
+public final class ChangesetEventsHandler extends SqsHandler {
     public ChangesetEventsHandler() {
         this(Services.fromEnvironment());
     }
 
     public ChangesetEventsHandler(Services services) {
-        super(SqsEvent.class);
-        this.services = services;
+        super(services);
     }
 
     @Override
-    protected Object handle(SqsEvent event) {
-        List<Map<String, String>> failures = new ArrayList<>();
-        for (Message m : event.records() == null ? List.<Message>of() : event.records()) {
-            try {
-                services.changesets().handleDelivery(WebhookDelivery.fromJson(m.body()));
-            } catch (InvalidInputException e) {
-                LOG.error("dropped malformed message {}: {}", m.messageId(), e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.warn("message {} failed, left for retry: {}", m.messageId(),
-                        services.codeHost().redact(String.valueOf(e.getMessage())));
-                failures.add(Map.of("itemIdentifier", m.messageId()));
-            }
-        }
-        return Map.of("batchItemFailures", failures);
+    protected void handleMessage(String body) {
+        services.changesets().handleDelivery(WebhookDelivery.fromJson(body));
     }
 }

@@ -11,6 +11,7 @@ import dev.campaigns.git.RemoteCredentials;
 import dev.campaigns.service.BackgroundProcesses;
 import dev.campaigns.service.CampaignPlanService;
 import dev.campaigns.service.CampaignService;
+import dev.campaigns.service.ChangesetCloseQueue;
 import dev.campaigns.service.ChangesetEventQueue;
 import dev.campaigns.service.ChangesetJobSteps;
 import dev.campaigns.service.ChangesetService;
@@ -54,7 +55,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@code CODE_HOST_CONTENT_LIMITS} e.g. {@code 80/min,500/h}, {@code PACING_MARGIN_SECONDS}), {@code GIT_CACHE_DIR}
  * (default: under java.io.tmpdir), {@code AWS_REGION}, and optional endpoints {@code AWS_ENDPOINT_URL_DYNAMODB},
  * {@code AWS_ENDPOINT_URL_SFN}, {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, {@code AWS_ENDPOINT_URL_SQS} (the SDK's
- * standard names); for changesets {@code CHANGESET_EVENTS_QUEUE_URL}, {@code WEBHOOK_SECRET_ARN} or
+ * standard names); for changesets {@code CHANGESET_EVENTS_QUEUE_URL}, {@code CLOSE_CHANGESETS_QUEUE_URL}, {@code WEBHOOK_SECRET_ARN} or
  * {@code WEBHOOK_SECRET}, {@code SYNC_REQUEST_BUDGET}, {@code SYNC_RESERVE_REQUESTS}.
  */
 public final class Services {
@@ -115,7 +116,7 @@ public final class Services {
         this.steps = new Lazy<>(() -> new ChangesetJobSteps(store.get(), changesetStore.get(), blobs.get(), git.get(),
                 codeHost.get(), Limits.DEFAULT, clock));
         this.changesets = new Lazy<>(() -> new ChangesetService(changesetStore.get(), campaigns.get(),
-                idempotency.get(), codeHost, clock));
+                idempotency.get(), codeHost, this::changesetCloseQueue, clock));
         this.sqs = new Lazy<>(() -> client(SqsClient.builder(), "SQS").build());
         this.webhookSecret = new Lazy<>(() -> secret("WEBHOOK_SECRET_ARN", "WEBHOOK_SECRET"));
         this.pacing = new Lazy<>(() -> new PullRequestPacing(store.get(),
@@ -166,6 +167,13 @@ public final class Services {
 
     public ChangesetService changesets() {
         return changesets.get();
+    }
+
+    /** The queue of pull requests to close in the background ({@code CLOSE_CHANGESETS_QUEUE_URL}). */
+    public ChangesetCloseQueue changesetCloseQueue() {
+        String url = require("CLOSE_CHANGESETS_QUEUE_URL");
+        return (request, delay) -> sqs.get().sendMessage(b -> b.queueUrl(url).messageBody(request.toJson())
+                .delaySeconds((int) Math.min(900, Math.max(0, delay.toSeconds()))));
     }
 
     /** The queue verified webhook deliveries go to ({@code CHANGESET_EVENTS_QUEUE_URL}). */

@@ -13,6 +13,7 @@ import dev.campaigns.store.ChangesetStore;
 import dev.campaigns.store.IdempotencyStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,18 +45,21 @@ public final class ChangesetService {
     private final CampaignService campaigns;
     private final IdempotencyStore idempotency;
     private final Supplier<CodeHostAccess> codeHostAccess;
+    private final Supplier<ChangesetCloseQueue> closeQueue;
     private final Clock clock;
 
     /**
-     * @param codeHost supplied on first use, so that reads which never reach the code host (a campaign's changesets,
-     *                 counts over time) need no code host token
+     * @param codeHost   supplied on first use, so that reads which never reach the code host (a campaign's
+     *                   changesets, counts over time) need no code host token
+     * @param closeQueue supplied on first use: where closeCampaign / deleteCampaign queue the pull requests to close
      */
     public ChangesetService(ChangesetStore changesets, CampaignService campaigns, IdempotencyStore idempotency,
-                            Supplier<CodeHostAccess> codeHost, Clock clock) {
+                            Supplier<CodeHostAccess> codeHost, Supplier<ChangesetCloseQueue> closeQueue, Clock clock) {
         this.changesets = changesets;
         this.campaigns = campaigns;
         this.idempotency = idempotency;
         this.codeHostAccess = codeHost;
+        this.closeQueue = closeQueue;
         this.clock = clock;
     }
 
@@ -250,23 +254,25 @@ public final class ChangesetService {
     }
 
     /**
-     * Closes the campaign; with {@code closeChangesets}, also closes on the code host the open pull requests this
-     * campaign created (never the ones it only tracks) and records their new state. Repeatable.
+     * Closes the campaign; with {@code closeChangesets}, also queues the open pull requests this campaign created
+     * (never the ones it only tracks) to be closed on the code host in the background, where their new state is
+     * recorded ({@link #closeChangesets}). Repeatable. Like Sourcegraph's campaigns, the mutation does not wait for
+     * the code host: a campaign of 10,000 pull requests takes hours of GitHub's request budget to close.
      */
     public Campaign closeCampaign(String owner, String campaignId, boolean closeChangesets) {
         Campaign campaign = settled(owner, campaignId, "closed");
         if (closeChangesets) {
-            closeOwnedChangesets(campaign);
+            queueOwnedChangesets(campaign);
         }
         changesets.closeCampaign(campaignId, clock.instant());
         return campaigns.campaign(owner, campaignId);
     }
 
-    /** Deletes the campaign (after closing its own open pull requests when asked); its changesets remain. */
+    /** Deletes the campaign (queueing its own open pull requests to be closed, when asked); its changesets remain. */
     public void deleteCampaign(String owner, String campaignId, boolean closeChangesets) {
         Campaign campaign = settled(owner, campaignId, "deleted");
         if (closeChangesets) {
-            closeOwnedChangesets(campaign);
+            queueOwnedChangesets(campaign);
         }
         changesets.deleteCampaign(campaign.id());
     }
@@ -281,14 +287,46 @@ public final class ChangesetService {
         return campaign;
     }
 
-    private void closeOwnedChangesets(Campaign campaign) {
+    /** Queues the campaign's own open changesets, {@link CloseChangesetsRequest#MAX_CHANGESETS} per message. */
+    private void queueOwnedChangesets(Campaign campaign) {
+        List<String> open = new ArrayList<>();
         for (Changeset c : changesets.changesets(changesets.allCampaignChangesetIds(campaign.id()))) {
-            if (!c.createdBy(campaign.id()) || c.state() != ChangesetState.OPEN) {
+            if (c.createdBy(campaign.id()) && c.state() == ChangesetState.OPEN) {
+                open.add(c.id());
+            }
+        }
+        for (int i = 0; i < open.size(); i += CloseChangesetsRequest.MAX_CHANGESETS) {
+            closeQueue.get().send(new CloseChangesetsRequest(campaign.id(),
+                    open.subList(i, Math.min(open.size(), i + CloseChangesetsRequest.MAX_CHANGESETS))), Duration.ZERO);
+        }
+    }
+
+    /**
+     * Closes on the code host, and records, each changeset of {@code request} that its campaign created and that is
+     * still open (so a repeated or retried request closes nothing twice; a pull request closed meanwhile by someone
+     * else is left alone). When the code host's rate limit stops it, returns the changesets not done yet, to be
+     * queued again later; otherwise null. Other failures propagate: the queue retries the message.
+     */
+    public CloseChangesetsRequest closeChangesets(CloseChangesetsRequest request) {
+        List<String> ids = request.changesetIds();
+        for (int i = 0; i < ids.size(); i++) {
+            Changeset c = changesets.changeset(ids.get(i)).orElse(null);
+            if (c == null || !c.createdBy(request.campaignId()) || c.state() != ChangesetState.OPEN) {
                 continue;
             }
-            codeHost().codeHost().closePullRequest(c.repository(), Long.parseLong(c.externalID()));
-            sync(c);
+            try {
+                codeHost().codeHost().closePullRequest(c.repository(), Long.parseLong(c.externalID()));
+                sync(c);
+            } catch (CodeHostException e) {
+                if (e.kind() == CodeHostException.Kind.RATE_LIMITED) {
+                    LOG.warn("closing campaign {}'s pull requests: rate limited, {} left for later", request.campaignId(),
+                            ids.size() - i);
+                    return new CloseChangesetsRequest(request.campaignId(), ids.subList(i, ids.size()));
+                }
+                throw e;
+            }
         }
+        return null;
     }
 
     /**

@@ -102,6 +102,8 @@ public final class ColdStartBench {
                 webhookBody.getBytes(StandardCharsets.UTF_8)).toJson();
         cold("ChangesetEventsFunction", Map.of("Records", List.of(Map.of("messageId", "cold-start-2",
                 "body", delivery))));
+        cold("CloseChangesetsFunction", Map.of("Records", List.of(Map.of("messageId", "cold-start-3",
+                "body", new dev.campaigns.service.CloseChangesetsRequest(campaignId, List.of("cold-start-none")).toJson()))));
         cold("SyncChangesetsFunction", Map.of("source", "aws.events", "detail-type", "Scheduled Event",
                 "detail", Map.of()));
         cold("ChangesetResolverFunction", Map.of("arguments", Map.of(), "source", Map.of("id", campaignId),

@@ -266,6 +266,8 @@ class ChangesetTrackingEndToEndTest {
         Map<String, Object> closed = (Map<String, Object>) graphql.data("mutation($c: ID!) { closeCampaign("
                 + "campaign: $c, closeChangesets: true) { id closedAt } }", Map.of("c", owned)).get("closeCampaign");
         assertNotNull(closed.get("closedAt"));
+        // the pull requests are closed in the background (CloseChangesetsQueue -> CloseChangesetsFunction)
+        stack.awaitChangesetEvents(TIMEOUT);
         for (Patch p : patches.subList(0, 2)) {
             List<LocalPullRequest> prs = stack.codeHost().pullRequests(p.repository());
             assertEquals(1, prs.size());
