@@ -397,6 +397,11 @@ public final class LocalCampaigns implements AutoCloseable {
     @Override
     public void close() {
         codeHost.webhooks().target(null, null);
+        try {
+            codeHost.webhooks().awaitSent(); // deliveries already queued reach the function URL before it stops
+        } catch (IllegalStateException e) {
+            // closing anyway
+        }
         eventSources.close();
         functionUrls.close();
         appSync.close();
