@@ -59,7 +59,6 @@ final class TreePatcher {
         }
     }
 
-    private static final ObjectId EMPTY_BLOB = NewObjects.idFor(OBJ_BLOB, new byte[0]);
     private static final Entry DELETED = new Entry(new byte[0], 0, ObjectId.zeroId());
 
     private final ObjectReader reader;
@@ -139,15 +138,7 @@ final class TreePatcher {
                 Entry e = bases.get(t);
                 FilePatch fp = files.get(todo.get(t));
                 try {
-                    byte[] pre = described.get(e.id());
-                    if (pre == null) {
-                        var loader = r.open(e.id(), OBJ_BLOB);
-                        if (loader.getSize() > config.maxBlobBytes()) {
-                            continue;
-                        }
-                        pre = loader.getCachedBytes((int) Math.min(config.maxBlobBytes(), Integer.MAX_VALUE - 64));
-                    }
-                    byte[] result = applyHunks(fp, pre);
+                    byte[] result = applyHunks(fp, content(key(fp.oldPath()), e, r));
                     ready[todo.get(t)] = new Prepared(e.id(), result, NewObjects.idFor(digest, OBJ_BLOB, result));
                 } catch (IOException | RuntimeException ignored) {
                     // done again in order, where the error is raised
@@ -369,16 +360,17 @@ final class TreePatcher {
                     "binary change without data (\"Binary files differ\"): make the diff with git diff --binary");
         } else if (fp.patchType() != PatchType.GIT_BINARY && fp.hunks().isEmpty() && old != null) {
             // rename, copy, mode change or removal without hunks: the content stays the base blob, unread
-            empty = old.id().equals(EMPTY_BLOB);
+            empty = old.id().equals(Constants.EMPTY_BLOB_ID);
             id = old.id();
         } else {
             byte[] result;
+            ObjectId resultId = null;
             if (fp.patchType() == PatchType.GIT_BINARY) {
                 result = applyBinary(fp, old, readsBaseContent(fp) ? content(key(fp.oldPath()), old) : null);
             } else if (prepared != null && old != null && old.id().equals(prepared.preimage())) {
                 result = prepared.result();
+                resultId = prepared.id();
             } else {
-                prepared = null;
                 result = applyHunks(fp, old == null ? new byte[0] : content(key(fp.oldPath()), old));
             }
             if (result.length > config.maxBlobBytes()) {
@@ -387,7 +379,7 @@ final class TreePatcher {
             empty = result.length == 0;
             if (fp.type() != ChangeType.DELETE) {
                 id = newMode == GITLINK ? parseGitlink(display, result)
-                        : prepared != null ? out.add(OBJ_BLOB, result, prepared.id()) : out.add(OBJ_BLOB, result);
+                        : resultId != null ? out.add(OBJ_BLOB, result, resultId) : out.add(OBJ_BLOB, result);
             }
         }
 
@@ -414,6 +406,11 @@ final class TreePatcher {
     }
 
     private byte[] content(String k, Entry e) throws IOException {
+        return content(k, e, reader);
+    }
+
+    /** The content of {@code e} (at key {@code k}, for messages) read through {@code r}. */
+    private byte[] content(String k, Entry e, ObjectReader r) throws IOException {
         if (e.mode() == GITLINK) {
             return ("Subproject commit " + e.id().name() + "\n").getBytes(StandardCharsets.US_ASCII);
         }
@@ -426,7 +423,7 @@ final class TreePatcher {
             return spelled;
         }
         try {
-            var loader = reader.open(e.id(), OBJ_BLOB);
+            var loader = r.open(e.id(), OBJ_BLOB);
             if (loader.getSize() > config.maxBlobBytes()) {
                 throw new PatchTooLargeException(fromKey(k) + " is " + loader.getSize() + " bytes, the limit is " + config.maxBlobBytes());
             }
