@@ -50,20 +50,27 @@ final class LocalPipeTransport extends Transport implements PackTransport {
         if (uri.getScheme() != null && !uri.getScheme().equals("file")) {
             return Transport.open(local, uri);
         }
+        return new LocalPipeTransport(local, uri, gitDir(uri));
+    }
+
+    private static File gitDir(URIish uri) throws TransportException {
         File dir = RepositoryCache.FileKey.resolve(new File(uri.getPath()), FS.DETECTED);
         if (dir == null) {
             throw new NoRemoteRepositoryException(uri, "not found: no git repository there");
         }
-        return new LocalPipeTransport(local, uri, dir);
+        return dir;
     }
 
-    private Repository remote() throws TransportException {
+    private static Repository open(URIish uri, File gitDir) throws TransportException {
         try {
-            return new FileRepositoryBuilder().setGitDir(remoteGitDir).setMustExist(true).build();
+            return new FileRepositoryBuilder().setGitDir(gitDir).setMustExist(true).build();
         } catch (IOException e) {
-            throw new NoRemoteRepositoryException(getURI(), "not found: " + e.getMessage());
+            throw new NoRemoteRepositoryException(uri, "not found: " + e.getMessage());
         }
     }
+
+    private static final Server UPLOAD_PACK = (db, in, out) -> new UploadPack(db).upload(in, out, null);
+    private static final Server RECEIVE_PACK = (db, in, out) -> new ReceivePack(db).receive(in, out, null);
 
     /**
      * A raw receive-pack session on the {@code file://} remote {@code url}, for {@link PackPush}: read the
@@ -71,27 +78,17 @@ final class LocalPipeTransport extends Transport implements PackTransport {
      */
     static Pipes openReceivePack(String url) throws URISyntaxException, TransportException {
         URIish uri = new URIish(url);
-        File dir = RepositoryCache.FileKey.resolve(new File(uri.getPath()), FS.DETECTED);
-        if (dir == null) {
-            throw new NoRemoteRepositoryException(uri, "not found: no git repository there");
-        }
-        Repository remote;
-        try {
-            remote = new FileRepositoryBuilder().setGitDir(dir).setMustExist(true).build();
-        } catch (IOException e) {
-            throw new NoRemoteRepositoryException(uri, "not found: " + e.getMessage());
-        }
-        return new Pipes(uri, remote, (db, in, out) -> new ReceivePack(db).receive(in, out, null), "campaigns-receive-pack");
+        return new Pipes(uri, open(uri, gitDir(uri)), RECEIVE_PACK, "campaigns-receive-pack");
     }
 
     @Override
     public FetchConnection openFetch() throws TransportException {
-        return new Fetch(this, remote());
+        return new Fetch(this, open(getURI(), remoteGitDir));
     }
 
     @Override
     public PushConnection openPush() throws TransportException {
-        return new Push(this, remote());
+        return new Push(this, open(getURI(), remoteGitDir));
     }
 
     @Override
@@ -160,7 +157,7 @@ final class LocalPipeTransport extends Transport implements PackTransport {
 
         Fetch(LocalPipeTransport t, Repository remote) throws TransportException {
             super(t);
-            pipes = new Pipes(t.getURI(), remote, (db, in, out) -> new UploadPack(db).upload(in, out, null), "campaigns-upload-pack");
+            pipes = new Pipes(t.getURI(), remote, UPLOAD_PACK, "campaigns-upload-pack");
             init(pipes.fromServer, pipes.toServer);
             readAdvertisedRefs();
         }
@@ -177,7 +174,7 @@ final class LocalPipeTransport extends Transport implements PackTransport {
 
         Push(LocalPipeTransport t, Repository remote) throws TransportException {
             super(t);
-            pipes = new Pipes(t.getURI(), remote, (db, in, out) -> new ReceivePack(db).receive(in, out, null), "campaigns-receive-pack");
+            pipes = new Pipes(t.getURI(), remote, RECEIVE_PACK, "campaigns-receive-pack");
             init(pipes.fromServer, pipes.toServer);
             readAdvertisedRefs();
         }
