@@ -308,10 +308,10 @@ public final class ChangesetService {
      * queued again later; otherwise null. Other failures propagate: the queue retries the message.
      */
     public CloseChangesetsRequest closeChangesets(CloseChangesetsRequest request) {
-        List<String> ids = request.changesetIds();
-        for (int i = 0; i < ids.size(); i++) {
-            Changeset c = changesets.changeset(ids.get(i)).orElse(null);
-            if (c == null || !c.createdBy(request.campaignId()) || c.state() != ChangesetState.OPEN) {
+        List<Changeset> found = changesets.changesets(request.changesetIds());
+        for (int i = 0; i < found.size(); i++) {
+            Changeset c = found.get(i);
+            if (!c.createdBy(request.campaignId()) || c.state() != ChangesetState.OPEN) {
                 continue;
             }
             try {
@@ -320,8 +320,9 @@ public final class ChangesetService {
             } catch (CodeHostException e) {
                 if (e.kind() == CodeHostException.Kind.RATE_LIMITED) {
                     LOG.warn("closing campaign {}'s pull requests: rate limited, {} left for later", request.campaignId(),
-                            ids.size() - i);
-                    return new CloseChangesetsRequest(request.campaignId(), ids.subList(i, ids.size()));
+                            found.size() - i);
+                    return new CloseChangesetsRequest(request.campaignId(),
+                            found.subList(i, found.size()).stream().map(Changeset::id).toList());
                 }
                 throw e;
             }
