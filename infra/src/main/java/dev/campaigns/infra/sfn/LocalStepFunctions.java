@@ -34,7 +34,6 @@ public final class LocalStepFunctions implements AutoCloseable {
 
     private static final Pattern NAME = Pattern.compile("[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\x00-\\x1f\\x7f-\\x9f]{1,80}");
 
-    private final LambdaInvoker invoker;
     private final SfnConfig config;
     private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
@@ -52,7 +51,7 @@ public final class LocalStepFunctions implements AutoCloseable {
     }
 
     public LocalStepFunctions(LambdaInvoker invoker, SfnConfig config) {
-        this.invoker = Objects.requireNonNull(invoker, "invoker");
+        Objects.requireNonNull(invoker, "invoker");
         this.config = Objects.requireNonNull(config, "config");
         this.executionPool = Executors.newCachedThreadPool(threadFactory("sfn-execution"));
         this.lambdaPool = Executors.newCachedThreadPool(threadFactory("sfn-lambda"));
