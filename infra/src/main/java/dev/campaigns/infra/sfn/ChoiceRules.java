@@ -6,11 +6,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
 import java.util.Set;
 
 /**
- * Evaluates Choice rules: the boolean combinators {@code And/Or/Not} and every data-test comparison
+ * Evaluates parsed Choice rules ({@link ChoiceRule}): the boolean combinators {@code And/Or/Not} and every data-test comparison
  * ({@code String*}, {@code Numeric*}, {@code Boolean*}, {@code Timestamp*}, each with its {@code ...Path} form,
  * {@code StringMatches} and the type tests {@code IsNull/IsPresent/IsNumeric/IsString/IsBoolean/IsTimestamp}).
  * As in Step Functions, comparing values of the wrong type is false, and a {@code Variable} that selects
@@ -33,32 +32,30 @@ final class ChoiceRules {
     private ChoiceRules() {
     }
 
-    static boolean evaluate(JsonNode rule, JsonNode data, JsonNode context) throws StateFailure {
-        if (rule.has("And")) {
-            for (JsonNode r : rule.get("And")) {
+    static boolean evaluate(ChoiceRule rule, JsonNode data, JsonNode context) throws StateFailure {
+        if (rule instanceof ChoiceRule.And and) {
+            for (ChoiceRule r : and.rules()) {
                 if (!evaluate(r, data, context)) {
                     return false;
                 }
             }
             return true;
         }
-        if (rule.has("Or")) {
-            for (JsonNode r : rule.get("Or")) {
+        if (rule instanceof ChoiceRule.Or or) {
+            for (ChoiceRule r : or.rules()) {
                 if (evaluate(r, data, context)) {
                     return true;
                 }
             }
             return false;
         }
-        if (rule.has("Not")) {
-            return !evaluate(rule.get("Not"), data, context);
+        if (rule instanceof ChoiceRule.Not not) {
+            return !evaluate(not.rule(), data, context);
         }
-        String variable = rule.path("Variable").asText(null);
-        if (variable == null) {
-            throw StateFailure.runtime("A Choice rule has no Variable");
-        }
-        String op = operatorOf(rule);
-        JsonNode expected = rule.get(op);
+        ChoiceRule.DataTest test = (ChoiceRule.DataTest) rule;
+        String variable = test.variable();
+        String op = test.operator();
+        JsonNode expected = test.operand();
         if (op.equals("IsPresent")) {
             return JsonPaths.isPresent(variable, data, context) == expected.asBoolean();
         }
@@ -81,15 +78,21 @@ final class ChoiceRules {
         return compare(op, value, expected);
     }
 
-    static String operatorOf(JsonNode rule) throws StateFailure {
-        Iterator<String> names = rule.fieldNames();
-        while (names.hasNext()) {
-            String n = names.next();
-            if (OPERATORS.contains(n)) {
-                return n;
-            }
+    /** The literal type an operator compares with ("string", "number", "boolean", "timestamp" or "path"). */
+    static String operandKind(String operator) {
+        if (operator.endsWith("Path")) {
+            return "path";
         }
-        throw StateFailure.runtime("A Choice rule has no comparison operator: " + rule);
+        if (operator.startsWith("Is") || operator.startsWith("Boolean")) {
+            return "boolean";
+        }
+        if (operator.startsWith("Numeric")) {
+            return "number";
+        }
+        if (operator.startsWith("Timestamp")) {
+            return "timestamp";
+        }
+        return "string";
     }
 
     private static boolean compare(String op, JsonNode v, JsonNode e) {

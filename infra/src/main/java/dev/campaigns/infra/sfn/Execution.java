@@ -93,7 +93,7 @@ final class Execution {
 
     private long append(long prev, String type, String field, ObjectNode details) {
         long id = history.size() + 1L;
-        history.add(new HistoryEvent(id, prev, time.now(), type, field, details));
+        history.add(new HistoryEvent(id, prev, time.wallClock(), type, field, details));
         return id;
     }
 
@@ -146,7 +146,7 @@ final class Execution {
     private void finishLocked(ExecutionStatus st, String out, String err, String cse) {
         closed = true;
         status = st;
-        stopDate = time.now();
+        stopDate = time.wallClock();
         output = out;
         error = err;
         cause = cse;

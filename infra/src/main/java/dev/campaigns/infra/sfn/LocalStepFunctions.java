@@ -1,8 +1,6 @@
 package dev.campaigns.infra.sfn;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -36,15 +34,16 @@ public final class LocalStepFunctions implements AutoCloseable {
 
     private static final Pattern NAME = Pattern.compile("[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\x00-\\x1f\\x7f-\\x9f]{1,80}");
 
-    private final LambdaInvoker invoker;
     private final SfnConfig config;
     private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
+    private final Map<String, MapRun> mapRuns = new ConcurrentHashMap<>();
     private final TaskTokens tokens = new TaskTokens();
     private final AtomicInteger threadIds = new AtomicInteger();
     private final ExecutorService executionPool;
     private final ExecutorService lambdaPool;
     private final ScheduledExecutorService timers;
+    private final LambdaCalls lambdaCalls;
 
     /** An engine with AWS's default quotas in real time. */
     public LocalStepFunctions(LambdaInvoker invoker) {
@@ -52,27 +51,24 @@ public final class LocalStepFunctions implements AutoCloseable {
     }
 
     public LocalStepFunctions(LambdaInvoker invoker, SfnConfig config) {
-        this.invoker = Objects.requireNonNull(invoker, "invoker");
+        Objects.requireNonNull(invoker, "invoker");
         this.config = Objects.requireNonNull(config, "config");
         this.executionPool = Executors.newCachedThreadPool(threadFactory("sfn-execution"));
         this.lambdaPool = Executors.newCachedThreadPool(threadFactory("sfn-lambda"));
         this.timers = Executors.newSingleThreadScheduledExecutor(threadFactory("sfn-timer"));
+        this.lambdaCalls = new LambdaCalls(invoker, lambdaPool, config.timeSource()::wallClock);
     }
 
     public SfnConfig config() {
         return config;
     }
 
-    LambdaInvoker invoker() {
-        return invoker;
-    }
-
     TaskTokens tokens() {
         return tokens;
     }
 
-    ExecutorService lambdaPool() {
-        return lambdaPool;
+    LambdaCalls lambdaCalls() {
+        return lambdaCalls;
     }
 
     ThreadFactory threadFactory(String prefix) {
@@ -102,13 +98,14 @@ public final class LocalStepFunctions implements AutoCloseable {
             throw new StepFunctionsException(StepFunctionsException.Code.InvalidDefinition,
                     "Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: " + e.getOriginalMessage() + "'");
         }
-        List<String> problems = DefinitionValidator.validate(def);
-        if (!problems.isEmpty()) {
+        DefinitionParser.Result parsed = DefinitionParser.parse(def);
+        if (!parsed.ok()) {
             throw new StepFunctionsException(StepFunctionsException.Code.InvalidDefinition,
-                    "Invalid State Machine Definition: '" + String.join(", ", problems) + "'");
+                    "Invalid State Machine Definition: '" + String.join(", ", parsed.problems()) + "'");
         }
         String arn = "arn:aws:states:" + config.region() + ":" + config.accountId() + ":stateMachine:" + name;
-        StateMachine sm = new StateMachine(arn, name, definitionJson, def, roleArn, config.timeSource().now());
+        StateMachine sm = new StateMachine(arn, name, definitionJson, def, parsed.machine(), roleArn,
+                config.timeSource().wallClock());
         StateMachine prior = machines.putIfAbsent(arn, sm);
         if (prior != null && !(prior.definition().equals(def) && Objects.equals(prior.roleArn(), roleArn))) {
             throw new StepFunctionsException(StepFunctionsException.Code.StateMachineAlreadyExists,
@@ -177,7 +174,7 @@ public final class LocalStepFunctions implements AutoCloseable {
         }
         String arn = "arn:aws:states:" + config.region() + ":" + config.accountId() + ":execution:" + sm.name()
                 + ":" + execName;
-        Execution exec = new Execution(arn, execName, sm, inputText, input, config.timeSource().now(), null,
+        Execution exec = new Execution(arn, execName, sm, inputText, input, config.timeSource().wallClock(), null,
                 config.maxHistoryEvents(), config.timeSource());
         Execution prior = executions.putIfAbsent(arn, exec);
         if (prior != null) {
@@ -197,25 +194,22 @@ public final class LocalStepFunctions implements AutoCloseable {
     private void runExecution(Execution exec) {
         exec.mainThread = Thread.currentThread();
         try {
-            ObjectNode d = JsonNodeFactory.instance.objectNode();
-            d.put("input", exec.inputText);
-            d.putObject("inputDetails").put("truncated", false);
-            d.put("roleArn", exec.stateMachine.roleArn());
             Execution.Cursor cursor = new Execution.Cursor(0);
-            JsonNode def = exec.stateMachine.definition();
-            if (def.has("TimeoutSeconds")) {
+            Machine machine = exec.stateMachine.machine();
+            if (machine.timeoutSeconds() != null) {
                 Thread thread = Thread.currentThread();
                 timers.schedule(() -> {
                     if (exec.finish(null, ExecutionStatus.TIMED_OUT, null, "States.Timeout",
                             "The execution exceeded the state machine's TimeoutSeconds")) {
                         thread.interrupt();
                     }
-                }, config.timeSource().realNanos(Duration.ofSeconds(def.get("TimeoutSeconds").asLong())),
+                }, config.timeSource().realNanos(Duration.ofSeconds(machine.timeoutSeconds())),
                         TimeUnit.NANOSECONDS);
             }
             try {
-                exec.add(cursor, "ExecutionStarted", "executionStartedEventDetails", d);
-                JsonNode out = new Interpreter(this, exec).run(def, exec.input, cursor);
+                StateRunner runner = new StateRunner(this, exec);
+                runner.history().executionStarted(cursor, exec.inputText, exec.stateMachine.roleArn());
+                JsonNode out = runner.run(machine, exec.input, cursor);
                 exec.finish(cursor, ExecutionStatus.SUCCEEDED, JsonPaths.compact(out), null, null);
             } catch (StateFailure f) {
                 exec.finish(cursor, ExecutionStatus.FAILED, null, f.error, f.cause);
@@ -232,22 +226,34 @@ public final class LocalStepFunctions implements AutoCloseable {
     }
 
     /** The synthetic state machine a distributed Map's child executions run. */
-    StateMachine childStateMachine(StateMachine parent, String label, JsonNode processor) {
+    StateMachine childStateMachine(StateMachine parent, String label, Machine processor, String processorText) {
         String name = parent.name() + "/" + label;
         String arn = "arn:aws:states:" + config.region() + ":" + config.accountId() + ":stateMachine:" + name;
-        return machines.computeIfAbsent(arn, a -> new StateMachine(a, name, JsonPaths.compact(processor), processor,
-                parent.roleArn(), config.timeSource().now()));
+        return machines.computeIfAbsent(arn, a -> new StateMachine(a, name, processorText, null, processor,
+                parent.roleArn(), config.timeSource().wallClock()));
     }
 
-    /** Runs one child execution of a distributed Map on the calling thread; returns its output. */
-    JsonNode runChild(StateMachine child, JsonNode input, String mapRunArn, String mapRunId) throws StateFailure {
+    /** Starts the Map Run of a distributed Map state of {@code parent}: {@code ...:mapRun:<machine>/<label>:<id>}. */
+    MapRun startMapRun(Execution parent, String label, int maxConcurrency, double toleratedFailurePercentage,
+                       long toleratedFailureCount, int totalItems) {
+        String arn = "arn:aws:states:" + config.region() + ":" + config.accountId() + ":mapRun:"
+                + parent.stateMachine.name() + "/" + label + ":" + UUID.randomUUID();
+        MapRun run = new MapRun(arn, parent, label, maxConcurrency, toleratedFailurePercentage,
+                toleratedFailureCount, totalItems, config.timeSource()::wallClock);
+        mapRuns.put(arn, run);
+        return run;
+    }
+
+    /** Runs one child execution of a Map Run on the calling thread ({@code items}: how many it processes). */
+    JsonNode runChild(StateMachine child, JsonNode input, MapRun run, int items) throws StateFailure {
         String execName = UUID.randomUUID().toString();
         String arn = "arn:aws:states:" + config.region() + ":" + config.accountId() + ":execution:" + child.name()
                 + ":" + execName;
         String inputText = JsonPaths.compact(input);
-        Execution exec = new Execution(arn, execName, child, inputText, input, config.timeSource().now(), mapRunArn,
-                config.maxHistoryEvents(), config.timeSource());
+        Execution exec = new Execution(arn, execName, child, inputText, input, config.timeSource().wallClock(),
+                run.arn, config.maxHistoryEvents(), config.timeSource());
         executions.put(arn, exec);
+        run.childStarted(exec, items);
         runExecution(exec);
         ExecutionDescription d = exec.describe();
         switch (d.status()) {
@@ -308,18 +314,69 @@ public final class LocalStepFunctions implements AutoCloseable {
 
     /** The child executions of one distributed Map run, newest first. */
     public List<ExecutionDescription> listMapRunExecutions(String mapRunArn, ExecutionStatus statusFilter) {
-        return list(e -> mapRunArn.equals(e.mapRunArn), statusFilter);
+        MapRun run = mapRunArn == null ? null : mapRuns.get(mapRunArn);
+        if (run == null) {
+            return List.of();
+        }
+        return describeAll(run.children(), statusFilter);
+    }
+
+    /**
+     * ListMapRuns: the Map Runs an execution started, newest first.
+     *
+     * @throws StepFunctionsException ExecutionDoesNotExist
+     */
+    public List<MapRunDescription> listMapRuns(String executionArn) {
+        Execution e = execution(executionArn);
+        return mapRuns.values().stream().filter(r -> r.executionArn.equals(e.arn)).map(MapRun::describe)
+                .sorted(Comparator.comparing(MapRunDescription::startDate).reversed()
+                        .thenComparing(MapRunDescription::mapRunArn))
+                .toList();
+    }
+
+    /**
+     * DescribeMapRun: a Map Run's status, configuration and its item and child-execution counts.
+     *
+     * @throws StepFunctionsException ResourceNotFound
+     */
+    public MapRunDescription describeMapRun(String mapRunArn) {
+        return mapRun(mapRunArn).describe();
+    }
+
+    private MapRun mapRun(String arn) {
+        MapRun run = arn == null ? null : mapRuns.get(arn);
+        if (run == null) {
+            throw new StepFunctionsException(StepFunctionsException.Code.ResourceNotFound,
+                    "Resource not found: '" + arn + "'");
+        }
+        return run;
+    }
+
+    /**
+     * DescribeStateMachineForExecution: the state machine an execution ran; for a child execution of a
+     * distributed Map, the item processor's state machine with the Map Run and its label.
+     *
+     * @throws StepFunctionsException ExecutionDoesNotExist
+     */
+    public StateMachineForExecution describeStateMachineForExecution(String executionArn) {
+        Execution e = execution(executionArn);
+        if (e.mapRunArn == null) {
+            return new StateMachineForExecution(e.stateMachine.describe(), null, null);
+        }
+        return new StateMachineForExecution(e.stateMachine.describe(), e.mapRunArn, mapRun(e.mapRunArn).label);
     }
 
     private List<ExecutionDescription> list(java.util.function.Predicate<Execution> which,
                                             ExecutionStatus statusFilter) {
+        return describeAll(executions.values().stream().filter(which).toList(), statusFilter);
+    }
+
+    private static List<ExecutionDescription> describeAll(List<Execution> list, ExecutionStatus statusFilter) {
         List<ExecutionDescription> out = new ArrayList<>();
-        for (Execution e : executions.values()) {
-            if (which.test(e)) {
-                ExecutionDescription d = e.describe();
-                if (statusFilter == null || d.status() == statusFilter) {
-                    out.add(d);
-                }
+        for (Execution e : list) {
+            ExecutionDescription d = e.describe();
+            if (statusFilter == null || d.status() == statusFilter) {
+                out.add(d);
             }
         }
         out.sort(Comparator.comparing(ExecutionDescription::startDate).reversed()

@@ -11,7 +11,7 @@ public class StepFunctionsException extends RuntimeException {
     public enum Code {
         ExecutionAlreadyExists, ExecutionDoesNotExist, StateMachineDoesNotExist, StateMachineAlreadyExists,
         InvalidDefinition, InvalidArn, InvalidName, InvalidExecutionInput, InvalidOutput, InvalidToken,
-        TaskDoesNotExist, TaskTimedOut, ValidationException, UnknownOperationException
+        TaskDoesNotExist, TaskTimedOut, ResourceNotFound, ValidationException, UnknownOperationException
     }
 
     private final Code code;

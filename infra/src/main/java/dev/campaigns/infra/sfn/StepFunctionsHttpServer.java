@@ -192,6 +192,52 @@ public final class StepFunctionsHttpServer implements AutoCloseable {
                 time(out, "stopDate", stop);
                 return out;
             }
+            case "DescribeStateMachineForExecution": {
+                StateMachineForExecution m = engine.describeStateMachineForExecution(required(in, "executionArn"));
+                StateMachineDescription d = m.stateMachine();
+                ObjectNode out = F.objectNode();
+                out.put("stateMachineArn", d.stateMachineArn());
+                out.put("name", d.name());
+                out.put("definition", d.definition());
+                out.put("roleArn", d.roleArn());
+                time(out, "updateDate", d.creationDate());
+                out.putObject("loggingConfiguration").put("level", "OFF").put("includeExecutionData", false);
+                out.putObject("tracingConfiguration").put("enabled", false);
+                if (m.mapRunArn() != null) {
+                    out.put("mapRunArn", m.mapRunArn());
+                    out.put("label", m.label());
+                }
+                return out;
+            }
+            case "ListMapRuns": {
+                List<JsonNode> items = new ArrayList<>();
+                for (MapRunDescription d : engine.listMapRuns(required(in, "executionArn"))) {
+                    ObjectNode o = F.objectNode();
+                    o.put("executionArn", d.executionArn());
+                    o.put("mapRunArn", d.mapRunArn());
+                    o.put("stateMachineArn", d.stateMachineArn());
+                    time(o, "startDate", d.startDate());
+                    time(o, "stopDate", d.stopDate());
+                    items.add(o);
+                }
+                return page(items, in, "mapRuns");
+            }
+            case "DescribeMapRun": {
+                MapRunDescription d = engine.describeMapRun(required(in, "mapRunArn"));
+                ObjectNode out = F.objectNode();
+                out.put("mapRunArn", d.mapRunArn());
+                out.put("executionArn", d.executionArn());
+                out.put("status", d.status().name());
+                time(out, "startDate", d.startDate());
+                time(out, "stopDate", d.stopDate());
+                out.put("maxConcurrency", d.maxConcurrency());
+                out.put("toleratedFailurePercentage", d.toleratedFailurePercentage());
+                out.put("toleratedFailureCount", d.toleratedFailureCount());
+                counts(out.putObject("itemCounts"), d.itemCounts());
+                counts(out.putObject("executionCounts"), d.executionCounts());
+                out.put("redriveCount", 0);
+                return out;
+            }
             case "SendTaskSuccess":
                 engine.sendTaskSuccess(required(in, "taskToken"), required(in, "output"));
                 return F.objectNode();
@@ -206,6 +252,19 @@ public final class StepFunctionsHttpServer implements AutoCloseable {
                 throw new StepFunctionsException(StepFunctionsException.Code.UnknownOperationException,
                         "Operation not supported by the local engine: " + op);
         }
+    }
+
+    private static void counts(ObjectNode o, MapRunDescription.Counts c) {
+        o.put("pending", c.pending());
+        o.put("running", c.running());
+        o.put("succeeded", c.succeeded());
+        o.put("failed", c.failed());
+        o.put("timedOut", c.timedOut());
+        o.put("aborted", c.aborted());
+        o.put("total", c.total());
+        o.put("resultsWritten", 0);
+        o.put("failuresNotRedrivable", 0);
+        o.put("pendingRedrive", 0);
     }
 
     private static String required(JsonNode in, String field) {

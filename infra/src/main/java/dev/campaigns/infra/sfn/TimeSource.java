@@ -4,15 +4,29 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Virtual time for the engine. Wait states, retry intervals, task timeouts and heartbeats are expressed in
- * <em>virtual</em> seconds, exactly as the definition says; the time source decides how long that takes for real.
- * With {@link #scaled(double) scaled(0.001)} a 10-second Wait takes 10 ms, while {@link #now()} (used for history
- * timestamps, {@code $$.State.EnteredTime} and Timestamp waits) advances at the virtual rate, so the semantics
- * stay exact in virtual seconds.
+ * The engine's two notions of time, kept apart:
+ * <ul>
+ *   <li><b>the wall clock</b> ({@link #wallClock()}), real time, for everything the engine records and reports:
+ *       history event timestamps, execution start and stop dates, Map Run dates, state machine creation dates,
+ *       {@code $$.Execution.StartTime} and {@code $$.State.EnteredTime}. It never runs fast, so a 5-second
+ *       execution reports 5 seconds and no date lies in the future;</li>
+ *   <li><b>virtual time</b>, the pace of waiting: Wait states, retry intervals, task timeouts and heartbeats are
+ *       <em>virtual</em> seconds, exactly as the definition says, and the time source decides how long they take
+ *       for real ({@link #sleep}, {@link #realNanos}). A {@code Timestamp} / {@code TimestampPath} Wait waits
+ *       until its instant on the virtual clock {@link #now()}, the clock the workflow's own timestamps are
+ *       computed on (e.g. a pacer's slot on a clock shared with the functions).</li>
+ * </ul>
+ * With {@link #scaled(double) scaled(0.001)} a 10-second Wait takes 10 ms and the virtual clock runs 1000× fast,
+ * while history timestamps stay real.
  */
 public interface TimeSource {
 
-    /** The current virtual time. */
+    /** The wall clock: real time, for history timestamps and the dates the API reports. */
+    default Instant wallClock() {
+        return Instant.now();
+    }
+
+    /** The current virtual time, which Timestamp waits are measured against. */
     Instant now();
 
     /** Blocks for a virtual duration; interruptible (StopExecution interrupts). */
@@ -28,7 +42,7 @@ public interface TimeSource {
 
     /**
      * Virtual time that starts at the real current instant and runs {@code 1/timeScale} times faster than real
-     * time ({@code timeScale = 0.001}: one virtual second per real millisecond).
+     * time ({@code timeScale = 0.001}: one virtual second per real millisecond). The wall clock stays real.
      */
     static TimeSource scaled(double timeScale) {
         if (!(timeScale > 0)) {

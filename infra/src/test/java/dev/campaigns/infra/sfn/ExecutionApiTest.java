@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -54,8 +53,8 @@ class ExecutionApiTest extends SfnTestSupport {
                 () -> sfn.startExecution(sm, "job-1", "{\"x\":2}"));
         assertEquals("ExecutionAlreadyExists", differentInput.errorCode());
 
-        sfn.sendTaskSuccess(tokens.poll(10, TimeUnit.SECONDS), "{\"done\":true}");
-        ExecutionDescription d = sfn.awaitExecution(a, Duration.ofSeconds(10));
+        sfn.sendTaskSuccess(nextToken(tokens), "{\"done\":true}");
+        ExecutionDescription d = await(sfn, a);
         assertEquals(json("{'x':1,'callback':{'done':true}}"), output(d));
         StepFunctionsException closed = assertThrows(StepFunctionsException.class,
                 () -> sfn.startExecution(sm, "job-1", "{\"x\":1}"));
@@ -70,10 +69,10 @@ class ExecutionApiTest extends SfnTestSupport {
         String sm = sfn.createStateMachine("callbacks", def(String.format(CALLBACK, 3600)), ROLE);
 
         String failing = sfn.startExecution(sm, "fails", "{}");
-        String token = tokens.poll(10, TimeUnit.SECONDS);
+        String token = nextToken(tokens);
         sfn.sendTaskHeartbeat(token);
         sfn.sendTaskFailure(token, "Push.Rejected", "non-fast-forward");
-        ExecutionDescription f = sfn.awaitExecution(failing, Duration.ofSeconds(10));
+        ExecutionDescription f = await(sfn, failing);
         assertEquals("Push.Rejected", f.error());
         assertEquals("non-fast-forward", f.cause());
         assertEquals("TaskTimedOut", assertThrows(StepFunctionsException.class,
@@ -106,11 +105,10 @@ class ExecutionApiTest extends SfnTestSupport {
         tokensFromNotify();
         String sm = sfn.createStateMachine("callbacks", def(String.format(CALLBACK, 0)), ROLE);
         String arn = sfn.startExecution(sm, "to-stop", "{}");
-        while (!types(sfn.getExecutionHistory(arn)).contains("TaskSubmitted")) {
-            Thread.sleep(5);
-        }
+        awaitUntil("the callback task to be submitted", DEADLINE,
+                () -> types(sfn.getExecutionHistory(arn)).contains("TaskSubmitted"));
         assertNotNull(sfn.stopExecution(arn, "User.Cancelled", "no longer needed"));
-        ExecutionDescription d = sfn.awaitExecution(arn, Duration.ofSeconds(10));
+        ExecutionDescription d = await(sfn, arn);
         assertEquals(ExecutionStatus.ABORTED, d.status());
         assertEquals("User.Cancelled", d.error());
         List<String> t = types(sfn.getExecutionHistory(arn));
@@ -204,7 +202,7 @@ class ExecutionApiTest extends SfnTestSupport {
         assertThrows(IllegalArgumentException.class, () -> DefinitionSubstitutions.apply(template, Map.of()));
         String sm = sfn.createStateMachine("subst", definition, ROLE);
         String arn = sfn.startExecution(sm, null, null);
-        assertEquals(json("{'sha':'abc'}"), output(sfn.awaitExecution(arn, Duration.ofSeconds(10))));
+        assertEquals(json("{'sha':'abc'}"), output(await(sfn, arn)));
         assertEquals(1, sfn.totalStateTransitions());
         ExecutionStats s = sfn.executionStats(arn);
         assertEquals(7, s.historyEventCount());
@@ -223,7 +221,9 @@ class ExecutionApiTest extends SfnTestSupport {
         for (int i = 0; i < 8; i++) {
             Thread t = new Thread(() -> {
                 try {
-                    go.await();
+                    if (!go.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+                        return;
+                    }
                     arns.add(sfn.startExecution(sm, "once", "{\"k\":1}"));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -234,7 +234,9 @@ class ExecutionApiTest extends SfnTestSupport {
         }
         go.countDown();
         for (Thread t : threads) {
-            t.join();
+            t.join(DEADLINE.toMillis());
+            assertFalse(t.isAlive(), "a concurrent StartExecution did not return within " + DEADLINE.toSeconds()
+                    + " s");
         }
         assertEquals(1, arns.size());
         assertEquals(1, sfn.listExecutions(sm, null).size());

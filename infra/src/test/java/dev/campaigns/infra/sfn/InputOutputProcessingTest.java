@@ -87,7 +87,7 @@ class InputOutputProcessingTest extends SfnTestSupport {
                 + "'role.$':'$$.Execution.RoleArn'},'End':true}}}";
         String sm = sfn.createStateMachine("ctx", def(d), ROLE);
         String arn = sfn.startExecution(sm, "exec-1", "{\"k\":\"v\"}");
-        var out = output(sfn.awaitExecution(arn, java.time.Duration.ofSeconds(10)));
+        var out = output(await(sfn, arn));
         assertEquals(arn, out.get("id").asText());
         assertEquals("exec-1", out.get("name").asText());
         assertEquals("v", out.get("in").asText());

@@ -6,10 +6,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
-/** Shared helpers: in-process "Lambda functions" and a fast engine (1 virtual second = 1 real millisecond). */
+/**
+ * Shared helpers: in-process "Lambda functions", a fast engine (1 virtual second = 1 real millisecond), and waits
+ * that all have a deadline ({@link #DEADLINE}) and fail with a message saying what did not happen.
+ */
 abstract class SfnTestSupport {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -57,6 +64,42 @@ abstract class SfnTestSupport {
 
     final Functions functions = new Functions();
 
+    /** How long any wait of these tests lasts at most: generous for a loaded 2-core machine, never unbounded. */
+    static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    /** Polls {@code condition} every 5 ms until it holds; fails naming {@code what} after {@code deadline}. */
+    static void awaitUntil(String what, Duration deadline, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - end >= 0) {
+                throw new AssertionError("gave up after " + deadline.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** The next task token a callback function received, within the deadline. */
+    static String nextToken(BlockingQueue<String> tokens) throws InterruptedException {
+        String token = tokens.poll(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        if (token == null) {
+            throw new AssertionError("no task token reached the callback function within " + DEADLINE.toSeconds()
+                    + " s");
+        }
+        return token;
+    }
+
+    /** Waits for an execution to end, within the deadline; fails with its status and last events otherwise. */
+    static ExecutionDescription await(LocalStepFunctions sfn, String executionArn) throws InterruptedException {
+        try {
+            return sfn.awaitExecution(executionArn, DEADLINE);
+        } catch (TimeoutException e) {
+            List<String> t = types(sfn.getExecutionHistory(executionArn));
+            throw new AssertionError("execution " + executionArn + " still " + sfn.describeExecution(executionArn)
+                    .status() + " after " + DEADLINE.toSeconds() + " s; last events "
+                    + t.subList(Math.max(0, t.size() - 5), t.size()));
+        }
+    }
+
     LocalStepFunctions engine(SfnConfig config) {
         return new LocalStepFunctions(functions, config);
     }
@@ -81,14 +124,14 @@ abstract class SfnTestSupport {
     static ExecutionDescription run(LocalStepFunctions sfn, String definition, String input) throws Exception {
         String sm = sfn.createStateMachine("m" + Math.abs((long) definition.hashCode()), def(definition), ROLE);
         String arn = sfn.startExecution(sm, null, input == null ? null : input.replace('\'', '"'));
-        return sfn.awaitExecution(arn, Duration.ofSeconds(30));
+        return await(sfn, arn);
     }
 
     /** Like {@link #run} for a definition and input already in plain JSON (double quotes). */
     static ExecutionDescription runRaw(LocalStepFunctions sfn, String definition, String input) throws Exception {
         String sm = sfn.createStateMachine("r" + Math.abs((long) definition.hashCode()), definition, ROLE);
         String arn = sfn.startExecution(sm, null, input);
-        return sfn.awaitExecution(arn, Duration.ofSeconds(30));
+        return await(sfn, arn);
     }
 
     static JsonNode output(ExecutionDescription d) throws Exception {

@@ -9,20 +9,27 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.DescribeMapRunResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryResponse;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.sfn.model.HistoryEventType;
 import software.amazon.awssdk.services.sfn.model.InvalidTokenException;
+import software.amazon.awssdk.services.sfn.model.MapRunExecutionCounts;
+import software.amazon.awssdk.services.sfn.model.MapRunItemCounts;
+import software.amazon.awssdk.services.sfn.model.MapRunListItem;
+import software.amazon.awssdk.services.sfn.model.MapRunStatus;
+import software.amazon.awssdk.services.sfn.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.sfn.model.StateMachineDoesNotExistException;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -57,14 +64,9 @@ class StepFunctionsHttpServerTest extends SfnTestSupport {
     }
 
     private DescribeExecutionResponse await(String arn) throws Exception {
-        for (int i = 0; i < 2000; i++) {
-            DescribeExecutionResponse d = client.describeExecution(r -> r.executionArn(arn));
-            if (d.status() != ExecutionStatus.RUNNING) {
-                return d;
-            }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("still running: " + arn);
+        awaitUntil("execution " + arn + " to end (DescribeExecution over HTTP)", DEADLINE,
+                () -> client.describeExecution(r -> r.executionArn(arn)).status() != ExecutionStatus.RUNNING);
+        return client.describeExecution(r -> r.executionArn(arn));
     }
 
     @Test
@@ -99,7 +101,8 @@ class StepFunctionsHttpServerTest extends SfnTestSupport {
             all.addAll(page.events());
             token = page.nextToken();
             pages++;
-        } while (token != null);
+        } while (token != null && pages < 1000);
+        assertNull(token, "the history's pages never ended");
         assertEquals(sfn.getExecutionHistory(started.executionArn()).size(), all.size());
         assertTrue(pages > 1);
         assertEquals(HistoryEventType.EXECUTION_STARTED, all.get(0).type());
@@ -154,11 +157,79 @@ class StepFunctionsHttpServerTest extends SfnTestSupport {
                         + "'arn:aws:states:::lambda:invoke.waitForTaskToken','Parameters':{'FunctionName':'notify',"
                         + "'Payload':{'token.$':'$$.Task.Token'}},'End':true}}}"))).stateMachineArn();
         String arn = client.startExecution(r -> r.stateMachineArn(sm).input("{}")).executionArn();
-        String token = tokens.poll(10, TimeUnit.SECONDS);
+        String token = nextToken(tokens);
         client.sendTaskHeartbeat(r -> r.taskToken(token));
         client.sendTaskSuccess(r -> r.taskToken(token).output("{\"pr\":17}"));
         DescribeExecutionResponse d = await(arn);
         assertEquals("{\"pr\":17}", d.output());
         assertTrue(Duration.between(d.startDate(), d.stopDate()).toNanos() >= 0);
+    }
+
+    @Test
+    void mapRunsAreListedAndDescribedWithTheirCounts() throws Exception {
+        functions.with("page", in -> {
+            if (in.at("/Items/0").asInt() == 3) {
+                throw new IllegalStateException("page of 3 and 4 fails");
+            }
+            return json("{'n':" + in.get("Items").size() + "}");
+        });
+        String d = def("{'StartAt':'Pages','States':{'Pages':{'Type':'Map','Label':'Page','MaxConcurrency':2,"
+                + "'ToleratedFailureCount':1,'ItemBatcher':{'MaxItemsPerBatch':2},"
+                + "'ItemProcessor':{'ProcessorConfig':{'Mode':'DISTRIBUTED','ExecutionType':'STANDARD'},"
+                + "'StartAt':'P','States':{'P':{'Type':'Task','Resource':'" + FN_ARN + "page','End':true}}},"
+                + "'End':true}}}");
+        String sm = client.createStateMachine(r -> r.name("pages").definition(d).roleArn(ROLE)).stateMachineArn();
+        Instant before = Instant.now();
+        String arn = client.startExecution(r -> r.stateMachineArn(sm).input("[1,2,3,4,5]")).executionArn();
+        assertEquals(ExecutionStatus.SUCCEEDED, await(arn).status());
+        Instant after = Instant.now();
+
+        List<MapRunListItem> runs = client.listMapRuns(r -> r.executionArn(arn)).mapRuns();
+        assertEquals(1, runs.size());
+        MapRunListItem item = runs.get(0);
+        assertEquals(arn, item.executionArn());
+        assertEquals(sm, item.stateMachineArn());
+        assertTrue(item.mapRunArn().startsWith("arn:aws:states:us-east-1:000000000000:mapRun:pages/Page:"));
+
+        DescribeMapRunResponse run = client.describeMapRun(r -> r.mapRunArn(item.mapRunArn()));
+        assertEquals(MapRunStatus.SUCCEEDED, run.status());
+        assertEquals(arn, run.executionArn());
+        assertEquals(2, run.maxConcurrency());
+        assertEquals(1, run.toleratedFailureCount());
+        assertEquals(0.0f, run.toleratedFailurePercentage());
+        assertEquals(List.of(0L, 0L, 3L, 2L, 0L, 0L, 5L, 0L), counts(run.itemCounts()), "items: 2+1 ok, 2 failed");
+        assertEquals(List.of(0L, 0L, 2L, 1L, 0L, 0L, 3L, 0L), counts(run.executionCounts()), "3 batches");
+        assertTrue(!run.startDate().isBefore(before) && !run.stopDate().isAfter(after)
+                && !run.stopDate().isBefore(run.startDate()), "wall-clock dates " + run.startDate() + ".."
+                + run.stopDate());
+
+        var parentMachine = client.describeStateMachineForExecution(r -> r.executionArn(arn));
+        assertEquals(sm, parentMachine.stateMachineArn());
+        assertEquals(d, parentMachine.definition());
+        assertNull(parentMachine.mapRunArn());
+
+        var children = client.listExecutions(r -> r.mapRunArn(item.mapRunArn())).executions();
+        assertEquals(3, children.size());
+        var childMachine = client.describeStateMachineForExecution(r -> r.executionArn(children.get(0)
+                .executionArn()));
+        assertEquals(item.mapRunArn(), childMachine.mapRunArn());
+        assertEquals("Page", childMachine.label());
+        assertEquals("pages/Page", childMachine.name());
+        assertTrue(childMachine.definition().contains("\"StartAt\":\"P\""), childMachine.definition());
+
+        assertThrows(ResourceNotFoundException.class, () -> client.describeMapRun(r -> r.mapRunArn(
+                item.mapRunArn() + "x")));
+        assertThrows(ExecutionDoesNotExistException.class, () -> client.listMapRuns(r -> r.executionArn(
+                arn + "x")));
+    }
+
+    private static List<Long> counts(MapRunItemCounts c) {
+        return List.of(c.pending(), c.running(), c.succeeded(), c.failed(), c.timedOut(), c.aborted(), c.total(),
+                c.resultsWritten());
+    }
+
+    private static List<Long> counts(MapRunExecutionCounts c) {
+        return List.of(c.pending(), c.running(), c.succeeded(), c.failed(), c.timedOut(), c.aborted(), c.total(),
+                c.resultsWritten());
     }
 }

@@ -1,0 +1,115 @@
+package dev.campaigns.infra.sfn;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * How a Task reaches Lambda: the {@link LambdaInvoker} run on the engine's Lambda pool, bounded by the task's
+ * timeout, with its failures named as Step Functions names them; and the shape of what the {@code lambda:invoke}
+ * integration returns (the Invoke API's response). Shared by all executions of an engine; thread-safe.
+ */
+final class LambdaCalls {
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private final LambdaInvoker invoker;
+    private final ExecutorService pool;
+    private final Supplier<Instant> wallClock;
+
+    LambdaCalls(LambdaInvoker invoker, ExecutorService pool, Supplier<Instant> wallClock) {
+        this.invoker = invoker;
+        this.pool = pool;
+        this.wallClock = wallClock;
+    }
+
+    /**
+     * Invokes {@code functionName} and waits at most {@code timeoutRealNanos}.
+     *
+     * @return the function's response or its error
+     * @throws StateFailure {@code States.Timeout}; a {@link LambdaServiceException}'s name; otherwise
+     *                      {@code Lambda.SdkClientException}
+     */
+    InvocationResult invoke(String functionName, JsonNode payload, long timeoutRealNanos) throws StateFailure {
+        String payloadText = JsonPaths.compact(payload);
+        Future<InvocationResult> f = pool.submit(() -> invoker.invoke(functionName, payloadText));
+        try {
+            return f.get(timeoutRealNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new StateFailure("States.Timeout", "The Lambda function '" + functionName
+                    + "' did not complete within the task's TimeoutSeconds");
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new Execution.Terminated();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof LambdaServiceException s) {
+                throw new StateFailure(s.errorName(), String.valueOf(s.getMessage()));
+            }
+            throw new StateFailure("Lambda.SdkClientException", "Unable to invoke the function '" + functionName
+                    + "': " + c.getClass().getName() + (c.getMessage() == null ? "" : ": " + c.getMessage()));
+        }
+    }
+
+    /** The Cause of a function error: the runtime's JSON {@code {"errorMessage","errorType","stackTrace"}}. */
+    static String functionErrorCause(InvocationResult r) {
+        ObjectNode c = F.objectNode();
+        c.put("errorMessage", r.errorMessage());
+        c.put("errorType", r.errorType());
+        ArrayNode trace = c.putArray("stackTrace");
+        r.stackTrace().forEach(trace::add);
+        return JsonPaths.compact(c);
+    }
+
+    /** A response payload as JSON ({@code null} for an empty one; text that is not JSON as a string). */
+    static JsonNode parsePayload(String text) {
+        try {
+            JsonNode n = JsonPaths.MAPPER.readTree(text);
+            return n == null ? F.nullNode() : n;
+        } catch (Exception e) {
+            return F.textNode(text);
+        }
+    }
+
+    /** The response of the lambda:invoke integration: the Invoke API's response, as Step Functions returns it. */
+    ObjectNode wrapInvokeResponse(JsonNode payload) {
+        String requestId = UUID.randomUUID().toString();
+        ObjectNode w = F.objectNode();
+        w.put("ExecutedVersion", "$LATEST");
+        w.set("Payload", payload);
+        ObjectNode http = w.putObject("SdkHttpMetadata");
+        ObjectNode all = http.putObject("AllHttpHeaders");
+        ObjectNode headers = http.putObject("HttpHeaders");
+        String len = Integer.toString(JsonPaths.utf8Size(payload));
+        Instant now = wallClock.get();
+        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(now, ZoneOffset.UTC));
+        String[][] hs = {{"X-Amz-Executed-Version", "$LATEST"}, {"x-amzn-Remapped-Content-Length", "0"},
+                {"Connection", "keep-alive"}, {"x-amzn-RequestId", requestId}, {"Content-Length", len},
+                {"Date", date}, {"X-Amzn-Trace-Id", "Root=1-" + Long.toHexString(now.getEpochSecond())
+                + "-" + requestId.replace("-", "").substring(0, 24) + ";Sampled=0"},
+                {"Content-Type", "application/json"}};
+        for (String[] h : hs) {
+            all.putArray(h[0]).add(h[1]);
+            headers.put(h[0], h[1]);
+        }
+        http.put("HttpStatusCode", 200);
+        w.putObject("SdkResponseMetadata").put("RequestId", requestId);
+        w.put("StatusCode", 200);
+        return w;
+    }
+}
