@@ -199,7 +199,7 @@ class ChangesetTrackingEndToEndTest {
         assertEquals("PASSED", afterEvents(campaignId, r3).get("checkState"));
 
         // Duplicates: GitHub's redelivery carries the same delivery ID; the second is skipped.
-        long reviewsRead = stack.codeHost().requestCount("GET /repos/{owner}/{repo}/pulls/{number}/reviews");
+        long reviewsRead = stack.codeHost().requestCount("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews");
         stack.codeHost().webhooks().mode(Webhooks.Mode.DUPLICATE);
         stack.codeHost().labelPullRequest(r3, n3, "urgent");
         stack.codeHost().webhooks().mode(Webhooks.Mode.DELIVER);
@@ -207,7 +207,7 @@ class ChangesetTrackingEndToEndTest {
         assertEquals(List.of("urgent"), labelled.get("labels"));
         assertEquals("CHANGES_REQUESTED", labelled.get("reviewState"));
         assertEquals("PASSED", labelled.get("checkState"));
-        assertEquals(reviewsRead + 1, stack.codeHost().requestCount("GET /repos/{owner}/{repo}/pulls/{number}/reviews"),
+        assertEquals(reviewsRead + 1, stack.codeHost().requestCount("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"),
                 "two deliveries with one ID sync once");
 
         // The burndown: one point per day, replayed from the recorded history.
@@ -241,7 +241,7 @@ class ChangesetTrackingEndToEndTest {
         // The "opened" deliveries of the campaign's own pull requests are held until their changesets exist:
         // they then cost no read (the changeset step read each pull request after opening it).
         stack.codeHost().webhooks().mode(Webhooks.Mode.HOLD);
-        long reviewsBeforeOwned = stack.codeHost().requestCount("GET /repos/{owner}/{repo}/pulls/{number}/reviews");
+        long reviewsBeforeOwned = stack.codeHost().requestCount("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews");
         int deliveriesBeforeOwned = stack.codeHost().webhooks().deliveries().size();
         String owned = (String) api.createCampaign(Map.of("name", "Owned", "branch", "campaigns/owned",
                 "plan", planId)).get("id");
@@ -253,7 +253,7 @@ class ChangesetTrackingEndToEndTest {
         assertEquals(3, ownDeliveries.subList(deliveriesBeforeOwned, ownDeliveries.size()).stream()
                 .filter(d -> d.event().equals("pull_request")
                 && d.body().contains("\"action\":\"opened\"")).count(), "one opened delivery per pull request");
-        assertEquals(reviewsBeforeOwned + 3, stack.codeHost().requestCount("GET /repos/{owner}/{repo}/pulls/{number}/reviews"),
+        assertEquals(reviewsBeforeOwned + 3, stack.codeHost().requestCount("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"),
                 "the changeset step reads each opened pull request once; its opened delivery reads nothing");
         graphql.data(add, Map.of("c", owned, "ids", List.of(ids.get(2)))); // also tracks r3, open, not its own
         // One of its own pull requests is merged first (the webhook reaches the campaign-created changeset too).
