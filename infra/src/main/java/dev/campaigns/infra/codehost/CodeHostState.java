@@ -442,10 +442,10 @@ final class CodeHostState {
             default -> null;
         };
         if (state == null) {
-            throw GitHubError.invalid("PullRequestReview", "event", "invalid");
+            throw GitHubError.unprocessable("Event is not one of APPROVE, REQUEST_CHANGES, COMMENT");
         }
         if ("REQUEST_CHANGES".equals(event) && (body == null || body.isBlank())) {
-            throw GitHubError.invalid("PullRequestReview", "body", "missing_field");
+            throw GitHubError.unprocessable("Body is required when requesting changes");
         }
         synchronized (repo) {
             HostedRepository.PullRequestState pr = pull(repo, number);

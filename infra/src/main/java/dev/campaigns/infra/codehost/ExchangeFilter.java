@@ -23,9 +23,11 @@ import java.util.function.Consumer;
 final class ExchangeFilter implements Filter {
 
     private final List<Consumer<LocalCodeHost.Exchange>> listeners;
+    private final Routes<?> routes;
 
-    ExchangeFilter(List<Consumer<LocalCodeHost.Exchange>> listeners) {
+    ExchangeFilter(List<Consumer<LocalCodeHost.Exchange>> listeners, Routes<?> routes) {
         this.listeners = listeners;
+        this.routes = routes;
     }
 
     @Override
@@ -38,7 +40,10 @@ final class ExchangeFilter implements Filter {
         HttpServletRequest req = (HttpServletRequest) request;
         Copying copy = new Copying((HttpServletResponse) response);
         chain.doFilter(request, copy);
-        LocalCodeHost.Exchange exchange = new LocalCodeHost.Exchange(req.getMethod(), req.getRequestURI(),
+        String path = req.getRequestURI().substring(Math.min(req.getRequestURI().length(), "/api/v3".length()));
+        String route = routes.match(req.getMethod(), path.isEmpty() ? "/" : path)
+                .map(m -> m.route().template()).orElse(null);
+        LocalCodeHost.Exchange exchange = new LocalCodeHost.Exchange(req.getMethod(), req.getRequestURI(), route,
                 req.getQueryString(), copy.getStatus(), copy.getContentType(),
                 copy.copy.toString(StandardCharsets.UTF_8));
         listeners.forEach(l -> l.accept(exchange));

@@ -16,11 +16,27 @@ final class GitHubError extends RuntimeException {
 
     private final int status;
     private final List<Detail> details;
+    private final List<String> simple;
 
-    private GitHubError(int status, String message, List<Detail> details) {
+    private GitHubError(int status, String message, List<Detail> details, List<String> simple) {
         super(message, null, false, false);
         this.status = status;
         this.details = List.copyOf(details);
+        this.simple = List.copyOf(simple);
+    }
+
+    private GitHubError(int status, String message, List<Detail> details) {
+        this(status, message, details, List.of());
+    }
+
+    /** The plain-string {@code errors} of GitHub's {@code validation-error-simple} (e.g. reviews). */
+    List<String> simpleErrors() {
+        return simple;
+    }
+
+    /** 422 "Unprocessable Entity" with {@code errors} as plain strings. */
+    static GitHubError unprocessable(String... errors) {
+        return new GitHubError(422, "Unprocessable Entity", List.of(), List.of(errors));
     }
 
     int status() {

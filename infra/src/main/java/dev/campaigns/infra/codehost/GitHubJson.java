@@ -39,6 +39,10 @@ final class GitHubJson {
     /** GitHub's error body: {@code message}, {@code documentation_url} and, for 422, {@code errors}. */
     ObjectNode error(GitHubError e) {
         ObjectNode body = JSON.createObjectNode().put("message", e.getMessage());
+        if (!e.simpleErrors().isEmpty()) {
+            ArrayNode errors = body.putArray("errors");
+            e.simpleErrors().forEach(errors::add);
+        }
         if (!e.details().isEmpty()) {
             ArrayNode errors = body.putArray("errors");
             for (GitHubError.Detail d : e.details()) {
@@ -296,7 +300,7 @@ final class GitHubJson {
         l.put("name", name);
         l.put("color", "ededed");
         l.put("default", false);
-        l.putNull("description");
+        l.put("description", ""); // GitHub's pull-request-simple documents a string here
         return l;
     }
 

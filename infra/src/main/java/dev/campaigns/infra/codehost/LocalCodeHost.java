@@ -133,8 +133,13 @@ public final class LocalCodeHost implements AutoCloseable {
     private final ApiServlet api;
     private final List<Consumer<Exchange>> exchangeListeners = new CopyOnWriteArrayList<>();
 
-    /** One API request and its answer, as seen on the wire (for contract checks). */
-    public record Exchange(String method, String path, String query, int status, String contentType, String body) {
+    /**
+     * One API request and its answer, as seen on the wire (for contract checks).
+     *
+     * @param route the route template that served it ({@code /repos/{owner}/{repo}}), null for an unknown path
+     */
+    public record Exchange(String method, String path, String route, String query, int status, String contentType,
+                           String body) {
     }
 
     private LocalCodeHost(Options options) throws Exception {
@@ -168,7 +173,7 @@ public final class LocalCodeHost implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
         this.api = new ApiServlet(state, json);
-        context.addFilter(new FilterHolder(new ExchangeFilter(exchangeListeners)), "/api/v3/*",
+        context.addFilter(new FilterHolder(new ExchangeFilter(exchangeListeners, api.routes())), "/api/v3/*",
                 EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(new FilterHolder(new FrontFilter(this, api.routes())), "/*",
                 EnumSet.of(DispatcherType.REQUEST));
