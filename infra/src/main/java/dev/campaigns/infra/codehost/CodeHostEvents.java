@@ -6,8 +6,15 @@ package dev.campaigns.infra.codehost;
  */
 interface CodeHostEvents {
 
-    /** {@code pull_request} with {@code action} opened, edited, closed or reopened, caused by {@code sender}. */
+    /** {@code pull_request} with {@code action} opened, closed or reopened, caused by {@code sender}. */
     void pullRequest(HostedRepository repo, HostedRepository.PullRequestState pr, String action, String sender);
+
+    /**
+     * {@code pull_request} {@code edited}: {@code from} holds the previous value of each changed field
+     * ({@code title}, {@code body}, {@code base} (the branch) and {@code base_sha}).
+     */
+    void edited(HostedRepository repo, HostedRepository.PullRequestState pr, java.util.Map<String, String> from,
+                String sender);
 
     /** {@code pull_request} {@code labeled}: {@code label} was added. */
     void labeled(HostedRepository repo, HostedRepository.PullRequestState pr, String label, String sender);

@@ -289,13 +289,18 @@ final class CodeHostState {
                 }
             }
             boolean wasOpen = pr.open;
-            if (base != null) {
+            Map<String, String> from = new java.util.LinkedHashMap<>();
+            if (base != null && !base.equals(pr.baseRef)) {
+                from.put("base", pr.baseRef);
+                from.put("base_sha", repo.branchTip(pr.baseRef).orElse(pr.headSha));
                 pr.baseRef = base;
             }
-            if (title != null) {
+            if (title != null && !title.equals(pr.title)) {
+                from.put("title", pr.title);
                 pr.title = title;
             }
-            if (body != null) {
+            if (body != null && !body.equals(pr.body)) {
+                from.put("body", pr.body);
                 pr.body = body;
             }
             if ("closed".equals(state) && pr.open) {
@@ -308,7 +313,12 @@ final class CodeHostState {
                 repo.branchTip(pr.headRef).ifPresent(sha -> pr.headSha = sha);
             }
             pr.updatedAt = now();
-            events.pullRequest(repo, pr, wasOpen == pr.open ? "edited" : pr.open ? "reopened" : "closed", botLogin);
+            if (wasOpen != pr.open) {
+                events.pullRequest(repo, pr, pr.open ? "reopened" : "closed", botLogin);
+            }
+            if (!from.isEmpty()) {
+                events.edited(repo, pr, from, botLogin);
+            }
             return pr;
         }
     }

@@ -25,6 +25,25 @@ final class WebhookEvents implements CodeHostEvents {
     }
 
     @Override
+    public void edited(HostedRepository repo, HostedRepository.PullRequestState pr, java.util.Map<String, String> from,
+                       String sender) {
+        ObjectNode payload = pullRequestPayload(repo, pr, "edited", sender);
+        ObjectNode changes = GitHubJson.JSON.createObjectNode();
+        for (String field : new String[] {"title", "body"}) {
+            if (from.containsKey(field)) {
+                changes.putObject(field).put("from", from.get(field));
+            }
+        }
+        if (from.containsKey("base")) {
+            ObjectNode base = changes.putObject("base");
+            base.putObject("ref").put("from", from.get("base"));
+            base.putObject("sha").put("from", from.get("base_sha"));
+        }
+        payload.set("changes", changes);
+        webhooks.emit("pull_request", payload);
+    }
+
+    @Override
     public void labeled(HostedRepository repo, HostedRepository.PullRequestState pr, String label, String sender) {
         ObjectNode payload = pullRequestPayload(repo, pr, "labeled", sender);
         payload.set("label", json.label(repo, label));
