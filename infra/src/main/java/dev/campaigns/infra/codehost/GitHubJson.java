@@ -354,11 +354,7 @@ final class GitHubJson {
         p.put("updated_at", iso(pr.updatedAt));
         putIso(p, "closed_at", pr.closedAt);
         putIso(p, "merged_at", pr.mergedAt);
-        if (pr.mergeCommitSha == null) {
-            p.putNull("merge_commit_sha");
-        } else {
-            p.put("merge_commit_sha", pr.mergeCommitSha);
-        }
+        putNullable(p, "merge_commit_sha", pr.mergeCommitSha);
         p.putNull("assignee");
         p.putArray("assignees");
         ArrayNode reviewers = p.putArray("requested_reviewers");
@@ -447,11 +443,7 @@ final class GitHubJson {
         o.put("html_url", baseUrl + "/" + repo.fullName() + "/runs/" + run.id());
         o.put("details_url", baseUrl + "/" + repo.fullName() + "/runs/" + run.id());
         o.put("status", run.status());
-        if (run.conclusion() == null) {
-            o.putNull("conclusion");
-        } else {
-            o.put("conclusion", run.conclusion());
-        }
+        putNullable(o, "conclusion", run.conclusion());
         putIso(o, "started_at", run.startedAt());
         putIso(o, "completed_at", run.completedAt());
         ObjectNode output = o.putObject("output");
@@ -509,16 +501,8 @@ final class GitHubJson {
         o.put("id", s.id());
         o.put("node_id", "SC_" + Long.toString(s.id(), 36));
         o.put("state", s.state());
-        if (s.description() == null) {
-            o.putNull("description");
-        } else {
-            o.put("description", s.description());
-        }
-        if (s.targetUrl() == null) {
-            o.putNull("target_url");
-        } else {
-            o.put("target_url", s.targetUrl());
-        }
+        putNullable(o, "description", s.description());
+        putNullable(o, "target_url", s.targetUrl());
         o.put("context", s.context());
         o.put("created_at", iso(s.createdAt()));
         o.put("updated_at", iso(s.createdAt()));
@@ -568,6 +552,15 @@ final class GitHubJson {
 
     static String iso(Instant t) {
         return t.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    /** {@code field}: {@code value}, or JSON null. */
+    static void putNullable(ObjectNode node, String field, String value) {
+        if (value == null) {
+            node.putNull(field);
+        } else {
+            node.put(field, value);
+        }
     }
 
     static void putIso(ObjectNode node, String field, Instant t) {

@@ -82,11 +82,7 @@ final class WebhookEvents implements CodeHostEvents {
         suite.putNull("head_branch");
         suite.put("head_sha", run.headSha());
         suite.put("status", run.status());
-        if (run.conclusion() == null) {
-            suite.putNull("conclusion");
-        } else {
-            suite.put("conclusion", run.conclusion());
-        }
+        GitHubJson.putNullable(suite, "conclusion", run.conclusion());
         suite.put("url", json.apiUrl() + "/repos/" + repo.fullName() + "/check-suites/" + run.id());
         suite.putNull("before");
         suite.putNull("after");
@@ -106,17 +102,9 @@ final class WebhookEvents implements CodeHostEvents {
         payload.put("id", status.id());
         payload.put("sha", status.sha());
         payload.put("name", repo.fullName());
-        if (status.targetUrl() == null) {
-            payload.putNull("target_url");
-        } else {
-            payload.put("target_url", status.targetUrl());
-        }
+        GitHubJson.putNullable(payload, "target_url", status.targetUrl());
         payload.put("context", status.context());
-        if (status.description() == null) {
-            payload.putNull("description");
-        } else {
-            payload.put("description", status.description());
-        }
+        GitHubJson.putNullable(payload, "description", status.description());
         payload.put("state", status.state());
         payload.set("commit", commit(repo, status.sha()));
         ArrayNode branches = payload.putArray("branches");
