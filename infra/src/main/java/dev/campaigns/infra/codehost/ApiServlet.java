@@ -206,8 +206,8 @@ final class ApiServlet extends HttpServlet {
                 Optional.ofNullable(c.text("PullRequest", "base")).orElse(""),
                 c.text("PullRequest", "body"), in.path("draft").asBoolean(false), state.botLogin());
         synchronized (repo) {
-            return new Reply(201, json.pull(repo, pr, true), Map.of("Location",
-                    json.pull(repo, pr, true).get("url").asText()));
+            JsonNode created = json.pull(repo, pr, true);
+            return new Reply(201, created, Map.of("Location", created.get("url").asText()));
         }
     }
 

@@ -307,7 +307,6 @@ final class CodeHostState {
                 pr.open = false;
                 pr.closedAt = now();
             } else if ("open".equals(state) && !pr.open && !pr.merged) {
-                repo.headSha(pr);
                 pr.open = true;
                 pr.closedAt = null;
                 repo.branchTip(pr.headRef).ifPresent(sha -> pr.headSha = sha);

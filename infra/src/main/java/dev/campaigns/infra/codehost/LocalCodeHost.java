@@ -42,6 +42,11 @@ import org.eclipse.jgit.transport.UploadPack;
  * injects {@link Fault faults} on demand. Repositories live in memory by default (creation is a few object inserts,
  * so thousands are cheap) or as bare repositories under a directory.
  *
+ * <p>This class wires the parts and offers the helpers tests use: {@link Routes} (the one route table),
+ * {@link ApiServlet} (the REST handlers), {@link CodeHostState} (state and GitHub's rules, no HTTP),
+ * {@link GitHubJson} (every JSON body and payload), {@link WebhookEvents} and {@link Webhooks} (deliveries). Every
+ * answer validates against GitHub's published OpenAPI description (GitHubContractTest, docs/code-hosts.md).
+ *
  * <p>Thread-safe; {@link #close()} stops the server.
  */
 public final class LocalCodeHost implements AutoCloseable {
@@ -276,14 +281,22 @@ public final class LocalCodeHost implements AutoCloseable {
         }
     }
 
-    /** Opens a pull request directly (as a person or another tool would), bypassing the API and its limits. */
+    /**
+     * Opens a pull request directly (as a person or another tool would), bypassing the API and its limits but not
+     * GitHub's rules (one open per head and base, commits between them); refusals are IllegalArgumentExceptions.
+     */
     public LocalPullRequest openPullRequest(String repository, String head, String base, String title) {
         HostedRepository repo = state.require(repository);
         synchronized (repo) {
             if (repo.branchTip(head).isEmpty()) {
                 throw new IllegalArgumentException("no branch " + head);
             }
-            return repo.snapshot(state.openPull(repo, title, head, base, "", false, options.botLogin));
+            try {
+                return repo.snapshot(state.openPull(repo, title, head, base, "", false, options.botLogin));
+            } catch (GitHubError e) {
+                throw new IllegalArgumentException("cannot open a pull request from " + head + " to " + base + " in "
+                        + repository + ": " + e.getMessage() + " " + e.details(), e);
+            }
         }
     }
 
