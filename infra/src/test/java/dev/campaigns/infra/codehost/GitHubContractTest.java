@@ -26,7 +26,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,10 +48,15 @@ class GitHubContractTest {
     final List<LocalCodeHost.Exchange> exchanges = Collections.synchronizedList(new ArrayList<>());
     LocalCodeHost host;
 
-    @BeforeAll
-    static void description() {
-        rest = new GitHubDescriptions.Rest();
-        System.out.println("GitHub REST description: OpenAPI " + rest.openapiVersion());
+    /** Per test, so that without npm each test is reported skipped, with the reason. */
+    @BeforeEach
+    void description() {
+        synchronized (GitHubContractTest.class) {
+            if (rest == null) {
+                rest = new GitHubDescriptions.Rest();
+                System.out.println("GitHub REST description: OpenAPI " + rest.openapiVersion());
+            }
+        }
     }
 
     @AfterEach

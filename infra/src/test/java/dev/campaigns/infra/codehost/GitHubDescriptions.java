@@ -78,6 +78,7 @@ final class GitHubDescriptions {
                     .directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("npm-ci.log").toFile()).start();
         } catch (IOException e) {
+            System.err.println("SKIPPED: npm is not on PATH; the GitHub contract tests need it (" + e.getMessage() + ")");
             Assumptions.abort("npm is not on this machine's PATH: the GitHub contract tests install GitHub's "
                     + "published API descriptions (" + REST_PACKAGE + ", " + WEBHOOKS_PACKAGE + ") with npm; "
                     + "install Node.js and npm to run them (" + e.getMessage() + ")");
