@@ -17,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -326,9 +325,5 @@ final class GitHubDescriptions {
         List<String> out = new ArrayList<>();
         it.forEachRemaining(out::add);
         return String.join(", ", out);
-    }
-
-    static Set<Integer> globalStatuses() {
-        return Rest.GLOBAL.keySet();
     }
 }
