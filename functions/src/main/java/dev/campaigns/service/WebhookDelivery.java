@@ -29,14 +29,20 @@ public record WebhookDelivery(String delivery, String event, String action, Stri
      * (their {@code pull_requests}). Other events ({@code status} names only a commit) concern none here; the
      * scheduled sync covers them.
      *
-     * @throws InvalidInputException the body is not JSON
+     * @throws InvalidInputException the body is empty, not JSON, or not a JSON object (GitHub always sends one)
      */
     public static WebhookDelivery parse(String delivery, String event, byte[] body) {
+        if (body == null || body.length == 0) {
+            throw new InvalidInputException("webhook body is empty: a GitHub delivery carries a JSON object");
+        }
         JsonNode root;
         try {
             root = JSON.readTree(body);
         } catch (java.io.IOException e) {
             throw new InvalidInputException("webhook body is not JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidInputException("webhook body is not a JSON object");
         }
         String repository = root.path("repository").path("full_name").asText(null);
         List<Long> numbers = new ArrayList<>();

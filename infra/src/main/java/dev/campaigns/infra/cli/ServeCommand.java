@@ -30,13 +30,18 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--token", defaultValue = "local-token", description = "The token the local code host accepts (default: ${DEFAULT-VALUE}).")
     String token;
 
+    @Option(names = "--webhook-secret", description = "The secret webhook deliveries are signed with "
+            + "(X-Hub-Signature-256) and checked against; default: a random one, printed at start.")
+    String webhookSecret;
+
     @Option(names = "--sync-minutes", defaultValue = "1", description = "Minutes between scheduled changeset syncs (default: ${DEFAULT-VALUE}).")
     int syncMinutes;
 
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        LocalCampaigns stack = LocalCampaigns.start(LocalCampaigns.Options.defaults(token).withGraphqlPort(port));
+        LocalCampaigns stack = LocalCampaigns.start(LocalCampaigns.Options.defaults(token).withGraphqlPort(port)
+                .withWebhookSecret(webhookSecret));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stack.close();
@@ -59,9 +64,13 @@ public final class ServeCommand implements Callable<Integer> {
         out.println("  git clone " + stack.codeHost().baseUrl() + "/" + SampleCampaign.repository(1) + ".git");
         out.println("  " + repos + " sample repositories acme/service-001..; e.g. " + sample);
         out.println("  Webhooks:            the code host delivers pull request events to " + stack.webhookUrl());
+        out.println("                       signed with secret '" + stack.webhookSecret() + "' (sign your own: "
+                + "X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>, with X-GitHub-Event and "
+                + "X-GitHub-Delivery)");
         out.println("  Change a pull request as GitHub's API does (token header as above): PUT .../pulls/N/merge,"
                 + " PATCH .../pulls/N {\"state\":\"closed\"}, POST .../pulls/N/reviews {\"event\":\"APPROVE\"},"
-                + " POST .../check-runs {\"name\",\"head_sha\",\"status\",\"conclusion\"}");
+                + " POST .../check-runs {\"name\",\"head_sha\",\"status\",\"conclusion\"},"
+                + " POST .../statuses/SHA {\"state\",\"context\"}");
         out.println("  Scheduled changeset sync: every " + syncMinutes + " minute(s)");
         java.util.concurrent.ScheduledExecutorService schedule = java.util.concurrent.Executors
                 .newSingleThreadScheduledExecutor(r -> {

@@ -27,16 +27,21 @@ final class FrontFilter implements Filter {
 
     /** The request's primary rate-limit window (for GET /rate_limit). */
     static final String PRIMARY = "campaigns.local.primary";
-    static final String READ_ONLY = FrontFilter.class.getName() + ".readOnly";
+    /** The caller's {@link LocalCodeHost.Access}; absent for an anonymous API call. */
+    static final String ACCESS = FrontFilter.class.getName() + ".access";
+    /** GitHub's limit for unauthenticated API calls, per hour. */
+    static final int ANONYMOUS_LIMIT = 60;
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
     private static final String SECONDARY_LIMIT_MESSAGE = "You have exceeded a secondary rate limit. Please wait a "
             + "few minutes before you try again. If you reach out to GitHub Support for help, please include the "
             + "request ID %s.";
 
     private final LocalCodeHost host;
+    private final Routes<?> apiRoutes;
 
-    FrontFilter(LocalCodeHost host) {
+    FrontFilter(LocalCodeHost host, Routes<?> apiRoutes) {
         this.host = host;
+        this.apiRoutes = apiRoutes;
     }
 
     @Override
@@ -46,7 +51,7 @@ final class FrontFilter implements Filter {
         HttpServletResponse resp = (HttpServletResponse) response;
         String path = req.getRequestURI();
         boolean api = path.equals("/api/v3") || path.startsWith("/api/v3/");
-        host.count(api ? ApiServlet.endpoint(req.getMethod(), path.substring("/api/v3".length()))
+        host.count(api ? apiRoutes.endpoint(req.getMethod(), path.substring("/api/v3".length()))
                 : "GIT " + req.getMethod() + " " + gitEndpoint(path));
         resp.setHeader("Date", HTTP_DATE.format(host.clock().instant()));
         String requestId = Long.toHexString(System.nanoTime()).toUpperCase();
@@ -78,27 +83,32 @@ final class FrontFilter implements Filter {
 
         String token = api ? apiToken(req) : gitToken(req);
         LocalCodeHost.Access access = token == null ? null : host.access(token);
-        if (access == null) {
+        if (access == null && (token != null || !api)) {
+            // A wrong token is refused everywhere, as on github.com; git asks for credentials. An API call without
+            // any token goes on as anonymous: it sees no (private) repository and gets 401 where GitHub needs one.
             if (api) {
-                ApiServlet.error(resp, 401, token == null ? "Requires authentication" : "Bad credentials");
+                writeRaw(resp, 401, "{\"message\":\"Bad credentials\",\"documentation_url\":\"https://docs.github.com/rest\","
+                        + "\"status\":\"401\"}");
             } else {
                 resp.setHeader("WWW-Authenticate", "Basic realm=\"GitHub\"");
                 writeRaw(resp, 401, "{\"message\":\"Invalid username or token.\"}");
             }
             return;
         }
-        if (access == LocalCodeHost.Access.READ) {
-            req.setAttribute(READ_ONLY, Boolean.TRUE);
-            if (!api && isPush(req)) {
-                writeRaw(resp, 403, "{\"message\":\"Permission to push denied.\"}");
-                return;
-            }
+        if (access != null) {
+            req.setAttribute(ACCESS, access);
+        }
+        if (access == LocalCodeHost.Access.READ && !api && isPush(req)) {
+            writeRaw(resp, 403, "{\"message\":\"Permission to push denied.\"}");
+            return;
         }
 
         if (api) {
-            boolean rateLimitQuery = req.getRequestURI().endsWith("/api/v3/rate_limit");
-            RateLimiter.Primary primary = rateLimitQuery ? host.rateLimiter().peek(token)
-                    : host.rateLimiter().primary(token);
+            boolean rateLimitQuery = req.getRequestURI().equals("/api/v3/rate_limit");
+            String key = token != null ? token : "anonymous@" + req.getRemoteAddr();
+            int limit = token != null ? -1 : ANONYMOUS_LIMIT;
+            RateLimiter.Primary primary = rateLimitQuery ? host.rateLimiter().peek(key, limit)
+                    : host.rateLimiter().primary(key, limit);
             req.setAttribute(PRIMARY, primary);
             resp.setHeader("X-RateLimit-Limit", String.valueOf(primary.limit()));
             resp.setHeader("X-RateLimit-Remaining", String.valueOf(primary.remaining()));
@@ -110,12 +120,12 @@ final class FrontFilter implements Filter {
                 writeRaw(resp, 403, "{\"message\":\"API rate limit exceeded for user ID 1. If you reach out to "
                         + "GitHub Support for help, please include the request ID " + requestId + ".\","
                         + "\"documentation_url\":\"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
-                        + "#about-primary-rate-limits\"}");
+                        + "#about-primary-rate-limits\",\"status\":\"403\"}");
                 return;
             }
             String method = req.getMethod();
             if ("POST".equals(method) || "PATCH".equals(method) || "PUT".equals(method)) {
-                Duration wait = host.rateLimiter().contentCreation(token);
+                Duration wait = host.rateLimiter().contentCreation(key);
                 if (!wait.isZero()) {
                     host.countSecondaryLimitResponse();
                     secondaryLimit(resp, host.toWallClock(wait), requestId);
@@ -132,7 +142,7 @@ final class FrontFilter implements Filter {
         resp.setHeader("Retry-After", String.valueOf(seconds));
         writeRaw(resp, 403, "{\"message\":\"" + String.format(SECONDARY_LIMIT_MESSAGE, requestId)
                 + "\",\"documentation_url\":\"https://docs.github.com/free-pro-team@latest/rest/overview/"
-                + "rate-limits-for-the-rest-api#about-secondary-rate-limits\"}");
+                + "rate-limits-for-the-rest-api#about-secondary-rate-limits\",\"status\":\"403\"}");
     }
 
     private static String apiToken(HttpServletRequest req) {

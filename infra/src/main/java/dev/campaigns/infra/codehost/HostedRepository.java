@@ -3,8 +3,10 @@ package dev.campaigns.infra.codehost;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jgit.lib.Constants;
@@ -13,8 +15,9 @@ import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 
 /**
- * One repository on the local code host: its git storage and its pull requests. Pull request changes are
- * serialised on the instance (GitHub makes "one open pull request per head and base" atomic; so does this).
+ * One repository on the local code host: its git storage, pull requests, check runs and commit statuses. State only
+ * (no HTTP, no JSON); {@link CodeHostState} changes it. Changes are serialised on the instance (GitHub makes "one
+ * open pull request per head and base" atomic; so does this).
  */
 final class HostedRepository {
 
@@ -28,14 +31,22 @@ final class HostedRepository {
     final List<PullRequestState> pulls = new ArrayList<>();
     final LinkedHashSet<String> labels = new LinkedHashSet<>();
     /** Check runs by head SHA, in creation order. */
-    final java.util.Map<String, List<CheckRun>> checkRuns = new java.util.HashMap<>();
+    final Map<String, List<CheckRun>> checkRuns = new HashMap<>();
+    /** Commit statuses by SHA, oldest first (GitHub lists them newest first). */
+    final Map<String, List<CommitStatus>> statuses = new HashMap<>();
 
     /** A check run on a commit: status queued/in_progress/completed and, when completed, a conclusion. */
-    record CheckRun(long id, String name, String headSha, String status, String conclusion, Instant at) {
+    record CheckRun(long id, String name, String headSha, String status, String conclusion, Instant startedAt,
+                    Instant completedAt) {
     }
 
     /** A submitted review. */
-    record Review(long id, String login, String state, String commitId, Instant submittedAt) {
+    record Review(long id, String login, String state, String body, String commitId, Instant submittedAt) {
+    }
+
+    /** A commit status: state error/failure/pending/success, set by {@code creator} under {@code context}. */
+    record CommitStatus(long id, String sha, String state, String context, String description, String targetUrl,
+                        String creator, Instant createdAt) {
     }
 
     HostedRepository(String owner, String name, Repository git, Instant createdAt) {
@@ -47,6 +58,60 @@ final class HostedRepository {
 
     String fullName() {
         return owner + "/" + name;
+    }
+
+    /** The commit {@code ref} names: a full SHA of a commit here, else a branch, else a tag. */
+    Optional<String> resolve(String ref) {
+        try {
+            if (ref.matches("[0-9a-f]{40}")) {
+                return git.getObjectDatabase().has(ObjectId.fromString(ref)) ? Optional.of(ref) : Optional.empty();
+            }
+            Ref r = git.exactRef(Constants.R_HEADS + ref);
+            if (r == null) {
+                r = git.exactRef(Constants.R_TAGS + ref);
+            }
+            return Optional.ofNullable(r).map(Ref::getObjectId).map(ObjectId::name);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot resolve " + ref + " in " + fullName(), e);
+        }
+    }
+
+    /** What a {@code status} delivery tells of a commit. */
+    record CommitInfo(String authorName, String authorEmail, Instant when, String message, String tree,
+                      List<String> parents) {
+    }
+
+    CommitInfo commitInfo(String sha) {
+        try (org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(git)) {
+            org.eclipse.jgit.revwalk.RevCommit c = walk.parseCommit(ObjectId.fromString(sha));
+            List<String> parents = new ArrayList<>();
+            for (org.eclipse.jgit.revwalk.RevCommit p : c.getParents()) {
+                parents.add(p.name());
+            }
+            return new CommitInfo(c.getAuthorIdent().getName(), c.getAuthorIdent().getEmailAddress(),
+                    c.getAuthorIdent().getWhenAsInstant(), c.getFullMessage(), c.getTree().name(), parents);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read commit " + sha + " in " + fullName(), e);
+        }
+    }
+
+    /** The branches whose tip is {@code sha}. */
+    List<String> branchesAt(String sha) {
+        try {
+            List<String> out = new ArrayList<>();
+            for (Ref ref : git.getRefDatabase().getRefsByPrefix(Constants.R_HEADS)) {
+                if (ref.getObjectId() != null && ref.getObjectId().name().equals(sha)) {
+                    out.add(ref.getName().substring(Constants.R_HEADS.length()));
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list branches of " + fullName(), e);
+        }
+    }
+
+    PullRequestState pull(int number) {
+        return pulls.stream().filter(p -> p.number == number).findFirst().orElse(null);
     }
 
     Optional<String> branchTip(String branch) {
@@ -79,6 +144,8 @@ final class HostedRepository {
         Instant updatedAt;
         Instant closedAt;
         Instant mergedAt;
+        String mergedBy;
+        String mergeCommitSha;
         final LinkedHashSet<String> labels = new LinkedHashSet<>();
         final LinkedHashSet<String> reviewers = new LinkedHashSet<>();
         final List<Review> reviews = new ArrayList<>();

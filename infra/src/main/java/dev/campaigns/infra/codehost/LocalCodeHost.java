@@ -1,16 +1,8 @@
 package dev.campaigns.infra.codehost;
 
 import jakarta.servlet.DispatcherType;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -19,31 +11,23 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.nio.file.Path;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jgit.dircache.DirCache;
-import org.eclipse.jgit.dircache.DirCacheBuilder;
-import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.http.server.GitServlet;
-import org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription;
-import org.eclipse.jgit.internal.storage.dfs.InMemoryRepository;
-import org.eclipse.jgit.internal.storage.file.FileRepository;
-import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.ObjectInserter;
-import org.eclipse.jgit.lib.PersonIdent;
-import org.eclipse.jgit.lib.RefUpdate;
-import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.UploadPack;
 
@@ -57,6 +41,11 @@ import org.eclipse.jgit.transport.UploadPack;
  * makes pull request creation atomic per head and base like GitHub (the loser of a race gets the same 422), and
  * injects {@link Fault faults} on demand. Repositories live in memory by default (creation is a few object inserts,
  * so thousands are cheap) or as bare repositories under a directory.
+ *
+ * <p>This class wires the parts and offers the helpers tests use: {@link Routes} (the one route table),
+ * {@link ApiServlet} (the REST handlers), {@link CodeHostState} (state and GitHub's rules, no HTTP),
+ * {@link GitHubJson} (every JSON body and payload), {@link WebhookEvents} and {@link Webhooks} (deliveries). Every
+ * answer validates against GitHub's published OpenAPI description (GitHubContractTest, docs/code-hosts.md).
  *
  * <p>Thread-safe; {@link #close()} stops the server.
  */
@@ -134,14 +123,12 @@ public final class LocalCodeHost implements AutoCloseable {
         }
     }
 
-    private static final PersonIdent HOST_IDENT_BASE = new PersonIdent("Local Code Host", "host@localhost");
-
     private final Options options;
     private final Clock clock;
     private final double timeScale;
     private final Faults faults = new Faults();
     private final RateLimiter rateLimiter;
-    private final Map<String, HostedRepository> repos = new ConcurrentHashMap<>();
+    private final CodeHostState state;
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final AtomicLong secondaryLimitResponses = new AtomicLong();
     private final AtomicLong primaryLimitResponses = new AtomicLong();
@@ -149,6 +136,16 @@ public final class LocalCodeHost implements AutoCloseable {
     private final String baseUrl;
     private final Webhooks webhooks = new Webhooks();
     private final ApiServlet api;
+    private final List<Consumer<Exchange>> exchangeListeners = new CopyOnWriteArrayList<>();
+
+    /**
+     * One API request and its answer, as seen on the wire (for contract checks).
+     *
+     * @param route the route template that served it ({@code /repos/{owner}/{repo}}), null for an unknown path
+     */
+    public record Exchange(String method, String path, String route, String query, int status, String contentType,
+                           String body) {
+    }
 
     private LocalCodeHost(Options options) throws Exception {
         if (options.tokens.isEmpty()) {
@@ -160,24 +157,37 @@ public final class LocalCodeHost implements AutoCloseable {
         this.rateLimiter = new RateLimiter(clock, options.primaryPerHour, options.contentPerMinute,
                 options.contentPerHour);
         options.users.add(options.botLogin);
+        this.state = new CodeHostState(clock, options.botLogin, options.users, options.storage);
 
         server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendDateHeader(false);
         http.setSendServerVersion(false);
+        // GitHub takes a branch with a slash as one %2F-encoded path segment (.../commits/feature%2Fx/check-runs).
+        http.setUriCompliance(UriCompliance.DEFAULT.with("github", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+                UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(options.port);
         server.addConnector(connector);
+        connector.open(); // binds the port now: the renderer needs the base URL
+        baseUrl = "http://127.0.0.1:" + connector.getLocalPort();
+        GitHubJson json = new GitHubJson(baseUrl);
+        state.announceTo(new WebhookEvents(json, webhooks));
 
         ServletContextHandler context = new ServletContextHandler("/");
-        context.addFilter(new FilterHolder(new FrontFilter(this)), "/*", EnumSet.of(DispatcherType.REQUEST));
-        this.api = new ApiServlet(this);
+        context.getServletHandler().setDecodeAmbiguousURIs(true);
+        this.api = new ApiServlet(state, json);
+        context.addFilter(new FilterHolder(new ExchangeFilter(exchangeListeners, api.routes())), "/api/v3/*",
+                EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(new FilterHolder(new FrontFilter(this, api.routes())), "/*",
+                EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder("api", api), "/api/v3/*");
         context.addServlet(new ServletHolder("git", gitServlet()), "/*");
+        context.setErrorHandler(new JsonErrorHandler());
+        server.setErrorHandler(new JsonErrorHandler());
         server.setHandler(context);
         server.start();
-        baseUrl = "http://127.0.0.1:" + connector.getLocalPort();
     }
 
     /** Starts a host on a free loopback port. */
@@ -223,93 +233,70 @@ public final class LocalCodeHost implements AutoCloseable {
     }
 
     /**
+     * Calls {@code listener} with every API request and its answer from now on (method, path, status, body), e.g.
+     * to validate each against GitHub's published description.
+     */
+    public void onExchange(Consumer<Exchange> listener) {
+        exchangeListeners.add(listener);
+    }
+
+    /** Every API route the host serves, as {@code "GET /repos/{owner}/{repo}"} (GitHub's path templates). */
+    public List<String> apiRoutes() {
+        return api.routes().routes().stream().map(Object::toString).toList();
+    }
+
+    /**
      * Creates {@code repository} ("owner/name") with one commit on {@code main} holding {@code files} (path to
      * {@code String} (UTF-8) or {@code byte[]}), and returns that commit's SHA. Fails if it exists.
      */
     public String createRepository(String repository, Map<String, ?> files) {
-        String[] parts = splitName(repository);
-        Repository git = newStorage(repository);
-        String sha;
-        try {
-            if (git instanceof FileRepository) {
-                git.create(true);
-                StoredConfig config = git.getConfig();
-                config.setBoolean("http", null, "receivepack", true);
-                config.save();
-            }
-            sha = commit(git, null, files, "Initial commit");
-            RefUpdate main = git.updateRef(Constants.R_HEADS + "main");
-            main.setNewObjectId(ObjectId.fromString(sha));
-            main.setExpectedOldObjectId(ObjectId.zeroId());
-            check(main.update(), repository);
-            RefUpdate head = git.updateRef(Constants.HEAD);
-            head.link(Constants.R_HEADS + "main");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create repository " + repository, e);
-        }
-        HostedRepository hosted = new HostedRepository(parts[0], parts[1], git, clock.instant());
-        if (repos.putIfAbsent(repository, hosted) != null) {
-            throw new IllegalArgumentException("repository already exists: " + repository);
-        }
-        return sha;
+        return state.createRepository(repository, files);
     }
 
     /**
      * Commits {@code files} (added or replaced) on top of {@code branch}'s tip, or of {@code main} when the branch
-     * does not exist yet, and moves {@code branch} there: a push, without git. Returns the new SHA.
+     * does not exist yet, and moves {@code branch} there: a push, without git (open pull requests from the branch
+     * follow it and announce {@code synchronize}). Returns the new SHA.
      */
     public String commitFiles(String repository, String branch, Map<String, ?> files, String message) {
-        HostedRepository repo = require(repository);
-        try {
-            String parent = repo.branchTip(branch).or(() -> repo.branchTip("main")).orElseThrow();
-            String sha = commit(repo.git, parent, files, message);
-            RefUpdate update = repo.git.updateRef(Constants.R_HEADS + branch);
-            update.setNewObjectId(ObjectId.fromString(sha));
-            update.setForceUpdate(true);
-            check(update.update(), repository);
-            return sha;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot commit to " + repository + " " + branch, e);
-        }
+        return state.commitFiles(repository, branch, files, message);
     }
 
     /** Creates or moves {@code branch} to commit {@code sha}. */
     public void createBranch(String repository, String branch, String sha) {
-        HostedRepository repo = require(repository);
-        try {
-            RefUpdate update = repo.git.updateRef(Constants.R_HEADS + branch);
-            update.setNewObjectId(ObjectId.fromString(sha));
-            update.setForceUpdate(true);
-            check(update.update(), repository);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create branch " + branch + " in " + repository, e);
-        }
+        state.createBranch(repository, branch, sha);
     }
 
     /** The SHA at the tip of {@code branch}, if the repository and the branch exist. */
     public Optional<String> branchTip(String repository, String branch) {
-        HostedRepository repo = repos.get(repository);
+        HostedRepository repo = state.find(repository);
         return repo == null ? Optional.empty() : repo.branchTip(branch);
     }
 
     /** The pull requests of {@code repository}, by number. */
     public List<LocalPullRequest> pullRequests(String repository) {
-        HostedRepository repo = require(repository);
+        HostedRepository repo = state.require(repository);
         synchronized (repo) {
             return repo.pulls.stream().map(repo::snapshot).toList();
         }
     }
 
-    /** Opens a pull request directly (as a person or another tool would), bypassing the API and its limits. */
+    /**
+     * Opens a pull request directly (as a person or another tool would), bypassing the API and its limits but not
+     * GitHub's rules (one open per head and base, commits between them); refusals are IllegalArgumentExceptions.
+     */
     public LocalPullRequest openPullRequest(String repository, String head, String base, String title) {
-        HostedRepository repo = require(repository);
+        HostedRepository repo = state.require(repository);
         synchronized (repo) {
-            String sha = repo.branchTip(head).orElseThrow(() -> new IllegalArgumentException("no branch " + head));
-            HostedRepository.PullRequestState pr = new HostedRepository.PullRequestState(repo.pulls.size() + 1, head,
-                    base, title, "", false, sha, options.botLogin, clock.instant());
-            repo.pulls.add(pr);
-            pullRequestEvent(repo, pr, "opened");
-            return repo.snapshot(pr);
+            if (repo.branchTip(head).isEmpty()) {
+                throw new IllegalArgumentException("no branch " + head);
+            }
+            try {
+                return repo.snapshot(state.openPull(repo, title, head, base, "", false, options.botLogin));
+            } catch (GitHubError e) {
+                throw new IllegalArgumentException("cannot open a pull request from " + head + " to " + base + " in "
+                        + repository + ": " + e.getMessage() + " " + e.details(), e);
+            }
         }
     }
 
@@ -324,18 +311,7 @@ public final class LocalCodeHost implements AutoCloseable {
      * @param state APPROVED, CHANGES_REQUESTED or COMMENTED
      */
     public void reviewPullRequest(String repository, int number, String login, String state) {
-        HostedRepository repo = require(repository);
-        synchronized (repo) {
-            HostedRepository.PullRequestState pr = pull(repo, number);
-            Instant now = clock.instant();
-            HostedRepository.Review review = new HostedRepository.Review(HostedRepository.nextId(), login, state,
-                    repo.headSha(pr), now);
-            pr.reviews.add(review);
-            pr.updatedAt = now;
-            com.fasterxml.jackson.databind.node.ObjectNode payload = payload(repo, pr, "submitted");
-            payload.set("review", api.review(repo, pr, review));
-            webhooks.emit("pull_request_review", payload);
-        }
+        this.state.review(this.state.require(repository), number, login, state, "");
     }
 
     /**
@@ -346,71 +322,44 @@ public final class LocalCodeHost implements AutoCloseable {
      * @param conclusion with completed: success, failure, neutral, cancelled, skipped, timed_out; else null
      */
     public void setCheck(String repository, int number, String name, String status, String conclusion) {
-        HostedRepository repo = require(repository);
+        HostedRepository repo = state.require(repository);
         synchronized (repo) {
-            setCheckOnCommit(repository, repo.headSha(pull(repo, number)), name, status, conclusion);
+            state.setCheck(repo, repo.headSha(state.pull(repo, number)), name, status, conclusion);
         }
     }
 
     /** Creates or updates check run {@code name} on commit {@code sha} (GitHub's {@code POST /check-runs}). */
     public void setCheckOnCommit(String repository, String sha, String name, String status, String conclusion) {
-        HostedRepository repo = require(repository);
+        state.setCheck(state.require(repository), sha, name, status, conclusion);
+    }
+
+    /**
+     * Sets commit status {@code context} on the head commit of pull request {@code number}, as a CI system using
+     * GitHub's {@code POST /statuses/{sha}} would.
+     *
+     * @param statusState error, failure, pending or success
+     */
+    public void setStatus(String repository, int number, String context, String statusState) {
+        HostedRepository repo = state.require(repository);
         synchronized (repo) {
-            List<HostedRepository.CheckRun> runs = repo.checkRuns.computeIfAbsent(sha, k -> new ArrayList<>());
-            runs.removeIf(r -> r.name().equals(name));
-            HostedRepository.CheckRun run = new HostedRepository.CheckRun(HostedRepository.nextId(), name, sha, status,
-                    conclusion, clock.instant());
-            runs.add(run);
-            com.fasterxml.jackson.databind.node.ObjectNode payload = ApiServlet.JSON.createObjectNode();
-            payload.put("action", "completed".equals(status) ? "completed" : "created");
-            payload.set("check_run", api.checkRun(repo, run));
-            payload.set("repository", api.repositoryJson(repo));
-            webhooks.emit("check_run", payload);
+            state.createStatus(repo, repo.headSha(state.pull(repo, number)), statusState, context, null, null,
+                    options.botLogin);
         }
     }
 
     /** Adds {@code label} to pull request {@code number}, as a person would. */
     public void labelPullRequest(String repository, int number, String label) {
-        HostedRepository repo = require(repository);
-        synchronized (repo) {
-            HostedRepository.PullRequestState pr = pull(repo, number);
-            repo.labels.add(label);
-            pr.labels.add(label);
-            pr.updatedAt = clock.instant();
-            pullRequestEvent(repo, pr, "labeled");
-        }
-    }
-
-    /** Emits a {@code pull_request} webhook for {@code pr} (caller holds the repository's monitor). */
-    void pullRequestEvent(HostedRepository repo, HostedRepository.PullRequestState pr, String action) {
-        webhooks.emit("pull_request", payload(repo, pr, action));
-    }
-
-    private com.fasterxml.jackson.databind.node.ObjectNode payload(HostedRepository repo,
-                                                                   HostedRepository.PullRequestState pr,
-                                                                   String action) {
-        com.fasterxml.jackson.databind.node.ObjectNode payload = ApiServlet.JSON.createObjectNode();
-        payload.put("action", action);
-        payload.put("number", pr.number);
-        payload.set("pull_request", api.pull(repo, pr, true));
-        payload.set("repository", api.repositoryJson(repo));
-        payload.set("sender", ApiServlet.JSON.createObjectNode().put("login", options.botLogin));
-        return payload;
-    }
-
-    private static HostedRepository.PullRequestState pull(HostedRepository repo, int number) {
-        return repo.pulls.stream().filter(p -> p.number == number).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no pull request " + repo.fullName() + "#" + number));
+        state.addLabels(state.require(repository), number, List.of(label), options.botLogin);
     }
 
     /** Closes pull request {@code number} without merging, as a person would. */
     public void closePullRequest(String repository, int number) {
-        changePull(repository, number, false);
+        state.close(state.require(repository), number);
     }
 
     /** Marks pull request {@code number} merged and closed (the git history is not changed). */
     public void mergePullRequest(String repository, int number) {
-        changePull(repository, number, true);
+        state.markMerged(state.require(repository), number);
     }
 
     /** How many requests reached {@code endpoint}, e.g. {@code "POST /repos/{owner}/{repo}/pulls"}. */
@@ -441,7 +390,7 @@ public final class LocalCodeHost implements AutoCloseable {
     }
 
     public int repositoryCount() {
-        return repos.size();
+        return state.repositoryCount();
     }
 
     @Override
@@ -452,22 +401,10 @@ public final class LocalCodeHost implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot stop the local code host", e);
         }
-        repos.values().forEach(r -> r.git.close());
+        state.closeAll();
     }
 
     // ---- package-private, for the filter and servlets ---------------------------------------------------------
-
-    HostedRepository hosted(String repository) {
-        return repos.get(repository);
-    }
-
-    String botLogin() {
-        return options.botLogin;
-    }
-
-    boolean knowsUser(String login) {
-        return options.users.contains(login);
-    }
 
     Access access(String token) {
         return options.tokens.get(token);
@@ -500,7 +437,7 @@ public final class LocalCodeHost implements AutoCloseable {
         GitServlet servlet = new GitServlet();
         servlet.setRepositoryResolver((req, name) -> {
             String full = name.endsWith(".git") ? name.substring(0, name.length() - 4) : name;
-            HostedRepository repo = repos.get(full);
+            HostedRepository repo = state.find(full);
             if (repo == null) {
                 throw new RepositoryNotFoundException(name);
             }
@@ -517,114 +454,36 @@ public final class LocalCodeHost implements AutoCloseable {
             return up;
         });
         // Authorisation is done by FrontFilter, so pushes need no http.receivepack setting here.
-        servlet.setReceivePackFactory((req, db) -> new ReceivePack(db));
+        servlet.setReceivePackFactory((req, db) -> {
+            ReceivePack rp = new ReceivePack(db);
+            HostedRepository repo = state.find(repositoryOf(req.getRequestURI()));
+            if (repo != null) {
+                // A push that moves a pull request's head is announced as `synchronize`, as GitHub does.
+                rp.setPostReceiveHook((pack, commands) -> commands.stream()
+                        .filter(c -> c.getResult() == ReceiveCommand.Result.OK)
+                        .filter(c -> c.getRefName().startsWith(Constants.R_HEADS))
+                        .forEach(c -> state.branchMoved(repo, c.getRefName().substring(Constants.R_HEADS.length()),
+                                c.getOldId().equals(ObjectId.zeroId()) ? null : c.getOldId().name(),
+                                c.getNewId().equals(ObjectId.zeroId()) ? null : c.getNewId().name())));
+            }
+            return rp;
+        });
         return servlet;
-    }
-
-    private Repository newStorage(String repository) {
-        if (options.storage == null) {
-            return new InMemoryRepository(new DfsRepositoryDescription(repository));
-        }
-        try {
-            return new FileRepository(options.storage.resolve(repository + ".git").toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open storage for " + repository, e);
-        }
-    }
-
-    private String commit(Repository git, String parent, Map<String, ?> files, String message) throws IOException {
-        try (ObjectInserter inserter = git.newObjectInserter()) {
-            DirCache index = DirCache.newInCore();
-            DirCacheBuilder builder = index.builder();
-            Map<String, ObjectId> tree = new TreeMap<>();
-            if (parent != null) {
-                try (var walk = new org.eclipse.jgit.treewalk.TreeWalk(git)) {
-                    walk.addTree(git.parseCommit(ObjectId.fromString(parent)).getTree());
-                    walk.setRecursive(true);
-                    while (walk.next()) {
-                        tree.put(walk.getPathString(), walk.getObjectId(0));
-                    }
-                }
-            }
-            for (Map.Entry<String, ?> file : files.entrySet()) {
-                byte[] content = file.getValue() instanceof byte[] bytes ? bytes
-                        : String.valueOf(file.getValue()).getBytes(StandardCharsets.UTF_8);
-                tree.put(file.getKey(), inserter.insert(Constants.OBJ_BLOB, content));
-            }
-            tree.entrySet().stream().sorted(Map.Entry.comparingByKey(Comparator.naturalOrder())).forEach(e -> {
-                DirCacheEntry entry = new DirCacheEntry(e.getKey());
-                entry.setFileMode(FileMode.REGULAR_FILE);
-                entry.setObjectId(e.getValue());
-                builder.add(entry);
-            });
-            builder.finish();
-            ObjectId treeId = index.writeTree(inserter);
-            PersonIdent ident = new PersonIdent(HOST_IDENT_BASE, clock.instant(), ZoneOffset.UTC);
-            CommitBuilder commit = new CommitBuilder();
-            commit.setTreeId(treeId);
-            if (parent != null) {
-                commit.setParentId(ObjectId.fromString(parent));
-            }
-            commit.setAuthor(ident);
-            commit.setCommitter(ident);
-            commit.setMessage(message + "\n");
-            ObjectId id = inserter.insert(commit);
-            inserter.flush();
-            return id.name();
-        }
-    }
-
-    private void changePull(String repository, int number, boolean merge) {
-        HostedRepository repo = require(repository);
-        synchronized (repo) {
-            HostedRepository.PullRequestState pr = repo.pulls.stream().filter(p -> p.number == number).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("no pull request " + repository + "#" + number));
-            repo.headSha(pr);
-            Instant now = clock.instant();
-            pr.open = false;
-            pr.closedAt = now;
-            pr.updatedAt = now;
-            if (merge) {
-                pr.merged = true;
-                pr.mergedAt = now;
-            }
-            pullRequestEvent(repo, pr, "closed");
-        }
-    }
-
-    private HostedRepository require(String repository) {
-        HostedRepository repo = repos.get(repository);
-        if (repo == null) {
-            throw new IllegalArgumentException("no such repository on the local code host: " + repository);
-        }
-        return repo;
-    }
-
-    private static String[] splitName(String repository) {
-        String[] parts = repository.split("/");
-        if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-            throw new IllegalArgumentException("repository must be \"owner/name\", got \"" + repository + "\"");
-        }
-        return parts;
-    }
-
-    private static void check(RefUpdate.Result result, String repository) throws IOException {
-        switch (result) {
-            case NEW, FORCED, FAST_FORWARD, NO_CHANGE -> {
-            }
-            default -> throw new IOException("ref update in " + repository + " failed: " + result);
-        }
     }
 
     @Override
     public String toString() {
-        return "LocalCodeHost[" + baseUrl + ", " + repos.size() + " repositories]";
+        return "LocalCodeHost[" + baseUrl + ", " + state.repositoryCount() + " repositories]";
     }
 
     /** Lists the repositories, sorted (for the demo CLI). */
     public List<String> repositories() {
-        List<String> names = new ArrayList<>(repos.keySet());
-        names.sort(null);
-        return names;
+        return state.repositoryNames();
+    }
+
+    /** "owner/name" of a git request path {@code /owner/name.git/...}. */
+    private static String repositoryOf(String path) {
+        int git = path.indexOf(".git/");
+        return git < 0 ? "" : path.substring(1, git);
     }
 }

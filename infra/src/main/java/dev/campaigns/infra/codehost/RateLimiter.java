@@ -39,8 +39,12 @@ final class RateLimiter {
         this.contentPerHour = contentPerHour;
     }
 
-    /** The token's primary window as it stands, without counting a request (GitHub's free GET /rate_limit). */
-    synchronized Primary peek(String token) {
+    /**
+     * The key's primary window as it stands, without counting a request (GitHub's free GET /rate_limit);
+     * {@code limit} overrides the host's hourly limit when not negative (anonymous callers get 60).
+     */
+    synchronized Primary peek(String token, int limit) {
+        int primaryPerHour = limit >= 0 ? limit : this.primaryPerHour;
         long now = clock.instant().getEpochSecond();
         long[] window = primaryWindows.getOrDefault(token, new long[] {now, 0});
         if (now >= window[0] + 3600) {
@@ -53,7 +57,9 @@ final class RateLimiter {
                 (int) window[1], window[1] >= primaryPerHour);
     }
 
-    synchronized Primary primary(String token) {
+    /** Counts one request against the key's primary window ({@code limit} as in {@link #peek}). */
+    synchronized Primary primary(String token, int limit) {
+        int primaryPerHour = limit >= 0 ? limit : this.primaryPerHour;
         long now = clock.instant().getEpochSecond();
         long[] window = primaryWindows.computeIfAbsent(token, t -> new long[] {now, 0});
         if (now >= window[0] + 3600) {

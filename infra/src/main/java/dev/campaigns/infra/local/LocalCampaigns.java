@@ -40,7 +40,7 @@ public final class LocalCampaigns implements AutoCloseable {
     private final LocalFunctionUrls functionUrls;
     private final LocalEventSources eventSources;
     private final List<SamTemplate.FunctionEvent> functionEvents;
-    private final String webhookSecret = "whsec-" + java.util.UUID.randomUUID();
+    private final String webhookSecret;
     private final String stateMachineArn;
     private final Path workDir;
     private final Map<String, Map<String, String>> functionEnvironments = new java.util.concurrent.ConcurrentHashMap<>();
@@ -58,25 +58,31 @@ public final class LocalCampaigns implements AutoCloseable {
      */
     public record Options(String codeHostToken, double timeScale, int graphqlPort, Path workDir,
                           LocalCodeHost.Options codeHostOptions, SfnConfig sfnConfig,
-                          Map<String, String> parameters, double sharedClockFactor) {
+                          Map<String, String> parameters, double sharedClockFactor, String webhookSecret) {
         /** A stack with a fresh code host accepting {@code token}, Step Functions time sped up 1000×. */
         public static Options defaults(String token) {
-            return new Options(token, 0.001, 0, null, null, null, Map.of(), 0);
+            return new Options(token, 0.001, 0, null, null, null, Map.of(), 0, null);
+        }
+
+        /** The secret the code host signs webhook deliveries with and the receiver checks; null: a random one. */
+        public Options withWebhookSecret(String secret) {
+            return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, sfnConfig, parameters,
+                    sharedClockFactor, secret);
         }
 
         public Options withGraphqlPort(int port) {
             return new Options(codeHostToken, timeScale, port, workDir, codeHostOptions, sfnConfig, parameters,
-                    sharedClockFactor);
+                    sharedClockFactor, webhookSecret);
         }
 
         public Options withCodeHost(LocalCodeHost.Options options) {
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, options, sfnConfig, parameters,
-                    sharedClockFactor);
+                    sharedClockFactor, webhookSecret);
         }
 
         public Options withSfnConfig(SfnConfig config) {
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, config, parameters,
-                    sharedClockFactor);
+                    sharedClockFactor, webhookSecret);
         }
 
         /** Overrides template parameter {@code name} (e.g. {@code CodeHostContentLimits}). */
@@ -84,13 +90,13 @@ public final class LocalCampaigns implements AutoCloseable {
             Map<String, String> p = new HashMap<>(parameters);
             p.put(name, value);
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, sfnConfig, Map.copyOf(p),
-                    sharedClockFactor);
+                    sharedClockFactor, webhookSecret);
         }
 
         /** One clock for code host, engine and functions, {@code factor} times faster than real time. */
         public Options withSharedClock(double factor) {
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, sfnConfig, parameters,
-                    factor);
+                    factor, webhookSecret);
         }
     }
 
@@ -122,6 +128,8 @@ public final class LocalCampaigns implements AutoCloseable {
 
     private LocalCampaigns(Options options, Hooks hooks) throws IOException {
         SamTemplate template = SamTemplate.fromClasspath();
+        this.webhookSecret = options.webhookSecret() != null && !options.webhookSecret().isBlank()
+                ? options.webhookSecret() : "whsec-" + java.util.UUID.randomUUID();
         this.workDir = options.workDir() != null ? options.workDir() : Files.createTempDirectory("campaigns-local");
         LocalCodeHost.Options hostOptions = options.codeHostOptions() != null ? options.codeHostOptions()
                 : new LocalCodeHost.Options();

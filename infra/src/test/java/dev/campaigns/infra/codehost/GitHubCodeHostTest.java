@@ -115,7 +115,7 @@ class GitHubCodeHostTest {
         assertEquals(List.of("campaign", "second"), second.labels());
         assertEquals(1, host.pullRequests(REPO).size());
         assertEquals(1, host.requestCount("POST /repos/{owner}/{repo}/pulls"));
-        assertEquals(2, host.requestCount("PATCH /repos/{owner}/{repo}/pulls/{number}"));
+        assertEquals(2, host.requestCount("PATCH /repos/{owner}/{repo}/pulls/{pull_number}"));
     }
 
     @Test
@@ -126,7 +126,7 @@ class GitHubCodeHostTest {
         github.ensurePullRequest(spec("campaign/fix"));
 
         assertEquals(Map.of("GET /repos/{owner}/{repo}", 1L, "GET /repos/{owner}/{repo}/pulls", 1L,
-                "GET /repos/{owner}/{repo}/pulls/{number}", 1L), host.requestCounts());
+                "GET /repos/{owner}/{repo}/pulls/{pull_number}", 1L), host.requestCounts());
     }
 
     @Test

@@ -144,6 +144,71 @@ class LocalCodeHostTest {
     }
 
     @Test
+    void aBranchWithASlashIsOneEncodedSegment_andWhatTheServerRefusesIsJsonToo() throws Exception {
+        start(new LocalCodeHost.Options());
+        host.createRepository("acme/app", Map.of("a", "1"));
+        String sha = host.commitFiles("acme/app", "feature/x", Map.of("b", "2"), "m");
+        host.setCheckOnCommit("acme/app", sha, "build", "completed", "success");
+        HttpResponse<String> runs = get("/api/v3/repos/acme/app/commits/feature%2Fx/check-runs", TOKEN);
+        assertEquals(200, runs.statusCode(), runs.body());
+        assertEquals("build", JSON.readTree(runs.body()).get("check_runs").get(0).get("name").asText());
+        assertEquals(sha, JSON.readTree(get("/api/v3/repos/acme/app/commits/feature%2Fx/status", TOKEN).body())
+                .get("sha").asText());
+        assertEquals(1, host.requestCount("GET /repos/{owner}/{repo}/commits/{ref}/check-runs"));
+
+        for (String path : List.of("/api/v3/repos/acme/%ZZ", "/api/v3/%2e%2e/x",
+                "/api/v3/repos/acme/app/commits/a%2F..%2Fb/status", "/api/v3/nothing/here")) {
+            HttpResponse<String> refused = raw(path);
+            assertTrue(refused.statusCode() == 400 || refused.statusCode() == 404, path + ": " + refused.statusCode());
+            assertTrue(refused.headers().firstValue("content-type").orElseThrow().startsWith("application/json"),
+                    path);
+            assertTrue(JSON.readTree(refused.body()).has("message"), path + ": " + refused.body());
+        }
+    }
+
+    /** A request sent byte for byte (java.net.http refuses some of these paths before sending them). */
+    private HttpResponse<String> raw(String path) throws Exception {
+        URI base = URI.create(host.baseUrl());
+        try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: token "
+                    + TOKEN + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int status = Integer.parseInt(answer.substring(9, 12));
+            String head = answer.substring(0, answer.indexOf("\r\n\r\n"));
+            String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+            Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            head.lines().skip(1).forEach(l -> headers.put(l.substring(0, l.indexOf(':')).trim(),
+                    List.of(l.substring(l.indexOf(':') + 1).trim())));
+            return new HttpResponse<>() {
+                public int statusCode() { return status; }
+                public HttpRequest request() { return null; }
+                public java.util.Optional<HttpResponse<String>> previousResponse() { return java.util.Optional.empty(); }
+                public java.net.http.HttpHeaders headers() { return java.net.http.HttpHeaders.of(headers, (a, b) -> true); }
+                public String body() { return body; }
+                public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return java.util.Optional.empty(); }
+                public URI uri() { return URI.create(host.baseUrl() + path); }
+                public HttpClient.Version version() { return HttpClient.Version.HTTP_1_1; }
+            };
+        }
+    }
+
+    @Test
+    void anonymousCallersSeeNoPrivateRepositoryAndNeedATokenForThemselves() throws Exception {
+        start(new LocalCodeHost.Options());
+        host.createRepository("acme/app", Map.of("a", "1"));
+        assertEquals(404, get("/api/v3/repos/acme/app", null).statusCode(), "private: as if it did not exist");
+        assertEquals(404, get("/api/v3/repos/acme/app/pulls", null).statusCode());
+        assertEquals(401, get("/api/v3/user", null).statusCode());
+        assertEquals(200, get("/api/v3/users/campaigns-bot", null).statusCode());
+        HttpResponse<String> limit = get("/api/v3/rate_limit", null);
+        assertEquals(200, limit.statusCode());
+        assertEquals(60, JSON.readTree(limit.body()).get("rate").get("limit").asInt(), "GitHub's anonymous limit");
+        assertEquals(401, get("/api/v3/repos/acme/app", "wrong").statusCode(), "a wrong token is refused anywhere");
+        assertEquals(200, get("/api/v3/repos/acme/app", TOKEN).statusCode());
+    }
+
+    @Test
     void listsPullRequestsWithGitHubPagination() throws Exception {
         start(new LocalCodeHost.Options());
         host.createRepository("acme/app", Map.of("a", "1"));

@@ -101,7 +101,7 @@ class PullRequestStatusTest {
     void closeClosesAnOpenPullRequestOnce_andAMissingOneIsNotFound() {
         assertEquals(PullRequestState.CLOSED, codeHost.closePullRequest(REPO, number).state());
         assertEquals(PullRequestState.CLOSED, codeHost.closePullRequest(REPO, number).state());
-        assertEquals(1, host.requestCount("PATCH /repos/{owner}/{repo}/pulls/{number}"));
+        assertEquals(1, host.requestCount("PATCH /repos/{owner}/{repo}/pulls/{pull_number}"));
         CodeHostException missing = assertThrows(CodeHostException.class,
                 () -> codeHost.loadPullRequestStatus(REPO, 99));
         assertEquals(CodeHostException.Kind.NOT_FOUND, missing.kind());

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class ChangesetTrackingEndToEndTest {
     private static final String TOKEN = "ghp_trackingToken0123456789";
+    private static final String WEBHOOK_SECRET = "tracking-webhook-secret";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
     private static final String CHANGESET = "id repository externalID state reviewState checkState labels title "
@@ -44,7 +45,7 @@ class ChangesetTrackingEndToEndTest {
     @BeforeAll
     static void start() {
         clock = new ManualClock(T0);
-        stack = LocalCampaigns.start(LocalCampaigns.Options.defaults(TOKEN)
+        stack = LocalCampaigns.start(LocalCampaigns.Options.defaults(TOKEN).withWebhookSecret(WEBHOOK_SECRET)
                 .withCodeHost(new LocalCodeHost.Options().clock(clock).users("carol", "dave")));
         graphql = new GraphQLClient(stack.graphqlUrl(), "alice");
         api = new CampaignsApi(graphql);
@@ -110,6 +111,19 @@ class ChangesetTrackingEndToEndTest {
             throw new AssertionError(e);
         }
         assertEquals(401, forged.statusCode());
+        // Signed with the stack's secret (serve --webhook-secret) but empty: refused as a bad request.
+        java.net.http.HttpResponse<String> empty;
+        try {
+            empty = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(stack.webhookUrl())).header("x-github-event", "pull_request")
+                    .header("x-github-delivery", "empty-1").header("x-hub-signature-256",
+                            dev.campaigns.service.WebhookSignature.sign(WEBHOOK_SECRET, new byte[0]))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        assertEquals(400, empty.statusCode(), empty.body());
 
         // A campaign without a plan starts empty.
         Map<String, Object> campaign = (Map<String, Object>) graphql.data("mutation($input: CreateCampaignInput!) {"
@@ -199,7 +213,7 @@ class ChangesetTrackingEndToEndTest {
         assertEquals("PASSED", afterEvents(campaignId, r3).get("checkState"));
 
         // Duplicates: GitHub's redelivery carries the same delivery ID; the second is skipped.
-        long reviewsRead = stack.codeHost().requestCount("GET /repos/{owner}/{repo}/pulls/{number}/reviews");
+        long reviewsRead = stack.codeHost().requestCount("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews");
         stack.codeHost().webhooks().mode(Webhooks.Mode.DUPLICATE);
         stack.codeHost().labelPullRequest(r3, n3, "urgent");
         stack.codeHost().webhooks().mode(Webhooks.Mode.DELIVER);
@@ -207,8 +221,21 @@ class ChangesetTrackingEndToEndTest {
         assertEquals(List.of("urgent"), labelled.get("labels"));
         assertEquals("CHANGES_REQUESTED", labelled.get("reviewState"));
         assertEquals("PASSED", labelled.get("checkState"));
-        assertEquals(reviewsRead + 1, stack.codeHost().requestCount("GET /repos/{owner}/{repo}/pulls/{number}/reviews"),
+        assertEquals(reviewsRead + 1, stack.codeHost().requestCount("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"),
                 "two deliveries with one ID sync once");
+
+        // A CI that reports through commit statuses (POST /statuses/{sha}) instead of check runs: its `status`
+        // delivery names no pull request, so nothing changes until a sync reads GET .../statuses/{sha}.
+        long statusReads = stack.codeHost().requestCount("GET /repos/{owner}/{repo}/statuses/{ref}");
+        stack.codeHost().setStatus(r3, n3, "ci/legacy", "pending");
+        stack.codeHost().webhooks().awaitSent();
+        assertEquals("PASSED", afterEvents(campaignId, r3).get("checkState"), "a status delivery triggers no read");
+        assertEquals("PENDING", changeset(ids.get(2)).get("checkState"));
+        stack.codeHost().setStatus(r3, n3, "ci/legacy", "failure");
+        assertEquals("FAILED", changeset(ids.get(2)).get("checkState"));
+        stack.codeHost().setStatus(r3, n3, "ci/legacy", "success");
+        assertEquals("PASSED", changeset(ids.get(2)).get("checkState"), "the latest status of a context counts");
+        assertTrue(stack.codeHost().requestCount("GET /repos/{owner}/{repo}/statuses/{ref}") >= statusReads + 3);
 
         // The burndown: one point per day, replayed from the recorded history.
         List<Map<String, Object>> counts = (List<Map<String, Object>>) ((Map<String, Object>) graphql.data(
@@ -241,7 +268,7 @@ class ChangesetTrackingEndToEndTest {
         // The "opened" deliveries of the campaign's own pull requests are held until their changesets exist:
         // they then cost no read (the changeset step read each pull request after opening it).
         stack.codeHost().webhooks().mode(Webhooks.Mode.HOLD);
-        long reviewsBeforeOwned = stack.codeHost().requestCount("GET /repos/{owner}/{repo}/pulls/{number}/reviews");
+        long reviewsBeforeOwned = stack.codeHost().requestCount("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews");
         int deliveriesBeforeOwned = stack.codeHost().webhooks().deliveries().size();
         String owned = (String) api.createCampaign(Map.of("name", "Owned", "branch", "campaigns/owned",
                 "plan", planId)).get("id");
@@ -253,7 +280,7 @@ class ChangesetTrackingEndToEndTest {
         assertEquals(3, ownDeliveries.subList(deliveriesBeforeOwned, ownDeliveries.size()).stream()
                 .filter(d -> d.event().equals("pull_request")
                 && d.body().contains("\"action\":\"opened\"")).count(), "one opened delivery per pull request");
-        assertEquals(reviewsBeforeOwned + 3, stack.codeHost().requestCount("GET /repos/{owner}/{repo}/pulls/{number}/reviews"),
+        assertEquals(reviewsBeforeOwned + 3, stack.codeHost().requestCount("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"),
                 "the changeset step reads each opened pull request once; its opened delivery reads nothing");
         graphql.data(add, Map.of("c", owned, "ids", List.of(ids.get(2)))); // also tracks r3, open, not its own
         // One of its own pull requests is merged first (the webhook reaches the campaign-created changeset too).

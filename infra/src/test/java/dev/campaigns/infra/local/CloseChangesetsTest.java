@@ -84,10 +84,10 @@ class CloseChangesetsTest {
             assertEquals("closed", state(repo));
         }
         // repeating it queues nothing (none is open any more) and closes nothing twice
-        long patches = stack.codeHost().requestCount("PATCH /repos/{owner}/{repo}/pulls/{number}");
+        long patches = stack.codeHost().requestCount("PATCH /repos/{owner}/{repo}/pulls/{pull_number}");
         close(c.get(0));
         stack.awaitChangesetEvents(TIMEOUT);
-        assertEquals(patches, stack.codeHost().requestCount("PATCH /repos/{owner}/{repo}/pulls/{number}"));
+        assertEquals(patches, stack.codeHost().requestCount("PATCH /repos/{owner}/{repo}/pulls/{pull_number}"));
     }
 
     @Test

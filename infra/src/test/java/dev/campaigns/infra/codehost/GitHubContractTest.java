@@ -1,0 +1,258 @@
+package dev.campaigns.infra.codehost;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.campaigns.codehost.PullRequest;
+import dev.campaigns.codehost.PullRequestSpec;
+import dev.campaigns.codehost.PullRequestStatus;
+import dev.campaigns.codehost.github.GitHubCodeHost;
+import dev.campaigns.codehost.github.GitHubConfig;
+import dev.campaigns.domain.ChangesetCheckState;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every REST answer of the local code host, checked against GitHub's own published description of api.github.com
+ * ({@code @octokit/openapi}, see {@link GitHubDescriptions}): each exchange is matched to its documented operation
+ * and status code and its body validated against the documented schema. The requests come from the product's own
+ * client ({@link GitHubCodeHost} over github-api) and from plain HTTP for what the client never sends (errors,
+ * anonymous calls, merges, check runs and statuses written by CI). The test fails on any invalid answer, any route
+ * of the host that GitHub does not document, and any route no exchange reached.
+ */
+class GitHubContractTest {
+
+    static final String TOKEN = "ghp_contract0123456789TOKEN";
+    static final String READ_TOKEN = "ghp_contractRead0123456789";
+    static final ObjectMapper JSON = new ObjectMapper();
+    static GitHubDescriptions.Rest rest;
+
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final List<LocalCodeHost.Exchange> exchanges = Collections.synchronizedList(new ArrayList<>());
+    LocalCodeHost host;
+
+    /** Per test, so that without npm each test is reported skipped, with the reason. */
+    @BeforeEach
+    void description() {
+        synchronized (GitHubContractTest.class) {
+            if (rest == null) {
+                rest = new GitHubDescriptions.Rest();
+                System.out.println("GitHub REST description: OpenAPI " + rest.openapiVersion());
+            }
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    LocalCodeHost start(LocalCodeHost.Options options) {
+        host = LocalCodeHost.start(options.token(TOKEN, LocalCodeHost.Access.WRITE)
+                .token(READ_TOKEN, LocalCodeHost.Access.READ).users("alice", "bob"));
+        host.onExchange(exchanges::add);
+        return host;
+    }
+
+    @Test
+    void everyRouteIsADocumentedGitHubOperation() {
+        start(new LocalCodeHost.Options());
+        List<String> undocumented = new ArrayList<>();
+        for (String route : host.apiRoutes()) {
+            String method = route.substring(0, route.indexOf(' '));
+            if (rest.documented(method, route.substring(route.indexOf(' ') + 1)) == null) {
+                undocumented.add(route);
+            }
+        }
+        assertEquals(List.of(), undocumented);
+        assertTrue(host.apiRoutes().size() >= 21, host.apiRoutes().toString());
+    }
+
+    @Test
+    void theCheckRefusesWhatGitHubDoesNotDocument() throws Exception {
+        start(new LocalCodeHost.Options());
+        host.createRepository("acme/app", Map.of("a", "1"));
+        String good = send("GET", "/repos/acme/app", TOKEN, null, 200).body();
+        String route = "/repos/{owner}/{repo}";
+        assertEquals(List.of(), rest.check("GET", route, 200, "application/json", good));
+
+        com.fasterxml.jackson.databind.node.ObjectNode missing = (com.fasterxml.jackson.databind.node.ObjectNode)
+                JSON.readTree(good);
+        missing.remove("pulls_url");
+        assertProblem(rest.check("GET", route, 200, "application/json", missing.toString()), "pulls_url");
+        com.fasterxml.jackson.databind.node.ObjectNode wrongType = (com.fasterxml.jackson.databind.node.ObjectNode)
+                JSON.readTree(good);
+        wrongType.put("private", "yes");
+        assertProblem(rest.check("GET", route, 200, "application/json", wrongType.toString()), "private");
+        com.fasterxml.jackson.databind.node.ObjectNode badDate = (com.fasterxml.jackson.databind.node.ObjectNode)
+                JSON.readTree(good);
+        badDate.put("created_at", "yesterday");
+        assertProblem(rest.check("GET", route, 200, "application/json", badDate.toString()), "created_at");
+        com.fasterxml.jackson.databind.node.ObjectNode nullOwner = (com.fasterxml.jackson.databind.node.ObjectNode)
+                JSON.readTree(good);
+        nullOwner.putNull("owner");
+        assertProblem(rest.check("GET", route, 200, "application/json", nullOwner.toString()), "owner");
+        assertProblem(rest.check("GET", route, 418, "application/json", good), "not documented");
+        assertProblem(rest.check("GET", route, 200, "text/html", good), "content type");
+        assertProblem(rest.check("GET", "/repos/{owner}/{repo}/wiki", 200, "application/json", good),
+                "not a documented operation");
+        assertProblem(rest.check("GET", route, 404, "application/json", "{\"message\":404}"), "message");
+    }
+
+    private static void assertProblem(List<String> problems, String mentioning) {
+        assertTrue(problems.stream().anyMatch(p -> p.contains(mentioning)), "expected a problem about " + mentioning
+                + ", got " + problems);
+    }
+
+    @Test
+    void everyAnswerOfEveryRouteValidatesAgainstGitHubsDescription() throws Exception {
+        start(new LocalCodeHost.Options().primaryLimitPerHour(0).contentLimits(0, 0));
+        String main = host.createRepository("acme/app", Map.of("README.md", "hello\n"));
+        host.commitFiles("acme/app", "campaigns/bump", Map.of("README.md", "hello, campaign\n"), "Bump");
+
+        // The product's client: find-or-create with labels and reviewers, status, close, rate limit.
+        GitHubCodeHost client = new GitHubCodeHost(GitHubConfig.enterprise(URI.create(host.baseUrl()), () -> TOKEN));
+        PullRequest pr = client.ensurePullRequest(new PullRequestSpec("acme/app", "campaigns/bump", "main", "Bump",
+                "Body", false, List.of("deps", "campaign"), List.of("alice", "nobody")));
+        assertEquals(List.of("alice"), pr.reviewers());
+        int n = (int) pr.number();
+        String head = pr.headSha();
+
+        // What CI and people do beside the product, over the API.
+        send("POST", "/repos/acme/app/check-runs", TOKEN, "{\"name\":\"build\",\"head_sha\":\"" + head
+                + "\",\"status\":\"completed\",\"conclusion\":\"success\"}", 201);
+        send("POST", "/repos/acme/app/check-runs", TOKEN, "{\"name\":\"lint\",\"head_sha\":\"" + head
+                + "\",\"status\":\"in_progress\"}", 201);
+        send("POST", "/repos/acme/app/statuses/" + head, TOKEN, "{\"state\":\"pending\",\"context\":\"ci/deploy\","
+                + "\"description\":\"deploying\",\"target_url\":\"https://ci.example/1\"}", 201);
+        send("POST", "/repos/acme/app/statuses/" + head, TOKEN, "{\"state\":\"failure\",\"context\":\"ci/test\"}",
+                201);
+        send("POST", "/repos/acme/app/pulls/" + n + "/reviews", TOKEN, "{\"event\":\"COMMENT\",\"body\":\"nice\"}",
+                200);
+        PullRequestStatus status = client.loadPullRequestStatus("acme/app", n);
+        assertEquals(ChangesetCheckState.FAILED, status.checkState(), "the failing commit status counts");
+        assertTrue(client.remainingRequests() > 0);
+
+        // Reads by branch name (with a slash: one %2F-encoded segment, as GitHub takes it) and by SHA.
+        JsonNode runs = JSON.readTree(send("GET", "/repos/acme/app/commits/campaigns%2Fbump/check-runs", TOKEN,
+                null, 200).body());
+        assertEquals(2, runs.get("total_count").asInt());
+        assertEquals(n, runs.get("check_runs").get(0).get("pull_requests").get(0).get("number").asInt());
+        JsonNode combined = JSON.readTree(send("GET", "/repos/acme/app/commits/" + head + "/status", TOKEN, null,
+                200).body());
+        assertEquals("failure", combined.get("state").asText());
+        assertEquals(2, JSON.readTree(send("GET", "/repos/acme/app/commits/campaigns%2Fbump/statuses", TOKEN, null,
+                200).body()).size());
+        send("GET", "/repos/acme/app/commits/main/status", TOKEN, null, 200);
+        send("GET", "/repos/acme/app/commits/nope/status", TOKEN, null, 404);
+        send("GET", "/repos/acme/app/commits/nope/check-runs", TOKEN, null, 404);
+        send("GET", "/repos/acme/app/issues/" + n + "/labels", TOKEN, null, 200);
+        send("GET", "/repos/acme/app/pulls/" + n + "/reviews", TOKEN, null, 200);
+        send("GET", "/", TOKEN, null, 200);
+        send("GET", "/user", TOKEN, null, 200);
+        send("GET", "/users/alice", TOKEN, null, 200);
+        send("GET", "/users/nobody-here", TOKEN, null, 404);
+        send("GET", "/rate_limit", null, null, 200);
+
+        // Errors, as GitHub answers them.
+        send("GET", "/user", null, null, 401);
+        send("GET", "/repos/acme/app", null, null, 404);
+        send("GET", "/repos/acme/app/pulls", null, null, 404);
+        send("POST", "/repos/acme/app/pulls", null, "{}", 404);
+        send("GET", "/repos/acme/app", "wrong-token", null, 401);
+        send("POST", "/repos/acme/app/pulls", READ_TOKEN, "{\"title\":\"t\",\"head\":\"x\",\"base\":\"main\"}", 403);
+        send("GET", "/repos/acme/missing", TOKEN, null, 404);
+        send("GET", "/repos/acme/app/pulls/999", TOKEN, null, 404);
+        send("POST", "/repos/acme/app/pulls", TOKEN, "{\"title\":\"t\",\"head\":\"campaigns/bump\",\"base\":\"main\"}",
+                422);
+        send("POST", "/repos/acme/app/pulls", TOKEN, "{\"title\":\"t\",\"head\":\"nope\",\"base\":\"main\"}", 422);
+        send("POST", "/repos/acme/app/pulls", TOKEN, "{\"title\":", 400);
+        send("GET", "/repos/acme/app/pulls?state=sideways", TOKEN, null, 422);
+        send("POST", "/repos/acme/app/pulls/" + n + "/requested_reviewers", TOKEN, "{\"reviewers\":[\"zed\"]}", 422);
+        send("POST", "/repos/acme/app/pulls/" + n + "/reviews", TOKEN, "{\"event\":\"SHRUG\"}", 422);
+        send("POST", "/repos/acme/app/check-runs", TOKEN, "{\"name\":\"x\",\"head_sha\":\"" + "0".repeat(40) + "\"}",
+                422);
+        send("POST", "/repos/acme/app/statuses/" + head, TOKEN, "{\"state\":\"great\"}", 422);
+        send("POST", "/repos/acme/app/issues/" + n + "/labels", TOKEN, "{\"labels\":\"x\"}", 422);
+        send("DELETE", "/repos/acme/app", TOKEN, null, 404);
+
+        // Merge: a merge commit on the base, its SHA in the answer; a second merge is refused.
+        host.commitFiles("acme/app", "feature", Map.of("NEW.md", "new\n"), "Add");
+        int m = (int) client.ensurePullRequest(new PullRequestSpec("acme/app", "feature", "main", "Feature", "",
+                true, List.of(), List.of())).number();
+        String sha = JSON.readTree(send("PUT", "/repos/acme/app/pulls/" + m + "/merge", TOKEN, "{}", 200).body())
+                .get("sha").asText();
+        assertEquals(sha, host.branchTip("acme/app", "main").orElseThrow());
+        assertFalse(sha.equals(main));
+        send("PUT", "/repos/acme/app/pulls/" + m + "/merge", TOKEN, "{}", 405);
+        assertEquals(sha, JSON.readTree(send("GET", "/repos/acme/app/pulls/" + m, TOKEN, null, 200).body())
+                .get("merge_commit_sha").asText());
+        client.closePullRequest("acme/app", n);
+
+        // Verdict: every exchange as documented, every route reached.
+        Map<String, List<String>> invalid = new TreeMap<>();
+        Set<String> reached = new TreeSet<>();
+        List<String> global = new ArrayList<>();
+        synchronized (exchanges) {
+            for (LocalCodeHost.Exchange e : exchanges) {
+                String route = e.route() == null ? null : e.method() + " " + e.route();
+                String name = e.method() + " " + e.path() + (e.query() == null ? "" : "?" + e.query()) + " -> "
+                        + e.status();
+                if (route == null) { // a path the host does not serve: GitHub's 404
+                    assertEquals(404, e.status(), name);
+                    List<String> problems = rest.checkNotServed(e.contentType(), e.body());
+                    if (!problems.isEmpty()) {
+                        invalid.put(name, problems);
+                    }
+                    continue;
+                }
+                reached.add(route);
+                List<String> problems = rest.check(e.method(), e.route(), e.status(), e.contentType(), e.body());
+                if (!problems.isEmpty()) {
+                    invalid.put(name, problems);
+                }
+                if (rest.isGlobal(e.method(), e.route(), e.status())) {
+                    global.add(name);
+                }
+            }
+        }
+        System.out.printf("validated %d REST answers of %d routes against GitHub's description; answered with a "
+                + "status GitHub documents for the whole API: %s%n", exchanges.size(), reached.size(), global);
+        assertEquals(Map.of(), invalid, "answers that do not validate against GitHub's description");
+        assertEquals(new TreeSet<>(host.apiRoutes()), reached, "every route reached");
+        assertTrue(exchanges.size() >= 45, "exchanges: " + exchanges.size());
+    }
+
+    private HttpResponse<String> send(String method, String path, String token, String body, int expected)
+            throws Exception {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(host.apiUrl() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertEquals(expected, resp.statusCode(), method + " " + path + ": " + resp.body());
+        assertNotNull(resp.headers().firstValue("content-type").orElse(null));
+        return resp;
+    }
+}
