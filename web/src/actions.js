@@ -8,7 +8,8 @@ const open = (c) => !c.closedAt;
 const settled = (c) => c.changesetCreationStatus.state !== 'PROCESSING';
 
 /**
- * Campaign actions. Each: id, label, mutation (the API field it needs), available(campaign), optional confirm
+ * Campaign actions. Each: id, label (visible), optional describe(subject) (read after the label by screen readers),
+ * mutation (the API field it needs), available(campaign), optional confirm
  * (question) with options (checkboxes), danger (styled as destructive), run(api, campaign, options), done (message),
  * and after ('refresh' or 'home').
  */
@@ -52,7 +53,8 @@ export const CHANGESET_ACTIONS = [
   {
     id: 'sync',
     label: 'Refresh',
-    describe: (cs) => `Read ${cs.repository}#${cs.externalID} from the code host now`,
+    // Read after the label by screen readers: "Refresh owner/name#12".
+    describe: (cs) => `${cs.repository}#${cs.externalID}`,
     mutation: 'syncChangeset',
     available: () => true,
     run: (api, cs) => api.request(q.SYNC_CHANGESET, { id: cs.id }),

@@ -30,9 +30,10 @@ export function Actions({ actions, subject, label, onDone, compact = false }) {
   return html`<div class="actions" role="group" aria-label=${label}>
     ${list.length === 0 && !compact ? html`<p class="muted">No actions apply now.</p>` : null}
     ${list.map((a) => html`<button type="button" class=${a.danger ? 'danger' : ''} data-action=${a.id}
-        aria-label=${a.describe ? a.describe(subject) : undefined} disabled=${!!busy} aria-busy=${busy === a.id ? 'true' : 'false'}
+        disabled=${!!busy} aria-busy=${busy === a.id ? 'true' : 'false'}
         onClick=${() => (a.confirm || a.options ? setAsking(a) : perform(a, {}))}>
-        ${busy === a.id ? `${a.label}…` : a.label}</button>`)}
+        ${busy === a.id ? `${a.label}…` : a.label}${a.describe
+          ? html`<span class="visually-hidden"> ${a.describe(subject)}</span>` : null}</button>`)}
     <p class="outcome" role="status">${outcome
       ? html`<span class=${outcome.ok ? 'ok' : 'failed'}>${outcome.text}</span>` : null}</p>
     ${asking ? html`<${Confirm} action=${asking} subject=${subject}
