@@ -5,21 +5,12 @@ import { html } from '../html.js';
 import { dateTime, words } from '../format.js';
 import { CHANGESET_ACTIONS } from '../actions.js';
 import { Actions } from './Actions.js';
+import { filterChangesets } from '../changesets.js';
 
 const STATES = ['OPEN', 'MERGED', 'CLOSED', 'DELETED'];
 const REVIEWS = ['APPROVED', 'CHANGES_REQUESTED', 'PENDING', 'COMMENTED'];
 const CHECKS = ['PASSED', 'FAILED', 'PENDING', 'NONE'];
 const SHOWN = 200;
-
-/** The changesets that pass the filters (pure: tested on its own). */
-export function filterChangesets(changesets, { text = '', state = '', review = '', check = '' }) {
-  const needle = text.trim().toLowerCase();
-  return changesets.filter((c) => (!state || c.state === state)
-    && (!review || c.reviewState === review)
-    && (!check || (c.checkState || 'NONE') === check)
-    && (!needle || [c.repository, c.title || '', `#${c.externalID}`, ...c.labels]
-      .some((v) => v.toLowerCase().includes(needle))));
-}
 
 export function ChangesetTable({ changesets, totalCount, onChanged }) {
   const [filters, setFilters] = useState({ text: '', state: '', review: '', check: '' });

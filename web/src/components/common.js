@@ -1,15 +1,27 @@
 // Small pieces shared by the pages.
 import { useEffect, useRef } from 'preact/hooks';
+import { useLocation } from 'wouter-preact';
 import { html } from '../html.js';
 import { progress, words } from '../format.js';
 
-/** A page's heading: focused when the page opens (screen readers announce it) and the document's title. */
+// The address the browser loaded; once the page has routed elsewhere, each new page's heading takes the focus.
+const FIRST_PATH = window.location.pathname;
+let routed = false;
+
+/**
+ * A page's heading and the document's title. After a move within the page (not on the first load, where the skip
+ * link stays the first stop of Tab) the heading takes the focus, so that screen readers announce the new page.
+ */
 export function PageTitle({ children, title }) {
   const ref = useRef(null);
+  const [path] = useLocation();
   useEffect(() => {
     document.title = `${title} · Campaigns`;
-    ref.current?.focus();
-  }, [title]);
+    routed = routed || path !== FIRST_PATH;
+    if (routed) {
+      ref.current?.focus();
+    }
+  }, [title, path]);
   return html`<h1 tabIndex="-1" ref=${ref}>${children}</h1>`;
 }
 

@@ -144,27 +144,9 @@ class WebUiTest {
         Files.createDirectories(screenshots);
         Path fixtureFile = target.resolve("web-fixture.json");
         JSON.writerWithDefaultPrettyPrinter().writeValue(fixtureFile.toFile(), fixture);
-        Path log = target.resolve("web-browser-test.log");
-        ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=tap", "--test-concurrency=1",
-                "test/browser/campaigns.test.mjs")
-                .directory(web.toFile())
-                // Not inheritIO: the test JVM's stdin/stdout are Surefire's channel.
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        node.environment().put("CAMPAIGNS_WEB_URL", stack.webUrl());
-        node.environment().put("CAMPAIGNS_FIXTURE", fixtureFile.toString());
-        node.environment().put("CAMPAIGNS_SCREENSHOTS", screenshots.toString());
-        node.environment().put("CHROMIUM", chromium);
-        Process p = node.start();
-        boolean ended = p.waitFor(4, TimeUnit.MINUTES);
-        if (!ended) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertTrue(ended, "the browser tests did not end within 4 minutes:\n" + output);
-        assertEquals(0, p.exitValue(), "the browser tests failed (" + log + "):\n" + output);
-        assertTrue(output.contains("# pass 8") && output.contains("# fail 0"), output);
+        nodeTests(web, "test/browser/campaigns.test.mjs", 8, Map.of("CAMPAIGNS_WEB_URL", stack.webUrl(),
+                "CAMPAIGNS_FIXTURE", fixtureFile.toString(), "CAMPAIGNS_SCREENSHOTS", screenshots.toString(),
+                "CHROMIUM", chromium));
         for (String shot : List.of("list", "campaign", "plan", "campaign-phone")) {
             assertTrue(Files.size(screenshots.resolve(shot + ".png")) > 10_000, shot + ".png");
         }
@@ -181,6 +163,36 @@ class WebUiTest {
             assertEquals("closed", prs.get(0).state(), r);
             assertEquals(r.equals(states.get("merged")), prs.get(0).merged(), r);
         }
+    }
+
+    @Test
+    void theRulesOfThePage() throws Exception {
+        Path web = buildDir().getParent().getParent().resolve("web");
+        assumeTrue(Files.isDirectory(web.resolve("node_modules/preact")),
+                "skipped: " + web + "/node_modules is not installed (the build's npm ci did not run)");
+        assumeTrue(nodeRuns(), "skipped: no node on the PATH");
+        nodeTests(web, "test/unit/", 7, Map.of());
+    }
+
+    /** Runs node's test runner on {@code tests} in {@code web} (TAP to target/NAME.log): all pass, as many as said. */
+    private static void nodeTests(Path web, String tests, int count, Map<String, String> environment) throws Exception {
+        Path log = buildDir().resolve("web-" + tests.replaceAll("[^a-z]+", "-") + "log");
+        ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=tap", "--test-concurrency=1", tests)
+                .directory(web.toFile())
+                // Not inheritIO: the test JVM's stdin/stdout are Surefire's channel.
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        node.environment().putAll(environment);
+        Process p = node.start();
+        boolean ended = p.waitFor(4, TimeUnit.MINUTES);
+        if (!ended) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertTrue(ended, tests + " did not end within 4 minutes:\n" + output);
+        assertEquals(0, p.exitValue(), tests + " failed (" + log + "):\n" + output);
+        assertTrue(output.contains("# pass " + count + "\n") && output.contains("# fail 0\n"), output);
     }
 
     /**
