@@ -176,7 +176,7 @@ class WebUiTest {
 
     /** Runs node's test runner on {@code tests} in {@code web} (TAP to target/NAME.log): all pass, as many as said. */
     private static void nodeTests(Path web, String tests, int count, Map<String, String> environment) throws Exception {
-        Path log = buildDir().resolve("web-" + tests.replaceAll("[^a-z]+", "-") + "log");
+        Path log = buildDir().resolve("web-" + tests.replaceAll("[^a-z]+", "-").replaceAll("-+$", "") + ".log");
         ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=tap", "--test-concurrency=1", tests)
                 .directory(web.toFile())
                 // Not inheritIO: the test JVM's stdin/stdout are Surefire's channel.
