@@ -54,7 +54,15 @@ export function createAuth(config, { storage = sessionStorage, location = window
     return tokens;
   };
 
-  async function login() {
+  let leaving = null;
+
+  /** Sends the browser to the hosted UI, once however many requests found no token. */
+  function login() {
+    leaving = leaving || startLogin();
+    return leaving;
+  }
+
+  async function startLogin() {
     const verifier = oauth.generateRandomCodeVerifier();
     const state = oauth.generateRandomState();
     const back = location.pathname + location.search;

@@ -129,14 +129,8 @@ class WebUiTest {
 
     @Test
     void theCampaignPagesInChromium() throws Exception {
-        assumeTrue(LocalWebSite.bundled(), "skipped: the build did not bundle the web page (-Dweb.skip)");
-        Path web = buildDir().getParent().getParent().resolve("web");
-        String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
-        assumeTrue(Files.isExecutable(Path.of(chromium)),
-                "skipped: no Chromium at " + chromium + " (apt-get install chromium, or set CHROMIUM)");
-        assumeTrue(Files.isDirectory(web.resolve("node_modules/playwright-core")),
-                "skipped: " + web + "/node_modules has no playwright-core (the build's npm ci did not run)");
-        assumeTrue(nodeRuns(), "skipped: no node on the PATH");
+        Path web = browserTestsCanRun();
+        String chromium = chromium();
 
         Map<String, Object> fixture = campaignToShow();
         Path target = buildDir();
@@ -163,6 +157,43 @@ class WebUiTest {
             assertEquals("closed", prs.get(0).state(), r);
             assertEquals(r.equals(states.get("merged")), prs.get(0).merged(), r);
         }
+    }
+
+    @Test
+    void theDeployedSignInInChromium() throws Exception {
+        Path web = browserTestsCanRun();
+        String owner = "cognito-sub-" + java.util.UUID.randomUUID();
+        String name = "Signed-in campaign";
+        String id = (String) new CampaignsApi(new GraphQLClient(stack.graphqlUrl(), owner))
+                .createCampaign(Map.of("name", name)).get("id");
+        Path bundle = Path.of(WebUiTest.class.getClassLoader().getResource("web/index.html").toURI()).getParent();
+        nodeTests(web, "test/browser/signin.test.mjs", 3, Map.of("CAMPAIGNS_WEB_DIR", bundle.toString(),
+                "CAMPAIGNS_GRAPHQL_URL", stack.graphqlUrl(), "CHROMIUM", chromium(),
+                "CAMPAIGNS_SIGNED_IN_CAMPAIGN", JSON.writeValueAsString(Map.of("id", id, "name", name, "owner", owner))));
+    }
+
+    /** The web directory, once Chromium, node and the npm packages are there (under CI they must be). */
+    private static Path browserTestsCanRun() throws Exception {
+        Path web = buildDir().getParent().getParent().resolve("web");
+        boolean ci = System.getenv("CI") != null;
+        check(ci, LocalWebSite.bundled(), "skipped: the build did not bundle the web page (-Dweb.skip)");
+        check(ci, Files.isExecutable(Path.of(chromium())),
+                "skipped: no Chromium at " + chromium() + " (apt-get install chromium, or set CHROMIUM)");
+        check(ci, Files.isDirectory(web.resolve("node_modules/playwright-core")),
+                "skipped: " + web + "/node_modules has no playwright-core (the build's npm ci did not run)");
+        check(ci, nodeRuns(), "skipped: no node on the PATH");
+        return web;
+    }
+
+    private static void check(boolean required, boolean condition, String message) {
+        if (required) {
+            assertTrue(condition, message.replace("skipped: ", "CI must run the browser tests: "));
+        }
+        assumeTrue(condition, message);
+    }
+
+    private static String chromium() {
+        return System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
     }
 
     @Test
