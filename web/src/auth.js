@@ -92,10 +92,17 @@ export function createAuth(config, { storage = sessionStorage, location = window
     return pending.back || '/';
   }
 
+  let refreshing = null;
+
   async function token() {
     let tokens = read();
     if (tokens && tokens.expiresAt - Date.now() < 60_000) {
-      tokens = tokens.refreshToken ? await refresh(tokens) : null;
+      // One refresh however many requests find the token about to expire.
+      refreshing = refreshing || (tokens.refreshToken ? refresh(tokens) : Promise.resolve(null))
+        .finally(() => {
+          refreshing = null;
+        });
+      tokens = await refreshing;
     }
     if (!tokens) {
       await login();

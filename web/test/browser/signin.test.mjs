@@ -23,7 +23,7 @@ let site;
 let idp;
 let browser;
 let page;
-const seen = { authorize: [], token: [], graphql: [], logout: [] };
+const seen = { authorize: [], token: [], refresh: [], graphql: [], logout: [] };
 
 function listen(handler) {
   return new Promise((resolve) => {
@@ -49,7 +49,11 @@ function idToken(claims) {
 before(async () => {
   assert.ok(WEB_DIR && GRAPHQL && SUB, 'CAMPAIGNS_WEB_DIR, CAMPAIGNS_GRAPHQL_URL and CAMPAIGNS_SIGNED_IN_CAMPAIGN are set');
   const codes = new Map();
+  // The first access token expires at once (30 s, under the page's one-minute margin), so the page's first API call
+  // refreshes it; the refreshed one lasts an hour. The gateway accepts only the refreshed token.
+  const firstToken = `at-${randomUUID()}`;
   const accessToken = `at-${randomUUID()}`;
+  let refreshToken = null;
   idp = await listen(async (req, res) => {
     const url = new URL(req.url, 'http://x');
     const cors = { 'access-control-allow-origin': site.origin, 'access-control-allow-headers': 'authorization, content-type',
@@ -71,6 +75,21 @@ before(async () => {
       res.writeHead(302, { location: `${p.redirect_uri}?code=${code}&state=${encodeURIComponent(p.state)}` }).end();
     } else if (url.pathname === '/oauth2/token' && req.method === 'POST') {
       const p = Object.fromEntries(new URLSearchParams(await body(req)));
+      if (p.grant_type === 'refresh_token') {
+        seen.refresh.push(p);
+        if (p.client_id !== CLIENT_ID || !refreshToken || p.refresh_token !== refreshToken) {
+          res.writeHead(400, { ...cors, 'content-type': 'application/json' }).end('{"error":"invalid_grant"}');
+          return;
+        }
+        const now = Math.floor(Date.now() / 1000);
+        // As Cognito answers a refresh: new access and ID tokens, no new refresh token.
+        res.writeHead(200, { ...cors, 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({
+          access_token: accessToken, token_type: 'Bearer', expires_in: 3600,
+          id_token: idToken({ iss: `${idp.origin}/pool`, aud: CLIENT_ID, sub: SUB, email: 'ada@example.com',
+            token_use: 'id', iat: now, exp: now + 3600 }),
+        }));
+        return;
+      }
       seen.token.push(p);
       const challenge = codes.get(p.code);
       codes.delete(p.code);
@@ -82,8 +101,9 @@ before(async () => {
         return;
       }
       const now = Math.floor(Date.now() / 1000);
+      refreshToken = `rt-${randomUUID()}`;
       res.writeHead(200, { ...cors, 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({
-        access_token: accessToken, token_type: 'Bearer', expires_in: 3600, refresh_token: `rt-${randomUUID()}`,
+        access_token: firstToken, token_type: 'Bearer', expires_in: 30, refresh_token: refreshToken,
         id_token: idToken({ iss: `${idp.origin}/pool`, aud: CLIENT_ID, sub: SUB, email: 'ada@example.com',
           token_use: 'id', iat: now, exp: now + 3600 }),
       }));
@@ -135,15 +155,18 @@ after(async () => {
   idp?.server.close();
 });
 
-test('a deep link signs in through the hosted UI with PKCE and lands on the page asked for, every request with the token', async () => {
+test('a deep link signs in through the hosted UI with PKCE, refreshes a token about to expire, and lands on the page asked for', async () => {
   await page.goto(`${site.origin}/campaigns/${CAMPAIGN.id}`);
   await page.locator('h1', { hasText: CAMPAIGN.name }).waitFor();
   assert.equal(new URL(page.url()).pathname, `/campaigns/${CAMPAIGN.id}`, 'back where the user started, no code in the address');
   assert.equal(seen.authorize.length, 1);
   assert.equal(seen.token.length, 1);
   assert.equal(seen.token[0].grant_type, 'authorization_code');
+  assert.equal(seen.refresh.length, 1, 'the token about to expire was refreshed once, before the first API call');
+  assert.equal(seen.refresh[0].grant_type, 'refresh_token');
   assert.ok(seen.graphql.length >= 2);
   assert.deepEqual(seen.graphql.filter((a) => a === null), [], 'no request without the token');
+  assert.equal(new Set(seen.graphql).size, 1, 'every request carried the refreshed token');
   assert.equal(await page.locator('.account span').textContent(), 'ada@example.com');
   assert.equal(await page.evaluate(() => sessionStorage.getItem('campaigns.login')), null, 'the PKCE verifier is gone');
   assert.deepEqual(await seriousViolations(page), [], 'axe on the signed-in page');
