@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Resolves the queries: Query.campaign, Query.campaigns, Query.campaignPlan, and the paginated fields
- * Campaign.changesets, Campaign.plan and CampaignPlan.jobs. A campaign's status is its item's counters (one read),
+ * Resolves the queries: Query.campaign, Query.campaigns, Query.campaignPlan, and the fields Campaign.changesets,
+ * Campaign.plan, CampaignPlan.jobs (paginated) and CampaignJob.patch. A campaign's status is its item's counters (one read),
  * whatever its size.
  */
 public final class QueryResolverHandler extends ResolverHandler {
@@ -30,7 +30,8 @@ public final class QueryResolverHandler extends ResolverHandler {
                 "Query.campaignPlan", this::campaignPlan,
                 "Campaign.changesets", this::changesets,
                 "Campaign.plan", this::plan,
-                "CampaignPlan.jobs", this::jobs);
+                "CampaignPlan.jobs", this::jobs,
+                "CampaignJob.patch", this::patch);
     }
 
     private Object campaign(AppSyncEvent event) {
@@ -82,6 +83,17 @@ public final class QueryResolverHandler extends ResolverHandler {
             throw new InvalidInputException("offset must not be negative, got " + offset);
         }
         return services.plans().jobs(plan, first == null ? 1000 : first, offset == null ? 0 : offset).stream().map(Views::job).toList();
+    }
+
+    /** The job's ID is "planId/jobId" (Views.job); the plan must be the caller's. */
+    private Object patch(AppSyncEvent event) {
+        String id = event.source().path("id").asText();
+        int slash = id.lastIndexOf('/');
+        if (slash <= 0) {
+            throw new InvalidInputException("campaign job ID " + id + " is not PLAN/JOB");
+        }
+        CampaignPlan plan = services.plans().campaignPlan(event.owner(), id.substring(0, slash));
+        return services.plans().patch(plan, id.substring(slash + 1)).orElse(null);
     }
 
     private Map<String, Object> view(Campaign campaign) {

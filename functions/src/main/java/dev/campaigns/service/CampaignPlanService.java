@@ -30,6 +30,9 @@ import java.util.function.Supplier;
  * diff stat or its error.
  */
 public final class CampaignPlanService {
+    /** The largest patch {@code CampaignJob.patch} returns (1 MiB); a larger one reads as null. */
+    public static final int MAX_PATCH_SHOWN_BYTES = 1024 * 1024;
+
     private final CampaignStore store;
     private final BlobStore blobs;
     private final GitEngine git;
@@ -125,6 +128,19 @@ public final class CampaignPlanService {
         int from = Math.max(0, offset);
         int to = Math.min(plan.counters().total(), from + first);
         return from >= to ? List.of() : store.campaignJobs(plan.id(), from, to);
+    }
+
+    /**
+     * The job's patch as it was given, for a page to render; empty when it is larger than
+     * {@link #MAX_PATCH_SHOWN_BYTES} (a response that size would be slow to send and to show).
+     */
+    public java.util.Optional<String> patch(CampaignPlan plan, String jobId) {
+        CampaignJob job = store.campaignJob(plan.id(), Validation.required("job", jobId))
+                .orElseThrow(() -> new NotFoundException("campaign job", plan.id() + "/" + jobId));
+        byte[] patch = blobs.get(job.patchKey())
+                .orElseThrow(() -> new IllegalStateException("patch " + job.patchKey() + " is missing"));
+        return patch.length > MAX_PATCH_SHOWN_BYTES ? java.util.Optional.empty()
+                : java.util.Optional.of(new String(patch, StandardCharsets.UTF_8));
     }
 
     // ---- steps of the background process ----------------------------------------------------------------

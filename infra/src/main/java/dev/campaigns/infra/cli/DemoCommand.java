@@ -5,7 +5,9 @@ import dev.campaigns.infra.demo.CampaignsApi;
 import dev.campaigns.infra.demo.CampaignsApi.Patch;
 import dev.campaigns.infra.demo.GraphQLClient;
 import dev.campaigns.infra.demo.SampleCampaign;
+import dev.campaigns.infra.local.LocalAppSync;
 import dev.campaigns.infra.local.LocalCampaigns;
+import dev.campaigns.infra.local.LocalWebSite;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +27,7 @@ import picocli.CommandLine.Spec;
  * local Step Functions engine running statemachine.asl.json, the Lambda handlers, the local AppSync and the local
  * code host), creates sample repositories, builds a campaign plan of real diffs, calls createCampaign through the
  * GraphQL endpoint, shows the changeset-creation status live, and prints the pull requests and the final status.
+ * It runs as the web page's user and prints the campaign page's address ({@code --stay} keeps it served).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run a whole campaign end to end on the embedded local AWS and code host.")
@@ -38,6 +41,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "PT10M", description = "How long to wait for the campaign (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--port", defaultValue = "0", description = "GraphQL and web page port on 127.0.0.1 (default: any free port).")
+    int port;
+
+    @Option(names = "--stay", description = "After the campaign, keep serving the web page and the API until Ctrl-C.")
+    boolean stay;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -48,8 +57,10 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("Starting the embedded local AWS (DynamoDB Local, Step Functions, Lambdas, AppSync) and code host...");
         out.flush();
         try (LocalCampaigns stack = LocalCampaigns.start(LocalCampaigns.Options.defaults("demo-token")
+                .withGraphqlPort(port)
                 .withCodeHost(new dev.campaigns.infra.codehost.LocalCodeHost.Options().contentLimits(100_000, 1_000_000)))) {
-            CampaignsApi api = new CampaignsApi(new GraphQLClient(stack.graphqlUrl(), "demo-user"));
+            // As the web page's user, so that the printed page shows the campaign.
+            CampaignsApi api = new CampaignsApi(new GraphQLClient(stack.graphqlUrl(), LocalAppSync.DEFAULT_USER));
             out.println("GraphQL endpoint: " + stack.graphqlUrl());
             out.println("Code host:        " + stack.codeHost().baseUrl());
             List<Patch> patches = new ArrayList<>();
@@ -69,7 +80,11 @@ public final class DemoCommand implements Callable<Integer> {
                     "description", "Use actions/checkout@v4 and actions/setup-java@v4 with Java 17.",
                     "branch", "campaigns/upgrade-actions", "plan", planId, "idempotencyKey", "demo-" + planId));
             String id = (String) campaign.get("id");
+            String page = stack.webUrl() + "campaigns/" + id;
             out.println("Campaign " + id + ": creating changesets...");
+            if (LocalWebSite.bundled()) {
+                out.println("Follow it in your browser: " + page + (stay ? "" : "   (add --stay to keep it open)"));
+            }
             out.flush();
             Map<String, Object> status = follow(api, id, ((Number) planStatus.get("completedCount")).intValue());
             Map<String, Object> finished = api.campaign(id, 100, null);
@@ -89,8 +104,17 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("Changesets: " + changesets.get("totalCount") + ", pull requests: " + prs);
             out.println("changesetCreationStatus: " + status.get("state") + " (completed " + status.get("completedCount")
                     + ", pending " + status.get("pendingCount") + ")" + errors(status));
+            if (LocalWebSite.bundled()) {
+                out.println("Campaign page: " + page);
+            }
             out.flush();
-            return "COMPLETED".equals(status.get("state")) ? 0 : 1;
+            int exit = "COMPLETED".equals(status.get("state")) ? 0 : 1;
+            if (stay) {
+                out.println("Serving the web page and the API until Ctrl-C...");
+                out.flush();
+                awaitInterrupt();
+            }
+            return exit;
         }
     }
 
@@ -116,6 +140,17 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Blocks until the JVM is asked to stop (Ctrl-C). */
+    private static void awaitInterrupt() {
+        java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stopping::countDown));
+        try {
+            stopping.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

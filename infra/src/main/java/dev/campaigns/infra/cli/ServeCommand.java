@@ -3,6 +3,7 @@ package dev.campaigns.infra.cli;
 import dev.campaigns.infra.demo.SampleCampaign;
 import dev.campaigns.infra.local.LocalAppSync;
 import dev.campaigns.infra.local.LocalCampaigns;
+import dev.campaigns.infra.local.LocalWebSite;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -12,8 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code campaigns serve}: keeps the embedded stack up for the user's own GraphQL client, git and browser, with
- * sample repositories to run campaigns on, and prints the endpoints. Stops on Ctrl-C.
+ * {@code campaigns serve}: keeps the embedded stack up for the user's own GraphQL client, git and browser (the web
+ * page on the GraphQL port, as {@link LocalAppSync#DEFAULT_USER}), with sample repositories to run campaigns on, and
+ * prints the endpoints. Stops on Ctrl-C.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Keep the embedded local AWS and code host running and print their endpoints.")
@@ -55,6 +57,8 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         out.println("Campaigns is serving (Ctrl-C to stop):");
+        out.println("  Web page:            " + (LocalWebSite.bundled() ? stack.webUrl() + "   (as "
+                + LocalAppSync.DEFAULT_USER + ")" : "not built into this jar (build with Node.js and npm)"));
         out.println("  GraphQL (AppSync):   POST " + stack.graphqlUrl() + "   header " + LocalAppSync.USER_HEADER
                 + ": <your name>");
         out.println("  Step Functions API:  " + stack.stepFunctionsEndpoint() + "   state machine " + stack.stateMachineArn());

@@ -45,11 +45,13 @@ import org.eclipse.jetty.server.ServerConnector;
  * handler with AppSync's direct-Lambda event ({@code arguments}, {@code identity}, {@code source}, {@code info}).
  * A function error becomes a GraphQL error with AppSync's {@code errorType} and {@code message}.
  *
- * <p>The caller's identity comes from the {@code x-campaigns-user} header (default {@code local-user}) and reaches
+ * <p>The caller's identity comes from the {@code x-campaigns-user} header (default {@link #DEFAULT_USER}) and reaches
  * the resolver as a Cognito-style identity whose {@code sub} is that name.
  */
 public final class LocalAppSync implements AutoCloseable {
     public static final String USER_HEADER = "x-campaigns-user";
+    /** Who a request without {@link #USER_HEADER} acts as: the user of the local web page and of {@code demo}. */
+    public static final String DEFAULT_USER = "local-user";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String AWS_SCALARS = "scalar AWSDateTime\nscalar AWSDate\nscalar AWSTime\nscalar AWSTimestamp\n"
             + "scalar AWSEmail\nscalar AWSJSON\nscalar AWSURL\nscalar AWSPhone\nscalar AWSIPAddress\n"
@@ -67,6 +69,14 @@ public final class LocalAppSync implements AutoCloseable {
 
     /** Builds the API from the template's schema and resolvers and serves it on {@code 127.0.0.1:port} (0: any). */
     public static LocalAppSync start(SamTemplate template, LocalLambdas lambdas, int port) {
+        return start(template, lambdas, port, null);
+    }
+
+    /**
+     * As {@link #start(SamTemplate, LocalLambdas, int)}, with {@code site} (e.g. {@link LocalWebSite}) answering
+     * every path but {@code /graphql} on the same port (null: none).
+     */
+    public static LocalAppSync start(SamTemplate template, LocalLambdas lambdas, int port, HttpServlet site) {
         GraphQL graphql = GraphQL.newGraphQL(schema(template, lambdas)).build();
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
@@ -76,6 +86,9 @@ public final class LocalAppSync implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler();
         LocalAppSync appSync = new LocalAppSync(graphql, server);
         context.addServlet(new ServletHolder(appSync.new GraphQLServlet()), "/graphql");
+        if (site != null) {
+            context.addServlet(new ServletHolder(site), "/");
+        }
         server.setHandler(context);
         try {
             server.start();
@@ -86,7 +99,12 @@ public final class LocalAppSync implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort() + "/graphql";
+        return origin() + "/graphql";
+    }
+
+    /** {@code http://127.0.0.1:PORT}: the web page's address when a site is served (see {@link LocalWebSite}). */
+    public String origin() {
+        return "http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
     /** Executes a request as {@code user}; returns the response as AppSync shapes it. */
@@ -137,7 +155,7 @@ public final class LocalAppSync implements AutoCloseable {
 
     private static DataFetcher<Object> lambdaResolver(LocalLambdas lambdas, String function) {
         return env -> {
-            String user = env.getGraphQlContext().getOrDefault(USER_HEADER, "local-user");
+            String user = env.getGraphQlContext().getOrDefault(USER_HEADER, DEFAULT_USER);
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("arguments", env.getArguments());
             event.put("identity", Map.of("sub", user, "username", user, "issuer", "local", "claims", Map.of()));
@@ -190,7 +208,7 @@ public final class LocalAppSync implements AutoCloseable {
             @SuppressWarnings("unchecked")
             Map<String, Object> variables = body.get("variables") instanceof Map<?, ?> v ? (Map<String, Object>) v : Map.of();
             String user = request.getHeader(USER_HEADER);
-            write(response, 200, execute(user == null || user.isBlank() ? "local-user" : user, q, variables));
+            write(response, 200, execute(user == null || user.isBlank() ? DEFAULT_USER : user, q, variables));
         }
 
         private void write(HttpServletResponse response, int status, Object body) throws IOException {

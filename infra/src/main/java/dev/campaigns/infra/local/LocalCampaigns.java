@@ -224,7 +224,7 @@ public final class LocalCampaigns implements AutoCloseable {
             return new Services(resolved, functionsClock, null);
         });
         holder.lambdas = hooks.invoker().apply(lambdas);
-        this.appSync = LocalAppSync.start(template, lambdas, options.graphqlPort());
+        this.appSync = LocalAppSync.start(template, lambdas, options.graphqlPort(), new LocalWebSite());
         this.functionUrls = new LocalFunctionUrls(template.functionUrls(), lambdas);
         this.eventSources = new LocalEventSources(functionEvents, sqs, lambdas);
         codeHost.webhooks().target(functionUrls.url("WebhookReceiverFunction"), webhookSecret);
@@ -292,6 +292,11 @@ public final class LocalCampaigns implements AutoCloseable {
 
     public String graphqlUrl() {
         return appSync.url();
+    }
+
+    /** The web page's address (served on the GraphQL port, see {@link LocalWebSite}). */
+    public String webUrl() {
+        return appSync.origin() + "/";
     }
 
     public LocalAppSync appSync() {

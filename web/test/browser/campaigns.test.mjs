@@ -1,0 +1,198 @@
+// The campaigns page in headless Chromium against a running stack (the JUnit test WebUiTest starts the embedded
+// local AWS, makes the campaign described in CAMPAIGNS_FIXTURE and runs this file): the list, a campaign page with
+// every changeset and the burndown chart, a plan's diff, the retry and close actions and their effect, the same
+// page at phone size, the keyboard; axe-core finds no serious or critical violation on any page.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { launch, screenshots, seriousViolations } from './browser.mjs';
+
+const BASE = process.env.CAMPAIGNS_WEB_URL;
+const FIXTURE = JSON.parse(readFileSync(process.env.CAMPAIGNS_FIXTURE, 'utf8'));
+const WAIT = 30_000;
+const shoot = screenshots();
+let browser;
+let page;
+
+before(async () => {
+  assert.ok(BASE, 'CAMPAIGNS_WEB_URL names the page to test');
+  browser = await launch();
+  page = await browser.context.newPage();
+  page.setDefaultTimeout(WAIT);
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+const url = (path) => new URL(path, BASE).href;
+const rows = (p = page) => p.locator('table.changesets tbody tr');
+const row = (repository, p = page) => p.locator(`table.changesets tbody tr[data-repository="${repository}"]`);
+
+async function accessible(name) {
+  assert.deepEqual(await seriousViolations(page), [], `axe on ${name}`);
+}
+
+test('the list shows the caller\'s campaigns with state, progress and counts', async () => {
+  await page.goto(url('/'));
+  const campaign = page.locator(`tr[data-campaign="${FIXTURE.campaignId}"]`);
+  await campaign.waitFor();
+  assert.equal(await page.locator('h1').textContent(), 'Campaigns');
+  assert.equal(await page.title(), 'Campaigns · Campaigns');
+  await page.locator(`tr[data-campaign="${FIXTURE.emptyCampaignId}"]`).waitFor();
+  assert.equal(await campaign.locator('th a').textContent(), FIXTURE.campaignName);
+  assert.equal(await campaign.locator('.badge').textContent(), 'Errored');
+  const total = FIXTURE.repositories.length;
+  assert.match(await campaign.locator('.progress-text').textContent(), new RegExp(`^${total} of ${total} done`));
+  assert.equal(await campaign.locator('td[data-label="Completed"]').textContent(), String(total - 1));
+  assert.equal(await campaign.locator('td[data-label="Errors"]').textContent(), '1');
+  await accessible('the list');
+  await shoot(page, 'list');
+});
+
+test('a campaign page shows the status, every changeset with its state, review, checks and labels, and the chart', async () => {
+  await page.locator(`tr[data-campaign="${FIXTURE.campaignId}"] th a`).click(); // the page's own routing
+  await page.waitForURL(url(`/campaigns/${FIXTURE.campaignId}`));
+  await page.locator('h1', { hasText: FIXTURE.campaignName }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1', 'the new page\'s heading has focus');
+  const created = FIXTURE.repositories.filter((r) => r !== FIXTURE.failingRepository);
+  await page.locator('#changesets-heading', { hasText: `Changesets (${created.length})` }).waitFor();
+  assert.equal(await rows().count(), created.length);
+  for (const r of created) {
+    assert.equal(await row(r).count(), 1, `a row for ${r}`);
+    assert.match(await row(r).locator('td[data-label="Pull request"] a').getAttribute('href'), /\/pull\/\d+$/);
+  }
+  const cell = (r, label) => row(r).locator(`td[data-label="${label}"]`).textContent();
+  const s = FIXTURE.states;
+  assert.equal(await cell(s.merged, 'State'), 'Merged');
+  assert.equal(await cell(s.closed, 'State'), 'Closed');
+  assert.equal(await cell(s.approved, 'Review'), 'Approved');
+  assert.equal(await cell(s.approved, 'Checks'), 'Passed');
+  assert.equal(await cell(s.changesRequested, 'Review'), 'Changes requested');
+  assert.equal(await cell(s.changesRequested, 'Checks'), 'Failed');
+  assert.equal(await cell(s.labelled, 'Labels'), FIXTURE.label);
+  assert.equal(await page.locator('#status-heading + .status-line .badge').textContent(), 'Errored');
+  assert.match(await page.locator('.errors').textContent(), new RegExp(FIXTURE.failingRepository));
+
+  // The burndown chart: uPlot's canvas, and its numbers as a table ending with today's counts.
+  assert.equal(await page.locator('.chart-canvas canvas').count(), 1);
+  assert.match(await page.locator('.chart-canvas').getAttribute('aria-label'),
+    new RegExp(`${created.length} changesets, 1 merged, 1 closed, ${created.length - 2} open`));
+  await page.locator('.chart summary').click();
+  const last = page.locator('.chart table tbody tr').last();
+  assert.deepEqual((await last.locator('td').allTextContents()).slice(0, 3), [String(created.length), '1', '1']);
+
+  // Filters
+  await page.getByLabel('State').selectOption('MERGED');
+  assert.equal(await rows().count(), 1);
+  assert.equal(await rows().first().getAttribute('data-repository'), s.merged);
+  await page.getByLabel('State').selectOption('');
+  await page.getByLabel('Search').fill(FIXTURE.label);
+  assert.equal(await rows().count(), 1);
+  assert.equal(await rows().first().getAttribute('data-repository'), s.labelled);
+  await page.getByLabel('Search').fill('');
+  await page.getByLabel('Checks').selectOption('FAILED');
+  assert.equal(await rows().first().getAttribute('data-repository'), s.changesRequested);
+  await page.getByLabel('Checks').selectOption('');
+  assert.equal(await rows().count(), created.length);
+  await accessible('the campaign page');
+  await shoot(page, 'campaign');
+});
+
+test('a plan page lists every job with its state and diff stat, and renders a job\'s diff', async () => {
+  await page.getByRole('link', { name: 'the plan\'s diffs' }).click();
+  await page.waitForURL(url(`/plans/${FIXTURE.planId}`));
+  const jobs = page.locator('li.job');
+  await jobs.first().waitFor();
+  assert.equal(await jobs.count(), FIXTURE.repositories.length);
+  assert.deepEqual(await page.locator('li.job .repo').allTextContents(), FIXTURE.repositories);
+  for (const badge of await page.locator('li.job summary .badge').allTextContents()) {
+    assert.equal(badge, 'Completed');
+  }
+  const first = jobs.first();
+  assert.match(await first.locator('.diffstat').textContent(), new RegExp(FIXTURE.diffStatText));
+  // From the keyboard: focus the job's summary and open it with Enter.
+  await first.locator('summary').focus();
+  await page.keyboard.press('Enter');
+  const diff = first.locator('.diff .d2h-wrapper');
+  await diff.waitFor();
+  assert.match(await first.locator('.d2h-file-name').first().textContent(), new RegExp(FIXTURE.patchedFile.replace(/\./g, '\\.')));
+  const added = await first.locator('.d2h-ins .d2h-code-line-ctn').allTextContents();
+  assert.ok(added.some((l) => l.includes(FIXTURE.addedLine)), `an added line holds ${FIXTURE.addedLine}: ${added}`);
+  await accessible('the plan page');
+  await shoot(page, 'plan');
+});
+
+test('retry: the failed job is re-run from the page and its changeset appears', async () => {
+  await page.goto(url(`/campaigns/${FIXTURE.campaignId}`));
+  const retry = page.locator('button[data-action="retry"]');
+  await retry.waitFor();
+  await retry.click();
+  await page.locator('.outcome .ok', { hasText: 'Retrying the failed jobs.' }).waitFor();
+  await page.locator('#status-heading + .status-line .badge', { hasText: 'Completed' }).waitFor();
+  await row(FIXTURE.failingRepository).waitFor();
+  assert.equal(await rows().count(), FIXTURE.repositories.length);
+  assert.equal(await page.locator('button[data-action="retry"]').count(), 0, 'nothing left to retry');
+  assert.equal(await page.locator('.errors').count(), 0);
+});
+
+test('close: a dialog asks first (Escape cancels), then the campaign and its open pull requests are closed', async () => {
+  const close = page.locator('button[data-action="close"]');
+  await close.click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  assert.match(await dialog.locator('h2').textContent(), /Close the campaign/);
+  assert.equal(await dialog.getByLabel('Also close the pull requests this campaign opened').isChecked(), true);
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal(await page.locator('#status-heading + .status-line .badge').textContent(), 'Completed', 'nothing closed');
+
+  await close.click();
+  await dialog.waitFor();
+  await dialog.locator('button[data-confirm="close"]').click();
+  await page.locator('.outcome .ok', { hasText: 'The campaign is closed.' }).waitFor();
+  await page.locator('#status-heading + .status-line .badge', { hasText: 'Closed' }).waitFor();
+  // Closed on the code host in the background, then recorded: the page shows it as it happens.
+  const stillOpen = FIXTURE.repositories.filter((r) => r !== FIXTURE.states.merged && r !== FIXTURE.states.closed);
+  for (const r of stillOpen) {
+    await row(r).locator('td[data-label="State"]', { hasText: 'Closed' }).waitFor();
+  }
+  assert.equal(await row(FIXTURE.states.merged).locator('td[data-label="State"]').textContent(), 'Merged');
+  assert.equal(await page.locator('button[data-action="close"]').count(), 0);
+  assert.equal(await page.locator('button[data-action="delete"]').count(), 1, 'delete is still offered');
+  await accessible('the closed campaign page');
+});
+
+test('at phone size the campaign page fits the width, its tables read as cards, and it passes axe', async () => {
+  const phone = await browser.context.newPage();
+  phone.setDefaultTimeout(WAIT);
+  await phone.setViewportSize({ width: 375, height: 812 });
+  await phone.goto(url(`/campaigns/${FIXTURE.campaignId}`));
+  await phone.locator('#changesets-heading', { hasText: `Changesets (${FIXTURE.repositories.length})` }).waitFor();
+  assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1),
+    'no horizontal scrolling');
+  const first = rows(phone).first();
+  assert.equal(await first.evaluate((e) => getComputedStyle(e).display), 'block');
+  const box = await first.boundingBox();
+  assert.ok(box.width <= 375, `a card is ${box.width}px wide`);
+  assert.deepEqual(await seriousViolations(phone), [], 'axe at phone size');
+  await shoot(phone, 'campaign-phone');
+  await phone.close();
+});
+
+test('from the keyboard: the first Tab reaches the skip link, which moves to the content', async () => {
+  await page.goto(url('/'));
+  await page.locator('h1').waitFor();
+  await page.locator('body').focus();
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to the content');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+});
+
+test('an unknown campaign says so, and the browser saw no error, page error or refused script on any page', async () => {
+  await page.goto(url('/campaigns/no-such-campaign'));
+  await page.locator('.problem', { hasText: 'There is no campaign no-such-campaign of yours.' }).waitFor();
+  assert.deepEqual(browser.problems, []);
+});
