@@ -100,9 +100,9 @@ class CallerOwnerTest {
     void sessionOwnedRolesAreConfigured() throws Exception {
         String okta = iam("arn:aws:sts::123456789012:assumed-role/OktaEngineers/carol@example.com", "AROAZ:carol@example.com");
         String sso = iam("arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Eng_0f1e/alice@example.com", "AROAY:alice@example.com");
-        OwnerRule okta_only = new Services(Map.of("SESSION_OWNED_ROLES", " OktaEngineers ")).ownerRule();
-        assertEquals("arn:aws:sts::123456789012:assumed-role/OktaEngineers/carol@example.com", event(okta).owner(okta_only));
-        assertEquals("arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Eng_0f1e", event(sso).owner(okta_only));
+        OwnerRule oktaOnly = new Services(Map.of("SESSION_OWNED_ROLES", " OktaEngineers ")).ownerRule();
+        assertEquals("arn:aws:sts::123456789012:assumed-role/OktaEngineers/carol@example.com", event(okta).owner(oktaOnly));
+        assertEquals("arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Eng_0f1e", event(sso).owner(oktaOnly));
         OwnerRule none = new Services(Map.of("SESSION_OWNED_ROLES", "")).ownerRule();
         assertEquals("arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Eng_0f1e", event(sso).owner(none));
         OwnerRule every = OwnerRule.parse("*");
