@@ -1,6 +1,8 @@
 package dev.campaigns.handlers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.campaigns.domain.Caller;
+import dev.campaigns.domain.OwnerRule;
 
 /**
  * The event of an AppSync direct Lambda resolver: the field's arguments, the caller's identity (IAM or Cognito
@@ -17,19 +19,24 @@ public record AppSyncEvent(JsonNode arguments, JsonNode identity, JsonNode sourc
     }
 
     /**
-     * Who is calling: the Cognito user's {@code sub}, or the IAM principal's ARN. Every plan and campaign belongs
-     * to its creator, and only its creator can read, use or retry it.
+     * The caller as AppSync identifies it: a Cognito user pool user's {@code sub}; an IAM caller's
+     * {@code userArn} and, for Cognito identity pool credentials, its {@code cognitoIdentityId}.
      */
-    public String owner() {
-        if (identity != null) {
-            for (String field : new String[] {"sub", "userArn", "username"}) {
-                JsonNode value = identity.get(field);
-                if (value != null && value.isTextual() && !value.asText().isBlank()) {
-                    return value.asText();
-                }
-            }
-        }
-        throw new UnauthorizedException();
+    public Caller caller() {
+        return new Caller(identityField("sub"), identityField("userArn"), identityField("cognitoIdentityId"));
+    }
+
+    /**
+     * Who is calling, by {@code rule} ({@link OwnerRule}): every plan and campaign belongs to its creator, and
+     * only its creator can read, use or retry it. A call without a caller identity is refused.
+     */
+    public String owner(OwnerRule rule) {
+        return rule.owner(caller()).orElseThrow(UnauthorizedException::new);
+    }
+
+    private String identityField(String name) {
+        JsonNode value = identity == null ? null : identity.get(name);
+        return value != null && value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
     }
 
     public String text(String argument) {

@@ -34,7 +34,7 @@ public final class CampaignPlanResolverHandler extends ResolverHandler {
             input.add(new PatchInput(text(p, "repository"), text(p, "baseRevision"), text(p, "baseRef"),
                     text(p, "patch")));
         }
-        CampaignPlan plan = services.plans().createCampaignPlanFromPatches(event.owner(), input);
+        CampaignPlan plan = services.plans().createCampaignPlanFromPatches(owner(event), input);
         return Views.plan(plan, services.plans().status(plan));
     }
 

@@ -31,11 +31,11 @@ public final class CampaignResolverHandler extends ResolverHandler {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new InvalidInputException("input is not a CreateCampaignInput: " + e.getOriginalMessage());
         }
-        return view(services.campaigns().createCampaign(event.owner(), input));
+        return view(services.campaigns().createCampaign(owner(event), input));
     }
 
     private Object retryCampaign(AppSyncEvent event) {
-        return view(services.campaigns().retryCampaign(event.owner(), event.text("campaign")));
+        return view(services.campaigns().retryCampaign(owner(event), event.text("campaign")));
     }
 
     private Map<String, Object> view(Campaign campaign) {

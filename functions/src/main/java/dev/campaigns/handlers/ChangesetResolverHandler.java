@@ -31,14 +31,14 @@ public final class ChangesetResolverHandler extends ResolverHandler {
         return Map.of(
                 "Mutation.createChangesets", this::createChangesets,
                 "Mutation.addChangesetsToCampaign", this::addChangesetsToCampaign,
-                "Mutation.syncChangeset", e -> Views.changeset(services.changesets().syncChangeset(e.owner(), e.text("changeset"))),
+                "Mutation.syncChangeset", e -> Views.changeset(services.changesets().syncChangeset(owner(e), e.text("changeset"))),
                 "Mutation.closeCampaign", this::closeCampaign,
                 "Mutation.deleteCampaign", this::deleteCampaign,
                 "Campaign.changesetCountsOverTime", this::countsOverTime);
     }
 
     private Object createChangesets(AppSyncEvent event) {
-        event.owner();
+        owner(event);
         JsonNode input = event.arguments() == null ? null : event.arguments().get("input");
         if (input == null || !input.isArray()) {
             throw new InvalidInputException("input is required: a list of {repository, externalID}");
@@ -57,22 +57,22 @@ public final class ChangesetResolverHandler extends ResolverHandler {
         if (list != null && list.isArray()) {
             list.forEach(n -> ids.add(n.asText()));
         }
-        return view(services.changesets().addChangesetsToCampaign(event.owner(), event.text("campaign"), ids));
+        return view(services.changesets().addChangesetsToCampaign(owner(event), event.text("campaign"), ids));
     }
 
     private Object closeCampaign(AppSyncEvent event) {
-        return view(services.changesets().closeCampaign(event.owner(), event.text("campaign"),
+        return view(services.changesets().closeCampaign(owner(event), event.text("campaign"),
                 flag(event, "closeChangesets")));
     }
 
     private Object deleteCampaign(AppSyncEvent event) {
-        services.changesets().deleteCampaign(event.owner(), event.text("campaign"), flag(event, "closeChangesets"));
+        services.changesets().deleteCampaign(owner(event), event.text("campaign"), flag(event, "closeChangesets"));
         return Map.of("alwaysNil", true);
     }
 
     private Object countsOverTime(AppSyncEvent event) {
         ChangesetService changesets = services.changesets();
-        Campaign campaign = services.campaigns().campaign(event.owner(), event.source().path("id").asText());
+        Campaign campaign = services.campaigns().campaign(owner(event), event.source().path("id").asText());
         return changesets.countsOverTime(campaign, time(event, "from"), time(event, "to")).stream()
                 .map(Views::counts).toList();
     }

@@ -9,10 +9,12 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * A Lambda handler that reads its event as JSON into {@code I} and writes its answer as JSON, with Jackson, so
- * that events and answers have exactly the shape the state machine and AppSync use.
+ * that events and answers have exactly the shape the state machine and AppSync use; its log lines carry the
+ * invocation's Lambda context.
  */
 public abstract class JsonHandler<I> implements RequestStreamHandler {
     protected static final ObjectMapper JSON = JsonMapper.builder()
@@ -49,11 +51,20 @@ public abstract class JsonHandler<I> implements RequestStreamHandler {
         snapStart.prime();
     }
 
+    /**
+     * Reads the event, handles it and writes the answer. While it runs, the log lines carry the invocation's Lambda
+     * context (function name, request ID, cold start: Powertools' logging fields, in the MDC).
+     */
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        I event = JSON.readValue(input, inputType);
-        Object answer = handle(event);
-        JSON.writeValue(output, answer);
+        PowertoolsLogging.initializeLogging(context);
+        try {
+            I event = JSON.readValue(input, inputType);
+            Object answer = handle(event);
+            JSON.writeValue(output, answer);
+        } finally {
+            PowertoolsLogging.clearState(true);
+        }
     }
 
     /** The handler's work: a thin call into the service. */

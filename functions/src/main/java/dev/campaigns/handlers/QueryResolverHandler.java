@@ -36,20 +36,20 @@ public final class QueryResolverHandler extends ResolverHandler {
 
     private Object campaign(AppSyncEvent event) {
         try {
-            return view(services.campaigns().campaign(event.owner(), event.text("id")));
+            return view(services.campaigns().campaign(owner(event), event.text("id")));
         } catch (NotFoundException e) {
             return null;
         }
     }
 
     private Object campaigns(AppSyncEvent event) {
-        return Views.connection(services.campaigns().campaigns(event.owner(), event.integer("first"),
+        return Views.connection(services.campaigns().campaigns(owner(event), event.integer("first"),
                 event.text("after")), this::view);
     }
 
     private Object campaignPlan(AppSyncEvent event) {
         try {
-            CampaignPlan plan = services.plans().campaignPlan(event.owner(), event.text("id"));
+            CampaignPlan plan = services.plans().campaignPlan(owner(event), event.text("id"));
             return Views.plan(plan, services.plans().status(plan));
         } catch (NotFoundException e) {
             return null;
@@ -58,14 +58,14 @@ public final class QueryResolverHandler extends ResolverHandler {
 
     private Object changesets(AppSyncEvent event) {
         CampaignService campaigns = services.campaigns();
-        Campaign campaign = campaigns.campaign(event.owner(), event.source().path("id").asText());
+        Campaign campaign = campaigns.campaign(owner(event), event.source().path("id").asText());
         return Views.connection(services.changesets().campaignChangesets(campaign, event.integer("first"),
                 event.text("after")), Views::changeset);
     }
 
     private Object plan(AppSyncEvent event) {
         try {
-            CampaignPlan plan = services.plans().campaignPlan(event.owner(), event.source().path("planId").asText());
+            CampaignPlan plan = services.plans().campaignPlan(owner(event), event.source().path("planId").asText());
             return Views.plan(plan, services.plans().status(plan));
         } catch (NotFoundException e) {
             return null;
@@ -73,7 +73,7 @@ public final class QueryResolverHandler extends ResolverHandler {
     }
 
     private Object jobs(AppSyncEvent event) {
-        CampaignPlan plan = services.plans().campaignPlan(event.owner(), event.source().path("id").asText());
+        CampaignPlan plan = services.plans().campaignPlan(owner(event), event.source().path("id").asText());
         Integer first = event.integer("first");
         if (first != null && (first < 1 || first > 1000)) {
             throw new InvalidInputException("first must be between 1 and 1000, got " + first);

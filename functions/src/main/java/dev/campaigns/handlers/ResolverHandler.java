@@ -24,6 +24,11 @@ public abstract class ResolverHandler extends JsonHandler<AppSyncEvent> {
         return resolver.apply(event);
     }
 
+    /** The caller's owner, by the configured {@link dev.campaigns.domain.OwnerRule}; refuses a call without one. */
+    protected final String owner(AppSyncEvent event) {
+        return event.owner(services.ownerRule());
+    }
+
     /** Also builds the DynamoDB client and loads the classes the resolvers use. */
     @Override
     protected void prime() {

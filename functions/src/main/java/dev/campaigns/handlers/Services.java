@@ -4,6 +4,7 @@ import dev.campaigns.blob.BlobStore;
 import dev.campaigns.codehost.CodeHost;
 import dev.campaigns.codehost.github.GitHubCodeHost;
 import dev.campaigns.codehost.github.GitHubConfig;
+import dev.campaigns.domain.OwnerRule;
 import dev.campaigns.git.BotIdentity;
 import dev.campaigns.git.GitEngine;
 import dev.campaigns.git.GitEngineConfig;
@@ -56,7 +57,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * (default: under java.io.tmpdir), {@code AWS_REGION}, and optional endpoints {@code AWS_ENDPOINT_URL_DYNAMODB},
  * {@code AWS_ENDPOINT_URL_SFN}, {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, {@code AWS_ENDPOINT_URL_SQS} (the SDK's
  * standard names); for changesets {@code CHANGESET_EVENTS_QUEUE_URL}, {@code CLOSE_CHANGESETS_QUEUE_URL}, {@code WEBHOOK_SECRET_ARN} or
- * {@code WEBHOOK_SECRET}, {@code SYNC_REQUEST_BUDGET}, {@code SYNC_RESERVE_REQUESTS}.
+ * {@code WEBHOOK_SECRET}, {@code SYNC_REQUEST_BUDGET}, {@code SYNC_RESERVE_REQUESTS}; for the resolvers
+ * {@code SESSION_OWNED_ROLES}.
  */
 public final class Services {
     private final Map<String, String> env;
@@ -77,6 +79,7 @@ public final class Services {
     private final Lazy<ChangesetService> changesets;
     private final Lazy<SqsClient> sqs;
     private final Lazy<String> webhookSecret;
+    private final Lazy<OwnerRule> ownerRule;
 
     public Services(Map<String, String> env) {
         this(env, Clock.systemUTC(), null);
@@ -119,6 +122,7 @@ public final class Services {
                 idempotency.get(), codeHost, this::changesetCloseQueue, clock));
         this.sqs = new Lazy<>(() -> client(SqsClient.builder(), "SQS").build());
         this.webhookSecret = new Lazy<>(() -> secret("WEBHOOK_SECRET_ARN", "WEBHOOK_SECRET"));
+        this.ownerRule = new Lazy<>(this::parseOwnerRule);
         this.pacing = new Lazy<>(() -> new PullRequestPacing(store.get(),
                 new Pacer(new DynamoPacingStore(dynamo.get(), require("PACING_TABLE")), pacingConfig(), clock),
                 PacerKey.of(require("CODE_HOST_API_URL"), codeHost.get().credentials().token()), clock));
@@ -185,6 +189,26 @@ public final class Services {
     /** The webhook secret: {@code WEBHOOK_SECRET_ARN} (Secrets Manager) or {@code WEBHOOK_SECRET}. Never logged. */
     public String webhookSecret() {
         return webhookSecret.get();
+    }
+
+    /**
+     * Who a caller is ({@link OwnerRule}): {@code SESSION_OWNED_ROLES}, the comma-separated IAM role names whose
+     * sessions are separate owners (a trailing {@code *} matches a prefix); unset: {@link OwnerRule#DEFAULT}.
+     */
+    public OwnerRule ownerRule() {
+        return ownerRule.get();
+    }
+
+    private OwnerRule parseOwnerRule() {
+        String roles = env.get("SESSION_OWNED_ROLES");
+        if (roles == null) {
+            return OwnerRule.DEFAULT;
+        }
+        try {
+            return OwnerRule.parse(roles);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("configuration SESSION_OWNED_ROLES: " + e.getMessage());
+        }
     }
 
     /** Code host requests one scheduled sync run may spend ({@code SYNC_REQUEST_BUDGET}, default 250). */
