@@ -92,7 +92,7 @@ public final class QueryResolverHandler extends ResolverHandler {
         if (slash <= 0) {
             throw new InvalidInputException("campaign job ID " + id + " is not PLAN/JOB");
         }
-        CampaignPlan plan = services.plans().campaignPlan(event.owner(), id.substring(0, slash));
+        CampaignPlan plan = services.plans().campaignPlan(owner(event), id.substring(0, slash));
         return services.plans().patch(plan, id.substring(slash + 1)).orElse(null);
     }
 
