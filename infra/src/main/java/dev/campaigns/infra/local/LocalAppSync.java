@@ -13,6 +13,7 @@ import graphql.execution.CoercedVariables;
 import graphql.execution.DataFetcherResult;
 import graphql.language.StringValue;
 import graphql.language.Value;
+import graphql.parser.ParserOptions;
 import graphql.schema.Coercing;
 import graphql.schema.CoercingParseLiteralException;
 import graphql.schema.DataFetcher;
@@ -67,6 +68,9 @@ public final class LocalAppSync implements AutoCloseable {
             + "directive @aws_cognito_user_pools(cognito_groups: [String]) on OBJECT | FIELD_DEFINITION\n";
 
     private static final String DEADLINE = "local-appsync-deadline";
+    /** graphql-java refuses documents over 1 MB by default; AppSync documents no such limit (its limits bind later). */
+    private static final ParserOptions PARSER = ParserOptions.getDefaultOperationParserOptions()
+            .transform(b -> b.maxCharacters(Integer.MAX_VALUE));
     private final GraphQL graphql;
     private final Server server;
     private final Duration requestExecutionTime;
@@ -114,7 +118,7 @@ public final class LocalAppSync implements AutoCloseable {
         long deadline = System.nanoTime() + requestExecutionTime.toNanos();
         ExecutionResult result = graphql.execute(ExecutionInput.newExecutionInput().query(query)
                 .variables(variables == null ? Map.of() : variables)
-                .graphQLContext(Map.of(USER_HEADER, user, DEADLINE, deadline)).build());
+                .graphQLContext(Map.of(USER_HEADER, user, DEADLINE, deadline, ParserOptions.class, PARSER)).build());
         Map<String, Object> spec = new LinkedHashMap<>(result.toSpecification());
         Object errors = spec.get("errors");
         if (errors instanceof List<?> list) {

@@ -37,7 +37,13 @@ public final class LimitsTestHandler implements RequestStreamHandler {
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode event = JSON.readTree(input);
         Object answer;
-        if (event.has("info")) {
+        if (event.has("rawPath")) {
+            // a function URL event: answers the length of the body it got
+            String body = event.path("body").asText();
+            int length = event.path("isBase64Encoded").asBoolean()
+                    ? java.util.Base64.getDecoder().decode(body).length : body.getBytes(StandardCharsets.UTF_8).length;
+            answer = Map.of("statusCode", 200, "body", Integer.toString(length));
+        } else if (event.has("info")) {
             JsonNode args = event.path("arguments");
             answer = switch (event.path("info").path("fieldName").asText()) {
                 case "sleep" -> sleep(args.path("ms").asLong());
