@@ -28,12 +28,14 @@ public final class PlanUploadBench {
     public static void main(String[] args) {
         int patches = 10_000;
         double megabytes = 200;
+        int parallel = 2; // the 2 cores here: more calls at once only slow each one down
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--patches" -> patches = Integer.parseInt(args[++i]);
                 case "--megabytes" -> megabytes = Double.parseDouble(args[++i]);
+                case "--parallel" -> parallel = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (use --patches N --megabytes M)");
+                        + " (use --patches N --megabytes M [--parallel P])");
             }
         }
         int patchBytes = (int) (megabytes * 1024 * 1024 / patches);
@@ -51,7 +53,7 @@ public final class PlanUploadBench {
 
             GraphQLClient client = new GraphQLClient(stack.graphqlUrl(), "bench");
             long t1 = System.nanoTime();
-            PlanUploader.Upload upload = new PlanUploader(client).upload(plan);
+            PlanUploader.Upload upload = new PlanUploader(client, parallel, PlanUploader.MAX_BATCH_PATCHES).upload(plan);
             double uploadSeconds = (System.nanoTime() - t1) / 1e9;
             System.out.printf("upload: %d calls (%d batches, %d parts) in %.1f s; slowest call %.2f s; largest"
                             + " request %d bytes (limits: AppSync 30 s per request, 5 MB per resolver event, Lambda"
