@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.campaigns.domain.CampaignPlan;
+import dev.campaigns.infra.bench.BenchCampaign;
 import dev.campaigns.infra.demo.CampaignsApi;
 import dev.campaigns.infra.demo.CampaignsApi.Patch;
 import dev.campaigns.infra.demo.GraphQLClient;
@@ -60,14 +61,9 @@ class PlanUploadTest {
         }
     }
 
+    /** {@code n} new repositories {@code prefix/service-NNNNN} and the sample patch for each, in name order. */
     private static List<Patch> repositories(String prefix, int n) {
-        List<Patch> patches = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-            String repo = prefix + "/" + SampleCampaign.repository(i).split("/")[1];
-            String base = stack.codeHost().createRepository(repo, SampleCampaign.files(i));
-            patches.add(new Patch(repo, base, "main", SampleCampaign.patch()));
-        }
-        return patches;
+        return new BenchCampaign(stack, "alice").repositories(prefix, n);
     }
 
     static String newFilePatch(String path, int bytes, String seed) {
