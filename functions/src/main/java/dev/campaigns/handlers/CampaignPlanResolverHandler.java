@@ -3,13 +3,18 @@ package dev.campaigns.handlers;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.campaigns.domain.CampaignPlan;
 import dev.campaigns.service.CampaignPlanService.PatchInput;
+import dev.campaigns.service.CampaignPlanService.PatchUploadStatus;
 import dev.campaigns.service.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Resolves Mutation.createCampaignPlanFromPatches. */
+/**
+ * Resolves the campaign plan mutations: createCampaignPlanFromPatches (a plan in one request), and for plans too
+ * large for one request createCampaignPlan, addPatchesToCampaignPlan (a batch), uploadCampaignPlanPatchPart (a part of
+ * a large patch) and executeCampaignPlan.
+ */
 public final class CampaignPlanResolverHandler extends ResolverHandler {
     public CampaignPlanResolverHandler() {
         this(Services.fromEnvironment());
@@ -21,10 +26,43 @@ public final class CampaignPlanResolverHandler extends ResolverHandler {
 
     @Override
     protected Map<String, Function<AppSyncEvent, Object>> resolvers() {
-        return Map.of("Mutation.createCampaignPlanFromPatches", this::createCampaignPlanFromPatches);
+        return Map.of(
+                "Mutation.createCampaignPlanFromPatches", this::createCampaignPlanFromPatches,
+                "Mutation.createCampaignPlan", this::createCampaignPlan,
+                "Mutation.addPatchesToCampaignPlan", this::addPatchesToCampaignPlan,
+                "Mutation.uploadCampaignPlanPatchPart", this::uploadCampaignPlanPatchPart,
+                "Mutation.executeCampaignPlan", this::executeCampaignPlan);
     }
 
     private Object createCampaignPlanFromPatches(AppSyncEvent event) {
+        return view(services.plans().createCampaignPlanFromPatches(owner(event), patches(event)));
+    }
+
+    private Object createCampaignPlan(AppSyncEvent event) {
+        return view(services.plans().createCampaignPlan(owner(event)));
+    }
+
+    private Object addPatchesToCampaignPlan(AppSyncEvent event) {
+        return view(services.plans().addPatches(owner(event), event.text("plan"), event.integer("offset"),
+                patches(event)));
+    }
+
+    private Object uploadCampaignPlanPatchPart(AppSyncEvent event) {
+        PatchUploadStatus status = services.plans().uploadPatchPart(owner(event), event.text("plan"),
+                event.text("patchDigest"), event.integer("part"), event.integer("parts"), event.text("data"));
+        return Map.of("patchDigest", status.patchDigest(), "parts", status.parts(),
+                "receivedParts", status.receivedParts(), "complete", status.complete());
+    }
+
+    private Object executeCampaignPlan(AppSyncEvent event) {
+        return view(services.plans().execute(owner(event), event.text("plan")));
+    }
+
+    private Map<String, Object> view(CampaignPlan plan) {
+        return Views.plan(plan, services.plans().status(plan));
+    }
+
+    private static List<PatchInput> patches(AppSyncEvent event) {
         JsonNode patches = event.arguments() == null ? null : event.arguments().get("patches");
         if (patches == null || !patches.isArray()) {
             throw new InvalidInputException("patches must be a list of {repository, baseRevision, baseRef, patch}");
@@ -32,10 +70,9 @@ public final class CampaignPlanResolverHandler extends ResolverHandler {
         List<PatchInput> input = new ArrayList<>();
         for (JsonNode p : patches) {
             input.add(new PatchInput(text(p, "repository"), text(p, "baseRevision"), text(p, "baseRef"),
-                    text(p, "patch")));
+                    text(p, "patch"), text(p, "patchDigest")));
         }
-        CampaignPlan plan = services.plans().createCampaignPlanFromPatches(owner(event), input);
-        return Views.plan(plan, services.plans().status(plan));
+        return input;
     }
 
     private static String text(JsonNode node, String field) {

@@ -21,6 +21,7 @@ final class Views {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", plan.id());
         v.put("createdAt", plan.createdAt().toString());
+        v.put("executedAt", plan.executedAt() == null ? null : plan.executedAt().toString());
         v.put("status", status(status));
         return v;
     }

@@ -69,6 +69,10 @@ public final class CampaignService {
             return idempotent(owner, key, digest, id -> createEmpty(owner, id, name, description, branch, draft,
                     digest));
         }
+        if (!plan.executed()) {
+            throw new FailedPreconditionException("campaign plan " + planId + " has not been executed: call"
+                    + " executeCampaignPlan once its patches are added, then poll campaignPlan");
+        }
         if (!plan.finishedExecuting()) {
             throw new FailedPreconditionException("campaign plan " + planId + " has not finished executing ("
                     + plan.counters().pending() + " of " + plan.counters().total() + " jobs pending); poll campaignPlan");

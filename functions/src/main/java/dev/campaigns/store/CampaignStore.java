@@ -25,14 +25,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
@@ -41,7 +38,6 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Persistence of campaign plans, campaign jobs, campaigns, changeset jobs and changesets in one DynamoDB table
@@ -54,6 +50,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * CampaignPlan   PLAN#{id}          #PLAN                    get plan and its counters (1 read)
  * CampaignJob    PLAN#{id}          JOB#{jobId}              a plan's jobs in order; a page of jobs
  * Campaign       CAMPAIGN#{id}      #CAMPAIGN                get campaign, counters = status (1 read)
+ * plan's repo   PLAN#{id}          REPO#{repository, lower} its job ID: a repository once per plan
+ * patch upload   PLAN#{id}          UPLOAD#{sha256}          a patch sent in parts: its parts' blob keys, complete
  * ChangesetJob   CAMPAIGN#{id}      JOB#{jobId}              a page of a campaign's jobs
  * membership     CAMPAIGN#{id}      CHANGESET#{repo}#{n}     a campaign's changesets (see ChangesetStore)
  * GSI Owner:     GSI1PK=OWNER#{owner}, GSI1SK={createdAt}#{id}     an owner's campaigns, newest first
@@ -96,24 +94,290 @@ public final class CampaignStore {
 
     // ---- campaign plans and their jobs ------------------------------------------------------------------
 
-    /** Writes a new plan with all its jobs; the jobs first, so a plan item never names jobs that are missing. */
-    public void createPlan(CampaignPlan plan, List<CampaignJob> jobs) {
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        for (CampaignJob job : jobs) {
-            items.add(campaignJobItem(job));
-        }
-        batchPut(items);
+    /** Writes a new plan without jobs (patches are added with {@link #addCampaignJobs}). */
+    public void createPlan(CampaignPlan plan) {
         Map<String, AttributeValue> item = new HashMap<>(key(planKey(plan.id()), PLAN));
         item.put("owner", s(plan.owner()));
         item.put("createdAt", s(plan.createdAt().toString()));
+        item.put("patchBytes", n(0));
         putCounters(item, plan.counters());
         dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
                 .conditionExpression("attribute_not_exists(PK)").build());
     }
 
     public Optional<CampaignPlan> plan(String planId) {
-        return get(planKey(planId), PLAN).map(item -> new CampaignPlan(planId, Attr.str(item, "owner"),
-                Instant.parse(Attr.str(item, "createdAt")), counters(item)));
+        return get(planKey(planId), PLAN).map(item -> plan(planId, item));
+    }
+
+    private static CampaignPlan plan(String planId, Map<String, AttributeValue> item) {
+        String executedAt = Attr.str(item, "executedAt");
+        return new CampaignPlan(planId, Attr.str(item, "owner"), Instant.parse(Attr.str(item, "createdAt")),
+                counters(item), executedAt == null ? null : Instant.parse(executedAt));
+    }
+
+    /** The bytes of all patches added to a plan so far. */
+    public long planPatchBytes(String planId) {
+        return get(planKey(planId), PLAN).map(item -> Attr.num(item, "patchBytes")).orElse(0L);
+    }
+
+    /** A job to add to a plan, and the size of its patch (counted against the plan's limit). */
+    public record NewCampaignJob(CampaignJob job, long patchBytes) {
+    }
+
+    /**
+     * Adds jobs to a plan that is not executing yet, at the positions their IDs name, with the plan's counters, in
+     * transactions of up to {@value #JOBS_PER_TRANSACTION} jobs. Each job is written once: a job whose position already
+     * holds the same job (an earlier attempt of the same batch) is skipped, so repeating a batch adds nothing twice.
+     * Each repository appears once per plan (an item per repository, case-insensitively, guards it). The plan's
+     * patch count stays at most {@code maxJobs} and its patch bytes at most {@code maxBytes}.
+     *
+     * @return how many jobs were added now (the others were there already)
+     * @throws PlanJobsRefusedException why nothing more was added (what earlier transactions of the call added stays:
+     *                                  a repeated call completes it)
+     */
+    public int addCampaignJobs(String planId, List<NewCampaignJob> jobs, int maxJobs, long maxBytes) {
+        int added = 0;
+        for (int i = 0; i < jobs.size(); i += JOBS_PER_TRANSACTION) {
+            added += addChunk(planId, new ArrayList<>(jobs.subList(i, Math.min(jobs.size(), i + JOBS_PER_TRANSACTION))),
+                    maxJobs, maxBytes);
+        }
+        return added;
+    }
+
+    /** 2 items a job (the job, its repository) and the plan's counters: within TransactWriteItems' 100 items. */
+    static final int JOBS_PER_TRANSACTION = 49;
+
+    private int addChunk(String planId, List<NewCampaignJob> chunk, int maxJobs, long maxBytes) {
+        String pk = planKey(planId);
+        for (int attempt = 0; !chunk.isEmpty(); attempt++) {
+            long bytes = chunk.stream().mapToLong(NewCampaignJob::patchBytes).sum();
+            List<TransactWriteItem> items = new ArrayList<>();
+            for (NewCampaignJob j : chunk) {
+                items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(campaignJobItem(j.job()))
+                        .conditionExpression("attribute_not_exists(PK)")
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build())
+                        .build());
+                items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(Map.of(
+                                PK, s(pk), SK, s(repositoryKey(j.job().repository())), "jobId", s(j.job().jobId())))
+                        .conditionExpression("attribute_not_exists(PK)")
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build())
+                        .build());
+            }
+            items.add(TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(pk, PLAN))
+                    .updateExpression("ADD #total :n, patchBytes :b")
+                    .conditionExpression("attribute_exists(PK) AND attribute_not_exists(executedAt)"
+                            + " AND #total <= :maxJobs AND patchBytes <= :maxBytes")
+                    .expressionAttributeNames(Map.of("#total", "total"))
+                    .expressionAttributeValues(Map.of(":n", n(chunk.size()), ":b", n(bytes),
+                            ":maxJobs", n(maxJobs - chunk.size()), ":maxBytes", n(maxBytes - bytes)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build())
+                    .build());
+            try {
+                dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
+                return chunk.size();
+            } catch (TransactionCanceledException e) {
+                List<CancellationReason> reasons = e.cancellationReasons();
+                boolean conditionFailed = reasons.stream().map(CancellationReason::code)
+                        .anyMatch("ConditionalCheckFailed"::equals);
+                if (!conditionFailed) {
+                    if (attempt >= 12) {
+                        throw e;
+                    }
+                    sleepJitter(attempt); // a conflict with a concurrent batch on the plan's counters
+                    continue;
+                }
+                chunk = withoutJobsAlreadyThere(chunk, reasons, maxJobs, bytes);
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Reads why a chunk's transaction was cancelled: jobs already there unchanged are dropped from the chunk (it is
+     * tried again without them); anything else refuses the batch.
+     */
+    private static List<NewCampaignJob> withoutJobsAlreadyThere(List<NewCampaignJob> chunk,
+                                                               List<CancellationReason> reasons, int maxJobs,
+                                                               long bytes) {
+        List<NewCampaignJob> remaining = new ArrayList<>();
+        for (int i = 0; i < chunk.size(); i++) {
+            NewCampaignJob j = chunk.get(i);
+            CancellationReason jobReason = reasons.get(2 * i);
+            CancellationReason repoReason = reasons.get(2 * i + 1);
+            boolean jobThere = "ConditionalCheckFailed".equals(jobReason.code());
+            boolean repoThere = "ConditionalCheckFailed".equals(repoReason.code());
+            if (jobThere && !sameJob(jobReason.item(), j.job())) {
+                CampaignJob other = campaignJob(jobReason.item());
+                throw new PlanJobsRefusedException(PlanJobsRefusedException.Reason.POSITION_TAKEN, j.job(),
+                        other.repository());
+            }
+            if (repoThere && !j.job().jobId().equals(Attr.str(repoReason.item(), "jobId"))) {
+                throw new PlanJobsRefusedException(PlanJobsRefusedException.Reason.REPOSITORY_TWICE, j.job(),
+                        Attr.str(repoReason.item(), "jobId"));
+            }
+            if (!(jobThere && repoThere)) {
+                remaining.add(j);
+            }
+        }
+        CancellationReason planReason = reasons.get(reasons.size() - 1);
+        if ("ConditionalCheckFailed".equals(planReason.code()) && remaining.size() == chunk.size()) {
+            Map<String, AttributeValue> old = planReason.item();
+            PlanJobsRefusedException.Reason why;
+            if (old == null || old.isEmpty()) {
+                why = PlanJobsRefusedException.Reason.NO_PLAN;
+            } else if (old.containsKey("executedAt")) {
+                why = PlanJobsRefusedException.Reason.EXECUTED;
+            } else if (Attr.num(old, "total") + chunk.size() > maxJobs) {
+                why = PlanJobsRefusedException.Reason.TOO_MANY_JOBS;
+            } else {
+                why = PlanJobsRefusedException.Reason.TOO_MANY_BYTES;
+            }
+            throw new PlanJobsRefusedException(why, chunk.get(0).job(), Long.toString(
+                    old == null ? 0 : why == PlanJobsRefusedException.Reason.TOO_MANY_BYTES
+                            ? Attr.num(old, "patchBytes") + bytes : Attr.num(old, "total") + chunk.size()));
+        }
+        return remaining;
+    }
+
+    private static boolean sameJob(Map<String, AttributeValue> item, CampaignJob job) {
+        CampaignJob there = campaignJob(item);
+        return there.repository().equals(job.repository()) && there.baseRevision().equals(job.baseRevision())
+                && there.baseRef().equals(job.baseRef()) && there.patchKey().equals(job.patchKey());
+    }
+
+    static String repositoryKey(String repository) {
+        return "REPO#" + repository.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Starts a plan's execution: records when, unless it was recorded already, provided the plan holds exactly
+     * {@code jobs} jobs (a batch added meanwhile makes the caller look again). Returns the plan as stored after.
+     *
+     * @throws PlanJobsRefusedException NO_PLAN, or TOO_MANY_JOBS when the plan's job count is no longer {@code jobs}
+     */
+    public CampaignPlan startPlanExecution(String planId, int jobs, Instant at) {
+        try {
+            Map<String, AttributeValue> item = dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
+                    .key(key(planKey(planId), PLAN)).updateExpression("SET executedAt = :at")
+                    .conditionExpression("attribute_exists(PK) AND attribute_not_exists(executedAt) AND #total = :jobs")
+                    .expressionAttributeNames(Map.of("#total", "total"))
+                    .expressionAttributeValues(Map.of(":at", s(at.toString()), ":jobs", n(jobs)))
+                    .returnValues("ALL_NEW")
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build())
+                    .attributes();
+            return plan(planId, item);
+        } catch (ConditionalCheckFailedException e) {
+            Map<String, AttributeValue> old = e.hasItem() ? e.item() : Map.of();
+            if (old.isEmpty()) {
+                throw new PlanJobsRefusedException(PlanJobsRefusedException.Reason.NO_PLAN, null, planId);
+            }
+            if (old.containsKey("executedAt")) {
+                return plan(planId, old); // started by an earlier call
+            }
+            throw new PlanJobsRefusedException(PlanJobsRefusedException.Reason.CHANGED, null,
+                    Long.toString(Attr.num(old, "total")));
+        }
+    }
+
+    /** The first job of a plan at position {@code from} or later, if any (a plan's jobs must fill 0 to total - 1). */
+    public Optional<CampaignJob> firstJobFrom(String planId, int from) {
+        QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table)
+                .keyConditionExpression("PK = :pk AND SK BETWEEN :from AND :to")
+                .expressionAttributeValues(Map.of(":pk", s(planKey(planId)), ":from", s(jobKey(JobIds.of(from))),
+                        ":to", s(jobKey("~"))))
+                .consistentRead(true).limit(1).build());
+        return page.items().stream().findFirst().map(CampaignStore::campaignJob);
+    }
+
+    /** A patch of a plan uploaded in parts: its parts' blob keys so far, whether it is complete and its size. */
+    public record PatchUpload(String digest, int parts, Map<Integer, String> partKeys, boolean complete, long size) {
+    }
+
+    /**
+     * Records that part {@code part} of {@code parts} of the plan's patch {@code digest} is the blob {@code partKey}
+     * (a part sent again replaces the earlier one) and returns the upload as it stands.
+     *
+     * @throws PlanJobsRefusedException PARTS_CHANGED when an earlier part gave another number of parts
+     */
+    public PatchUpload recordPatchPart(String planId, String digest, int part, int parts, String partKey) {
+        try {
+            Map<String, AttributeValue> item = dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
+                    .key(key(planKey(planId), uploadKey(digest))).updateExpression("SET parts = :parts, #p = :key")
+                    .conditionExpression("attribute_not_exists(parts) OR parts = :parts")
+                    .expressionAttributeNames(Map.of("#p", "part" + part))
+                    .expressionAttributeValues(Map.of(":parts", n(parts), ":key", s(partKey)))
+                    .returnValues("ALL_NEW")
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build())
+                    .attributes();
+            return patchUpload(digest, item);
+        } catch (ConditionalCheckFailedException e) {
+            throw new PlanJobsRefusedException(PlanJobsRefusedException.Reason.PARTS_CHANGED, null,
+                    Long.toString(e.hasItem() ? Attr.num(e.item(), "parts") : 0));
+        }
+    }
+
+    /** Marks the plan's patch {@code digest} complete: all its parts are there and add up to it. */
+    public void completePatchUpload(String planId, String digest, long size) {
+        dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(key(planKey(planId), uploadKey(digest)))
+                .updateExpression("SET complete = :t, #size = :size").expressionAttributeNames(Map.of("#size", "size"))
+                .expressionAttributeValues(Map.of(":t", bool(true), ":size", n(size))).build());
+    }
+
+    /** The plan's patch {@code digest} uploaded in parts, if any part of it was. */
+    public Optional<PatchUpload> patchUpload(String planId, String digest) {
+        return get(planKey(planId), uploadKey(digest)).map(item -> patchUpload(digest, item));
+    }
+
+    private static PatchUpload patchUpload(String digest, Map<String, AttributeValue> item) {
+        int parts = Attr.integer(item, "parts");
+        Map<Integer, String> keys = new java.util.TreeMap<>();
+        for (int i = 0; i < parts; i++) {
+            String k = Attr.str(item, "part" + i);
+            if (k != null) {
+                keys.put(i, k);
+            }
+        }
+        return new PatchUpload(digest, parts, keys, Attr.flag(item, "complete"), Attr.num(item, "size"));
+    }
+
+    static String uploadKey(String digest) {
+        return "UPLOAD#" + digest;
+    }
+
+    /** Why jobs could not be added to a plan, or its execution not started; the service words it for the user. */
+    public static final class PlanJobsRefusedException extends RuntimeException {
+        /** What went wrong. */
+        public enum Reason { NO_PLAN, EXECUTED, TOO_MANY_JOBS, TOO_MANY_BYTES, POSITION_TAKEN, REPOSITORY_TWICE,
+            CHANGED, PARTS_CHANGED }
+
+        private final Reason reason;
+        private final CampaignJob job;
+        private final String detail;
+
+        PlanJobsRefusedException(Reason reason, CampaignJob job, String detail) {
+            super(reason + (job == null ? "" : " at job " + job.jobId()) + ": " + detail, null, false, false);
+            this.reason = reason;
+            this.job = job;
+            this.detail = detail;
+        }
+
+        public Reason reason() {
+            return reason;
+        }
+
+        /** The job that could not be added (null for a refused execution or part). */
+        public CampaignJob job() {
+            return job;
+        }
+
+        /**
+         * POSITION_TAKEN: the repository already at the job's position; REPOSITORY_TWICE: the job ID already holding
+         * the repository; TOO_MANY_JOBS: the job count it would have had (CHANGED: the count now); TOO_MANY_BYTES: the
+         * patch bytes it would have had; PARTS_CHANGED: the number of parts recorded earlier.
+         */
+        public String detail() {
+            return detail;
+        }
     }
 
     public Optional<CampaignJob> campaignJob(String planId, String jobId) {
@@ -482,24 +746,6 @@ public final class CampaignStore {
         Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
                 .key(key(pk, sk)).consistentRead(true).build()).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
-    }
-
-    private void batchPut(List<Map<String, AttributeValue>> items) {
-        for (int i = 0; i < items.size(); i += 25) {
-            List<WriteRequest> writes = new ArrayList<>();
-            for (Map<String, AttributeValue> item : items.subList(i, Math.min(items.size(), i + 25))) {
-                writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
-            }
-            Map<String, List<WriteRequest>> pending = Map.of(table, writes);
-            for (int attempt = 0; !pending.isEmpty(); attempt++) {
-                BatchWriteItemResponse response = dynamo.batchWriteItem(
-                        BatchWriteItemRequest.builder().requestItems(pending).build());
-                pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
-                if (!pending.isEmpty()) {
-                    sleepJitter(attempt);
-                }
-            }
-        }
     }
 
     private static void sleepJitter(int attempt) {

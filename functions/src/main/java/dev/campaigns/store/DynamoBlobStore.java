@@ -13,11 +13,15 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * A {@link BlobStore} on DynamoDB: the patches of campaign jobs and the git engine's commit bundles.
@@ -69,6 +73,61 @@ public final class DynamoBlobStore implements BlobStore {
                     .expressionAttributeNames(Map.of("#k", "key")).build());
         } catch (ConditionalCheckFailedException alreadyThere) {
             // Content-addressed: a concurrent writer stored the same bytes.
+        }
+    }
+
+    /**
+     * Writes the blobs with BatchWriteItem, 25 items a request: every chunk of every blob first, then the manifests,
+     * so a reader never sees a manifest before its chunks. A blob written again (same key, so the same bytes) is
+     * rewritten identically; unprocessed items are retried with backoff.
+     */
+    @Override
+    public void putAll(Map<String, byte[]> blobs) {
+        long expiresAt = System.currentTimeMillis() / 1000 + TTL_SECONDS;
+        List<Map<String, AttributeValue>> chunks = new ArrayList<>();
+        List<Map<String, AttributeValue>> manifests = new ArrayList<>();
+        blobs.forEach((key, data) -> {
+            int count = Math.max(1, (data.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
+            for (int i = 0; i < count; i++) {
+                byte[] chunk = java.util.Arrays.copyOfRange(data, i * CHUNK_BYTES,
+                        Math.min(data.length, (i + 1) * CHUNK_BYTES));
+                chunks.add(Map.of("key", s(key), "part", n(i + 1L), "data", b(chunk), "expiresAt", n(expiresAt)));
+            }
+            manifests.add(Map.of("key", s(key), "part", n(0), "chunks", n(count), "size", n(data.length),
+                    "expiresAt", n(expiresAt)));
+        });
+        batchWrite(chunks);
+        batchWrite(manifests);
+    }
+
+    private void batchWrite(List<Map<String, AttributeValue>> items) {
+        for (int i = 0; i < items.size(); i += 25) {
+            List<WriteRequest> writes = new ArrayList<>();
+            for (Map<String, AttributeValue> item : items.subList(i, Math.min(items.size(), i + 25))) {
+                writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+            }
+            Map<String, List<WriteRequest>> pending = Map.of(table, writes);
+            for (int attempt = 0; !pending.isEmpty(); attempt++) {
+                BatchWriteItemResponse response = dynamo.batchWriteItem(
+                        BatchWriteItemRequest.builder().requestItems(pending).build());
+                pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
+                if (!pending.isEmpty()) {
+                    if (attempt >= 12) {
+                        throw new IllegalStateException("DynamoDB left " + pending.get(table).size()
+                                + " blob items unprocessed after " + attempt + " attempts");
+                    }
+                    backoff(attempt);
+                }
+            }
+        }
+    }
+
+    private static void backoff(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(Math.min(1000, 10L << attempt) + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 

@@ -39,9 +39,9 @@ public final class BenchCampaign {
         }).sorted(java.util.Comparator.comparing(Patch::repository)).toList();
     }
 
-    /** Creates the plan and waits until it has executed; returns its ID. */
+    /** Uploads the plan (in batches, {@link dev.campaigns.infra.demo.PlanUploader}) and waits until it has executed; returns its ID. */
     public String plan(List<Patch> patches, Duration timeout) {
-        String planId = api.createPlan(new ArrayList<>(patches));
+        String planId = api.uploadPlan(new ArrayList<>(patches)).planId();
         Map<String, Object> plan = await(() -> api.plan(planId), "status", timeout, Duration.ofSeconds(1));
         Object state = CampaignsApi.status(plan, "status").get("state");
         if (!"COMPLETED".equals(state)) {

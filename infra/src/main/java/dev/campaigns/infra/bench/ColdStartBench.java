@@ -68,8 +68,11 @@ public final class ColdStartBench {
         List<String> ids = new ArrayList<>();
         page.get("jobIds").forEach(j -> ids.add(j.asText()));
         cold("ExecuteCampaignJobFunction", Map.of("campaignPlanId", planId, "jobId", ids.get(0)));
-        stack.lambdas().invokeOrThrow("ExecuteCampaignJobFunction",
+        var warm = stack.lambdas().invoke("ExecuteCampaignJobFunction",
                 JSON.writeValueAsString(Map.of("campaignPlanId", planId, "jobId", ids.get(2))));
+        if (warm.isFunctionError()) {
+            throw new IllegalStateException("ExecuteCampaignJobFunction failed: " + warm.errorMessage());
+        }
         Map<String, String> error = Map.of("Error", "States.Timeout", "Cause", "benchmark");
         cold("RecordCampaignJobFailureFunction", Map.of("campaignPlanId", planId, "jobId", ids.get(1), "error", error));
         cold("FinishCampaignPlanFunction", Map.of("campaignPlanId", planId));

@@ -81,7 +81,7 @@ public final class ChaosRun {
             }
             chaos.injectInto(stack.codeHost());
 
-            String planId = api.createPlan(patches);
+            String planId = api.uploadPlan(patches).planId();
             Map<String, Object> planStatus = CampaignsApi.status(api.awaitPlan(planId, timeout), "status");
             int planCompleted = (Integer) planStatus.get("completedCount");
             int planErrored = jobs - planCompleted - (Integer) planStatus.get("pendingCount");

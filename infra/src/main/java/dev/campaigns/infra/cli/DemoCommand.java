@@ -4,6 +4,7 @@ import dev.campaigns.infra.codehost.LocalPullRequest;
 import dev.campaigns.infra.demo.CampaignsApi;
 import dev.campaigns.infra.demo.CampaignsApi.Patch;
 import dev.campaigns.infra.demo.GraphQLClient;
+import dev.campaigns.infra.demo.PlanUploader;
 import dev.campaigns.infra.demo.SampleCampaign;
 import dev.campaigns.infra.local.LocalAppSync;
 import dev.campaigns.infra.local.LocalCampaigns;
@@ -69,8 +70,9 @@ public final class DemoCommand implements Callable<Integer> {
                 patches.add(new Patch(SampleCampaign.repository(i), base, "main", SampleCampaign.patch()));
             }
             out.println("Created " + repos + " repositories; the plan upgrades their CI workflow's GitHub Actions.");
-            String planId = api.createPlan(patches);
-            out.println("Campaign plan " + planId + ": executing its jobs...");
+            PlanUploader.Upload upload = api.uploadPlan(patches);
+            String planId = upload.planId();
+            out.println("Campaign plan " + planId + " uploaded in " + upload.calls() + " calls: executing its jobs...");
             out.flush();
             Map<String, Object> plan = api.awaitPlan(planId, timeout);
             Map<String, Object> planStatus = CampaignsApi.status(plan, "status");

@@ -37,9 +37,15 @@ public final class CampaignsApi {
         }
     }
 
+    /** Creates a plan in one request (createCampaignPlanFromPatches): for plans that fit one. */
     public String createPlan(List<Patch> patches) {
         Map<String, Object> data = client.data(CREATE_PLAN, Map.of("patches", patches.stream().map(Patch::toMap).toList()));
         return (String) field(data, "createCampaignPlanFromPatches").get("id");
+    }
+
+    /** Uploads a plan of any size within the limits in batches ({@link PlanUploader}) and starts its execution. */
+    public PlanUploader.Upload uploadPlan(List<Patch> patches) {
+        return new PlanUploader(client).upload(patches);
     }
 
     public Map<String, Object> plan(String id) {

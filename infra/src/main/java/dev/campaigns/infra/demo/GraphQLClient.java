@@ -24,12 +24,24 @@ public final class GraphQLClient {
 
     /** The whole response: {@code data} and, if any, {@code errors}. */
     public Map<String, Object> execute(String query, Map<String, Object> variables) {
+        return exchange(query, variables).response();
+    }
+
+    /** One request and its response, measured: the request body's bytes and the call's wall time. */
+    public record Exchange(Map<String, Object> response, int requestBytes, long nanos) {
+    }
+
+    /** As {@link #execute}, measured. */
+    public Exchange exchange(String query, Map<String, Object> variables) {
         try {
-            String body = JSON.writeValueAsString(Map.of("query", query, "variables", variables));
+            byte[] body = JSON.writeValueAsBytes(Map.of("query", query, "variables", variables));
+            long start = System.nanoTime();
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(url)
                     .header("content-type", "application/json").header("x-campaigns-user", user)
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            return JSON.readValue(response.body(), new TypeReference<Map<String, Object>>() { });
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            long nanos = System.nanoTime() - start;
+            return new Exchange(JSON.readValue(response.body(), new TypeReference<Map<String, Object>>() { }),
+                    body.length, nanos);
         } catch (IOException e) {
             throw new IllegalStateException("GraphQL request failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -39,9 +51,13 @@ public final class GraphQLClient {
     }
 
     /** The {@code data} of a response that must have no errors. */
-    @SuppressWarnings("unchecked")
     public Map<String, Object> data(String query, Map<String, Object> variables) {
-        Map<String, Object> response = execute(query, variables);
+        return data(execute(query, variables));
+    }
+
+    /** The {@code data} of a response that must have no errors. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> data(Map<String, Object> response) {
         Object errors = response.get("errors");
         if (errors instanceof List<?> list && !list.isEmpty()) {
             throw new GraphQLErrorException((List<Map<String, Object>>) list);

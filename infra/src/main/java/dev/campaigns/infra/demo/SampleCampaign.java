@@ -77,4 +77,25 @@ public final class SampleCampaign {
                 .replace("actions/setup-java@v1", "actions/setup-java@v4")
                 .replace("          java-version: 11\n", "          distribution: temurin\n          java-version: 17\n");
     }
+
+    /** A patch of exactly {@code bytes} bytes (ASCII; at least a few hundred) that adds {@code path}: it
+     * applies to any repository without that file (plan uploads of a given size). */
+    public static String newFilePatch(String path, int bytes, String seed) {
+        String header = "diff --git a/" + path + " b/" + path + "\nnew file mode 100644\n--- /dev/null\n+++ b/" + path
+                + "\n";
+        int full = Math.max(0, (bytes - header.length() - 40) / 100);
+        while (true) {
+            String hunk = "@@ -0,0 +1," + (full + 1) + " @@\n";
+            int last = bytes - header.length() - hunk.length() - 100 * full;
+            if (last >= 2 || full == 0) {
+                StringBuilder p = new StringBuilder(bytes).append(header).append(hunk);
+                for (int i = 0; i < full; i++) {
+                    String line = "+" + seed + " line " + i + " ";
+                    p.append(line).append("x".repeat(99 - line.length())).append('\n');
+                }
+                return p.append('+').append("y".repeat(Math.max(0, last - 2))).append('\n').toString();
+            }
+            full--;
+        }
+    }
 }

@@ -2,6 +2,8 @@ package dev.campaigns.infra.local;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.campaigns.infra.sfn.InvocationResult;
+import dev.campaigns.infra.sfn.LambdaServiceException;
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
 import graphql.GraphQL;
@@ -11,6 +13,7 @@ import graphql.execution.CoercedVariables;
 import graphql.execution.DataFetcherResult;
 import graphql.language.StringValue;
 import graphql.language.Value;
+import graphql.parser.ParserOptions;
 import graphql.schema.Coercing;
 import graphql.schema.CoercingParseLiteralException;
 import graphql.schema.DataFetcher;
@@ -29,6 +32,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +49,12 @@ import org.eclipse.jetty.server.ServerConnector;
  * handler with AppSync's direct-Lambda event ({@code arguments}, {@code identity}, {@code source}, {@code info}).
  * A function error becomes a GraphQL error with AppSync's {@code errorType} and {@code message}.
  *
+ * <p>AppSync's limits hold ({@link AppSyncLimits}, docs/limits.md): a request executes for at most 30 s (a resolver
+ * call still running then ends the field with {@code Lambda:ExecutionTimeoutException}, "Execution timed out.", and
+ * later fields are not resolved; the function runs on to its own timeout, as in AWS), and the evaluated request to
+ * and response from a data source are at most 5 MB ({@code MappingTemplate}, "Transformation too large"). Lambda's
+ * own limits apply behind it ({@link LocalLambdas}).
+ *
  * <p>The caller's identity comes from the {@code x-campaigns-user} header (default {@link #DEFAULT_USER}) and reaches
  * the resolver as a Cognito-style identity whose {@code sub} is that name.
  */
@@ -59,12 +69,18 @@ public final class LocalAppSync implements AutoCloseable {
             + "directive @aws_iam on OBJECT | FIELD_DEFINITION\n"
             + "directive @aws_cognito_user_pools(cognito_groups: [String]) on OBJECT | FIELD_DEFINITION\n";
 
+    private static final String DEADLINE = "local-appsync-deadline";
+    /** graphql-java refuses documents over 1 MB by default; AppSync documents no such limit (its limits bind later). */
+    private static final ParserOptions PARSER = ParserOptions.getDefaultOperationParserOptions()
+            .transform(b -> b.maxCharacters(Integer.MAX_VALUE));
     private final GraphQL graphql;
     private final Server server;
+    private final Duration requestExecutionTime;
 
-    private LocalAppSync(GraphQL graphql, Server server) {
+    private LocalAppSync(GraphQL graphql, Server server, Duration requestExecutionTime) {
         this.graphql = graphql;
         this.server = server;
+        this.requestExecutionTime = requestExecutionTime;
     }
 
     /** Builds the API from the template's schema and resolvers and serves it on {@code 127.0.0.1:port} (0: any). */
@@ -77,6 +93,15 @@ public final class LocalAppSync implements AutoCloseable {
      * every path but {@code /graphql} on the same port (null: none).
      */
     public static LocalAppSync start(SamTemplate template, LocalLambdas lambdas, int port, HttpServlet site) {
+        return start(template, lambdas, port, site, AppSyncLimits.REQUEST_EXECUTION_TIME);
+    }
+
+    /**
+     * As {@link #start(SamTemplate, LocalLambdas, int, HttpServlet)} with another request execution time than
+     * AppSync's 30 s (tests show the limit's behaviour without waiting 30 s).
+     */
+    static LocalAppSync start(SamTemplate template, LocalLambdas lambdas, int port, HttpServlet site,
+                              Duration requestExecutionTime) {
         GraphQL graphql = GraphQL.newGraphQL(schema(template, lambdas)).build();
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
@@ -84,7 +109,7 @@ public final class LocalAppSync implements AutoCloseable {
         connector.setPort(port);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
-        LocalAppSync appSync = new LocalAppSync(graphql, server);
+        LocalAppSync appSync = new LocalAppSync(graphql, server, requestExecutionTime);
         context.addServlet(new ServletHolder(appSync.new GraphQLServlet()), "/graphql");
         if (site != null) {
             context.addServlet(new ServletHolder(site), "/");
@@ -109,9 +134,10 @@ public final class LocalAppSync implements AutoCloseable {
 
     /** Executes a request as {@code user}; returns the response as AppSync shapes it. */
     public Map<String, Object> execute(String user, String query, Map<String, Object> variables) {
+        long deadline = System.nanoTime() + requestExecutionTime.toNanos();
         ExecutionResult result = graphql.execute(ExecutionInput.newExecutionInput().query(query)
                 .variables(variables == null ? Map.of() : variables)
-                .graphQLContext(Map.of(USER_HEADER, user)).build());
+                .graphQLContext(Map.of(USER_HEADER, user, DEADLINE, deadline, ParserOptions.class, PARSER)).build());
         Map<String, Object> spec = new LinkedHashMap<>(result.toSpecification());
         Object errors = spec.get("errors");
         if (errors instanceof List<?> list) {
@@ -167,15 +193,39 @@ public final class LocalAppSync implements AutoCloseable {
             info.put("selectionSetList", env.getSelectionSet().getImmediateFields().stream()
                     .map(SelectedField::getName).toList());
             event.put("info", info);
-            try {
-                String answer = lambdas.invokeOrThrow(function, JSON.writeValueAsString(event));
-                return JSON.readValue(answer, Object.class);
-            } catch (LocalLambdas.FunctionErrorException e) {
-                return DataFetcherResult.newResult().error(GraphqlErrorBuilder.newError(env)
-                        .message(e.getMessage() == null ? e.errorType() : e.getMessage())
-                        .extensions(Map.of("errorType", e.errorType())).build()).build();
+            String request = JSON.writeValueAsString(event);
+            if (LambdaLimits.bytes(request) > AppSyncLimits.EVALUATED_TEMPLATE_BYTES) {
+                return error(env, AppSyncLimits.TOO_LARGE_TYPE, AppSyncLimits.TOO_LARGE_MESSAGE);
             }
+            long remaining = env.getGraphQlContext().<Long>get(DEADLINE) - System.nanoTime();
+            if (remaining <= 0) {
+                return error(env, AppSyncLimits.TIMEOUT_TYPE, AppSyncLimits.TIMEOUT_MESSAGE);
+            }
+            LocalLambdas.Invocation invocation;
+            try {
+                invocation = lambdas.start(function, request);
+            } catch (LambdaServiceException e) {
+                return error(env, "Lambda:" + e.errorName().replaceFirst("^Lambda\\.", ""), e.getMessage());
+            }
+            // AppSync stops waiting at its deadline; the function runs on to its own timeout, as in AWS
+            InvocationResult result = invocation.await(Duration.ofNanos(remaining)).orElse(null);
+            if (result == null) {
+                return error(env, AppSyncLimits.TIMEOUT_TYPE, AppSyncLimits.TIMEOUT_MESSAGE);
+            }
+            if (result.isFunctionError()) {
+                return error(env, result.errorType(),
+                        result.errorMessage() == null ? result.errorType() : result.errorMessage());
+            }
+            if (LambdaLimits.bytes(result.payloadJson()) > AppSyncLimits.EVALUATED_TEMPLATE_BYTES) {
+                return error(env, AppSyncLimits.TOO_LARGE_TYPE, AppSyncLimits.TOO_LARGE_MESSAGE);
+            }
+            return JSON.readValue(result.payloadJson(), Object.class);
         };
+    }
+
+    private static DataFetcherResult<Object> error(DataFetchingEnvironment env, String type, String message) {
+        return DataFetcherResult.newResult().error(GraphqlErrorBuilder.newError(env).message(message)
+                .extensions(Map.of("errorType", type)).build()).build();
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.campaigns.handlers.Services;
 import dev.campaigns.infra.codehost.LocalCodeHost;
 import dev.campaigns.infra.sfn.DefinitionSubstitutions;
+import dev.campaigns.infra.sfn.InvocationResult;
 import dev.campaigns.infra.sfn.LocalStepFunctions;
 import dev.campaigns.infra.sfn.SfnConfig;
 import dev.campaigns.infra.sfn.StepFunctionsHttpServer;
@@ -368,7 +369,13 @@ public final class LocalCampaigns implements AutoCloseable {
                 String event = "{\"version\":\"0\",\"id\":\"" + java.util.UUID.randomUUID()
                         + "\",\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\",\"time\":\""
                         + java.time.Instant.now() + "\",\"resources\":[],\"detail\":{}}";
-                answers.put(e.functionLogicalId(), lambdas.invokeOrThrow(e.functionLogicalId(), event));
+                // EventBridge invokes asynchronously (the 1 MB Event payload limit); locally the answer is awaited
+                InvocationResult answer = lambdas.startEvent(e.functionLogicalId(), event).await();
+                if (answer.isFunctionError()) {
+                    throw new IllegalStateException(e.functionLogicalId() + " failed: " + answer.errorType() + ": "
+                            + answer.errorMessage());
+                }
+                answers.put(e.functionLogicalId(), answer.payloadJson());
             }
         }
         return answers;
@@ -424,6 +431,7 @@ public final class LocalCampaigns implements AutoCloseable {
             // closing anyway
         }
         stepFunctions.close();
+        lambdas.close();
         dynamo.close();
         sqs.close();
         codeHost.close();

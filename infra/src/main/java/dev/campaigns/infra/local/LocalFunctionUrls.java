@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.campaigns.infra.sfn.InvocationResult;
+import dev.campaigns.infra.sfn.LambdaServiceException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +20,10 @@ import java.util.Map;
 
 /**
  * Lambda function URLs on loopback: {@code http://127.0.0.1:<port>/<FunctionLogicalId>} invokes that function with a
- * function URL event (payload format 2.0: lower-case headers, body base64-encoded) and answers with the status, headers
- * and body it returns, as AWS does for the functions of {@code template.yaml} that declare {@code FunctionUrlConfig}.
+ * function URL event (payload format 2.0: lower-case headers; a text body as text, any other base64-encoded) and answers
+ * with the status, headers and body it returns, as AWS does for the functions of {@code template.yaml} that declare
+ * {@code FunctionUrlConfig}. Lambda's limits hold: a request whose event would exceed 6 MB is answered 413 without
+ * invoking the function; a function error (a response over 6 MB, a timeout) is answered 502.
  */
 public final class LocalFunctionUrls implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,16 +55,30 @@ public final class LocalFunctionUrls implements AutoCloseable {
 
     private static void handle(HttpExchange exchange, String function, LocalLambdas lambdas) throws IOException {
         try (exchange) {
-            byte[] body = exchange.getRequestBody().readAllBytes();
+            byte[] body = readAtMost(exchange.getRequestBody(), LambdaLimits.SYNC_REQUEST_BYTES);
+            if (body == null) {
+                tooLarge(exchange);
+                return;
+            }
             ObjectNode event = JSON.createObjectNode();
             event.put("version", "2.0");
             event.put("rawPath", exchange.getRequestURI().getPath());
             ObjectNode headers = event.putObject("headers");
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
             event.putObject("requestContext").putObject("http").put("method", exchange.getRequestMethod());
-            event.put("body", Base64.getEncoder().encodeToString(body));
-            event.put("isBase64Encoded", true);
-            InvocationResult result = lambdas.invoke(function, event.toString());
+            boolean text = isText(exchange.getRequestHeaders().getFirst("content-type"));
+            event.put("body", text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body));
+            event.put("isBase64Encoded", !text);
+            InvocationResult result;
+            try {
+                result = lambdas.invoke(function, event.toString());
+            } catch (LambdaServiceException e) {
+                if (e.errorName().equals("Lambda.RequestEntityTooLargeException")) {
+                    tooLarge(exchange); // the body fitted, but with the event around it the request does not
+                    return;
+                }
+                throw e;
+            }
             int status;
             byte[] out;
             if (result.isFunctionError()) {
@@ -71,15 +89,54 @@ public final class LocalFunctionUrls implements AutoCloseable {
                 status = answer.path("statusCode").asInt(200);
                 answer.path("headers").fields().forEachRemaining(h ->
                         exchange.getResponseHeaders().add(h.getKey(), h.getValue().asText()));
-                out = answer.path("body").asText("").getBytes(StandardCharsets.UTF_8);
+                String text0 = answer.path("body").asText("");
+                out = answer.path("isBase64Encoded").asBoolean(false) ? Base64.getDecoder().decode(text0)
+                        : text0.getBytes(StandardCharsets.UTF_8);
             }
-            exchange.sendResponseHeaders(status, out.length == 0 ? -1 : out.length);
-            if (out.length > 0) {
-                try (OutputStream os = exchange.getResponseBody()) {
-                    os.write(out);
-                }
+            send(exchange, status, out);
+        }
+    }
+
+    /**
+     * A request body over Lambda's 6 MB is answered 413, as a function URL does, and the function is not invoked;
+     * the rest of the body is read and dropped, so the client gets the answer rather than a reset connection.
+     */
+    private static void tooLarge(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("content-type", "application/json");
+        send(exchange, 413, ("{\"Message\":\"Request must be smaller than " + LambdaLimits.SYNC_REQUEST_BYTES
+                + " bytes for the InvokeFunction operation\"}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange exchange, int status, byte[] out) throws IOException {
+        exchange.sendResponseHeaders(status, out.length == 0 ? -1 : out.length);
+        if (out.length > 0) {
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(out);
             }
         }
+    }
+
+    /** The body, or null (having read and dropped it all) if it is longer than {@code limit} bytes. */
+    private static byte[] readAtMost(InputStream in, int limit) throws IOException {
+        byte[] kept = in.readNBytes(limit + 1);
+        if (kept.length <= limit) {
+            return kept;
+        }
+        byte[] drop = new byte[64 * 1024];
+        while (in.read(drop) >= 0) {
+            // drained
+        }
+        return null;
+    }
+
+    /** Function URLs pass text bodies as text and others base64-encoded (isBase64Encoded). */
+    private static boolean isText(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String t = contentType.toLowerCase(Locale.ROOT);
+        return t.startsWith("text/") || t.contains("json") || t.contains("xml") || t.contains("javascript")
+                || t.startsWith("application/x-www-form-urlencoded");
     }
 
     @Override

@@ -8,12 +8,25 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.campaigns.handlers.Services;
 import dev.campaigns.infra.sfn.InvocationResult;
 import dev.campaigns.infra.sfn.LambdaInvoker;
+import dev.campaigns.infra.sfn.LambdaServiceException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -22,12 +35,28 @@ import java.util.function.Function;
  * it) is built once with its own {@link Services}, configured from the function's environment as the template
  * resolves it locally, and invoked as the Java Lambda runtime does: JSON in, JSON out, and a thrown exception
  * becomes a function error whose type is the exception's class name.
+ *
+ * <p>Lambda's limits hold here as in AWS ({@link LambdaLimits}, docs/limits.md): a request payload over 6 MB (1 MB
+ * for an asynchronous invocation) is refused with {@code RequestEntityTooLargeException} before the function runs;
+ * a response over 6 MB becomes the function error {@code Function.ResponseSizeTooLarge}; and each invocation runs
+ * in its own sandbox thread for at most the function's {@code Timeout}. At the timeout the invocation ends with
+ * Lambda's function error {@code Sandbox.Timedout} ("Task timed out after N.00 seconds"), whoever waits for it,
+ * and the sandbox is stopped: its thread is interrupted and marked frozen, so that any AWS SDK call it still makes
+ * fails ({@link FrozenSandboxInterceptor}) and whatever it returns later is discarded, as when AWS stops the
+ * execution environment. The handler sees its {@code Timeout} in {@link Context#getRemainingTimeInMillis()} and its
+ * {@code MemorySize} in {@link Context#getMemoryLimitInMB()}.
  */
-public final class LocalLambdas implements LambdaInvoker {
-    private final Map<String, RequestStreamHandler> handlers = new ConcurrentHashMap<>();
+public final class LocalLambdas implements LambdaInvoker, AutoCloseable {
+    private static final ThreadLocal<Invocation> CURRENT = new ThreadLocal<>();
+    private final Map<String, Deployed> functions = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> invocations = new ConcurrentHashMap<>();
-    private static final ThreadLocal<String> RUNNING = new ThreadLocal<>();
     private final Map<String, AtomicLong> busyNanos = new ConcurrentHashMap<>();
+    private final ExecutorService sandboxes;
+    private final ScheduledExecutorService timer;
+
+    /** A function as deployed: its handler, {@code Timeout} and {@code MemorySize}. */
+    private record Deployed(String name, RequestStreamHandler handler, int timeoutSeconds, int memorySize) {
+    }
 
     /**
      * @param functions  the template's functions
@@ -35,10 +64,22 @@ public final class LocalLambdas implements LambdaInvoker {
      */
     public LocalLambdas(Iterable<SamTemplate.Function> functions, Function<SamTemplate.Function, Services> services) {
         for (SamTemplate.Function f : functions) {
-            handlers.put(f.logicalId(), instantiate(f.handlerClass(), services.apply(f)));
+            this.functions.put(f.logicalId(), new Deployed(f.logicalId(),
+                    instantiate(f.handlerClass(), services.apply(f)), f.timeoutSeconds(), f.memorySize()));
             invocations.put(f.logicalId(), new AtomicLong());
             busyNanos.put(f.logicalId(), new AtomicLong());
         }
+        AtomicInteger n = new AtomicInteger();
+        this.sandboxes = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "lambda-sandbox-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lambda-timeouts");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     private static RequestStreamHandler instantiate(String className, Services services) {
@@ -51,45 +92,111 @@ public final class LocalLambdas implements LambdaInvoker {
         }
     }
 
+    /**
+     * A synchronous (RequestResponse) invocation, waited for until it ends (at the latest at the function's
+     * timeout).
+     *
+     * @throws LambdaServiceException {@code Lambda.ResourceNotFoundException} or
+     *                                {@code Lambda.RequestEntityTooLargeException}, as the Invoke API refuses
+     */
     @Override
     public InvocationResult invoke(String functionName, String payloadJson) {
-        RequestStreamHandler handler = handlers.get(functionName);
-        if (handler == null) {
-            return InvocationResult.functionError("ResourceNotFoundException",
-                    "Function not found: " + functionName, null);
-        }
-        long start = System.nanoTime();
-        invocations.get(functionName).incrementAndGet();
-        String outer = RUNNING.get();
-        RUNNING.set(functionName);
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(payloadJson.getBytes(StandardCharsets.UTF_8)), out,
-                    new LocalContext(functionName));
-            return InvocationResult.success(out.toString(StandardCharsets.UTF_8));
-        } catch (Exception | Error e) {
-            return InvocationResult.functionError(e);
-        } finally {
-            RUNNING.set(outer);
-            busyNanos.get(functionName).addAndGet(System.nanoTime() - start);
-        }
+        return start(functionName, payloadJson).await();
     }
 
     /**
-     * The function this thread is running, if any: handlers run on the invoking thread, so instrumentation of the
-     * local runtime (the benchmarks' DynamoDB request counter) can attribute the SDK calls it sees to a function.
+     * Starts a synchronous (RequestResponse) invocation and returns at once. A caller may stop waiting (AppSync does
+     * at 30 s) while the function runs on to its own timeout, as in AWS.
+     *
+     * @throws LambdaServiceException {@code Lambda.ResourceNotFoundException} or
+     *                                {@code Lambda.RequestEntityTooLargeException} (over 6 MB)
      */
-    public static java.util.Optional<String> runningFunction() {
-        return java.util.Optional.ofNullable(RUNNING.get());
+    public Invocation start(String functionName, String payloadJson) {
+        Deployed f = deployed(functionName);
+        if (LambdaLimits.bytes(payloadJson) > LambdaLimits.SYNC_REQUEST_BYTES) {
+            throw new LambdaServiceException("Lambda.RequestEntityTooLargeException", "Request must be smaller than "
+                    + LambdaLimits.SYNC_REQUEST_BYTES + " bytes for the InvokeFunction operation");
+        }
+        return run(f, payloadJson);
     }
 
-    /** Invokes a function and returns its answer, or throws what it threw (for the local AppSync). */
-    public String invokeOrThrow(String functionName, String payloadJson) {
-        InvocationResult result = invoke(functionName, payloadJson);
-        if (result.isFunctionError()) {
-            throw new FunctionErrorException(result.errorType(), result.errorMessage());
+    /**
+     * Starts an asynchronous (Event) invocation, as EventBridge's scheduled events make.
+     *
+     * @throws LambdaServiceException {@code Lambda.RequestEntityTooLargeException} over 1 MB
+     */
+    public Invocation startEvent(String functionName, String payloadJson) {
+        Deployed f = deployed(functionName);
+        int size = LambdaLimits.bytes(payloadJson);
+        if (size > LambdaLimits.ASYNC_REQUEST_BYTES) {
+            throw new LambdaServiceException("Lambda.RequestEntityTooLargeException", size
+                    + " byte payload is too large for the Event invocation type (limit "
+                    + LambdaLimits.ASYNC_REQUEST_BYTES + " bytes)");
         }
-        return result.payloadJson();
+        return run(f, payloadJson);
+    }
+
+    private Deployed deployed(String functionName) {
+        Deployed f = functions.get(functionName);
+        if (f == null) {
+            throw new LambdaServiceException("Lambda.ResourceNotFoundException",
+                    "Function not found: arn:aws:lambda:us-east-1:000000000000:function:" + functionName);
+        }
+        return f;
+    }
+
+    private Invocation run(Deployed f, String payloadJson) {
+        invocations.get(f.name()).incrementAndGet();
+        long start = System.nanoTime();
+        long timeoutNanos = TimeUnit.SECONDS.toNanos(f.timeoutSeconds());
+        Invocation invocation = new Invocation(f.name(), UUID.randomUUID().toString(), start + timeoutNanos,
+                f.timeoutSeconds());
+        Future<?> sandbox = sandboxes.submit(() -> {
+            CURRENT.set(invocation);
+            try {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                f.handler().handleRequest(new ByteArrayInputStream(payloadJson.getBytes(StandardCharsets.UTF_8)), out,
+                        new LocalContext(invocation, f.memorySize()));
+                invocation.result.complete(response(out));
+            } catch (Exception | Error e) {
+                invocation.result.complete(InvocationResult.functionError(e));
+            } finally {
+                CURRENT.remove();
+                Thread.interrupted(); // a pooled thread starts its next sandbox uninterrupted
+            }
+        });
+        ScheduledFuture<?> deadline = timer.schedule(() -> {
+            if (invocation.timeOut()) {
+                sandbox.cancel(true);
+            }
+        }, timeoutNanos, TimeUnit.NANOSECONDS);
+        invocation.result.whenComplete((r, e) -> {
+            deadline.cancel(false);
+            busyNanos.get(f.name()).addAndGet(System.nanoTime() - start);
+        });
+        return invocation;
+    }
+
+    private static InvocationResult response(ByteArrayOutputStream out) {
+        if (out.size() > LambdaLimits.SYNC_RESPONSE_BYTES) {
+            return InvocationResult.functionError("Function.ResponseSizeTooLarge",
+                    "Response payload size exceeded maximum allowed payload size ("
+                            + LambdaLimits.SYNC_RESPONSE_BYTES + " bytes).", null);
+        }
+        return InvocationResult.success(out.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The function this thread is running, if any: handlers run on their sandbox thread, so instrumentation of the
+     * local runtime (the benchmarks' DynamoDB request counter) can attribute the SDK calls it sees to a function.
+     */
+    public static Optional<String> runningFunction() {
+        return Optional.ofNullable(CURRENT.get()).map(Invocation::function);
+    }
+
+    /** The invocation this thread runs, if it is a sandbox thread. */
+    static Optional<Invocation> currentInvocation() {
+        return Optional.ofNullable(CURRENT.get());
     }
 
     /** Invocations per function so far (for benchmarks: Lambda requests). */
@@ -106,37 +213,96 @@ public final class LocalLambdas implements LambdaInvoker {
         return millis;
     }
 
-    /** A function error, as AppSync reports it: its type and message. */
-    public static final class FunctionErrorException extends RuntimeException {
-        private final String errorType;
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        sandboxes.shutdownNow();
+    }
 
-        FunctionErrorException(String errorType, String message) {
-            super(message, null, false, false);
-            this.errorType = errorType;
+    /** One invocation: its request ID, deadline, and its result once it ends (answer, error or timeout). */
+    public static final class Invocation {
+        private final String function;
+        private final String requestId;
+        private final long deadlineNanos;
+        private final int timeoutSeconds;
+        private final CompletableFuture<InvocationResult> result = new CompletableFuture<>();
+        private volatile boolean frozen;
+
+        Invocation(String function, String requestId, long deadlineNanos, int timeoutSeconds) {
+            this.function = function;
+            this.requestId = requestId;
+            this.deadlineNanos = deadlineNanos;
+            this.timeoutSeconds = timeoutSeconds;
         }
 
-        public String errorType() {
-            return errorType;
+        public String function() {
+            return function;
+        }
+
+        public String requestId() {
+            return requestId;
+        }
+
+        /** Whether the invocation timed out and its sandbox was stopped. */
+        public boolean frozen() {
+            return frozen;
+        }
+
+        /** Ends the invocation with Lambda's timeout error unless it ended already; true if it did here. */
+        boolean timeOut() {
+            if (result.isDone()) {
+                return false;
+            }
+            frozen = true; // before the result: a caller that sees the timeout never sees a later SDK call succeed
+            return result.complete(InvocationResult.functionError("Sandbox.Timedout", "RequestId: " + requestId
+                    + " Error: Task timed out after " + timeoutSeconds + ".00 seconds", null));
+        }
+
+        /** Waits for the result; it comes at the latest at the function's timeout. */
+        public InvocationResult await() {
+            long grace = TimeUnit.SECONDS.toNanos(10);
+            return await(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()) + grace))
+                    .orElseThrow(() -> new IllegalStateException("invocation " + requestId + " of " + function
+                            + " did not end at its timeout"));
+        }
+
+        /** Waits at most {@code max} for the result; empty if the invocation is still running then. */
+        public Optional<InvocationResult> await(Duration max) {
+            try {
+                return Optional.of(result.get(max.toNanos(), TimeUnit.NANOSECONDS));
+            } catch (TimeoutException e) {
+                return Optional.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + function, e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+
+        long remainingMillis() {
+            return Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
         }
     }
 
     /** The invocation context a local function sees. */
     private static final class LocalContext implements Context {
-        private final String functionName;
-        private final String requestId = UUID.randomUUID().toString();
+        private final Invocation invocation;
+        private final int memorySize;
 
-        LocalContext(String functionName) {
-            this.functionName = functionName;
+        LocalContext(Invocation invocation, int memorySize) {
+            this.invocation = invocation;
+            this.memorySize = memorySize;
         }
 
         @Override
         public String getAwsRequestId() {
-            return requestId;
+            return invocation.requestId();
         }
 
         @Override
         public String getLogGroupName() {
-            return "/aws/lambda/" + functionName;
+            return "/aws/lambda/" + invocation.function();
         }
 
         @Override
@@ -146,7 +312,7 @@ public final class LocalLambdas implements LambdaInvoker {
 
         @Override
         public String getFunctionName() {
-            return functionName;
+            return invocation.function();
         }
 
         @Override
@@ -156,7 +322,7 @@ public final class LocalLambdas implements LambdaInvoker {
 
         @Override
         public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:us-east-1:000000000000:function:" + functionName + ":live";
+            return "arn:aws:lambda:us-east-1:000000000000:function:" + invocation.function() + ":live";
         }
 
         @Override
@@ -171,12 +337,12 @@ public final class LocalLambdas implements LambdaInvoker {
 
         @Override
         public int getRemainingTimeInMillis() {
-            return 900_000;
+            return (int) invocation.remainingMillis();
         }
 
         @Override
         public int getMemoryLimitInMB() {
-            return 1024;
+            return memorySize;
         }
 
         @Override

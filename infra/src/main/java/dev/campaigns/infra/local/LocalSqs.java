@@ -16,9 +16,13 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * SQS on loopback (ElasticMQ, in process), with the queues of {@code template.yaml} created from their properties
- * (visibility timeout, redrive policy to the dead-letter queue), each named after its logical ID.
+ * (visibility timeout, redrive policy to the dead-letter queue, maximum message size: 256 KiB unless set), each named
+ * after its logical ID. A message over its queue's maximum is refused as SQS refuses it
+ * ({@link SqsMessageSizeInterceptor}).
  */
 public final class LocalSqs implements AutoCloseable {
+    /** SQS's MaximumMessageSize of a queue that sets none: 262,144 bytes (256 KiB). */
+    static final int DEFAULT_MAXIMUM_MESSAGE_SIZE = 262_144;
     private final SQSRestServer server;
     private final URI endpoint;
     private final SqsClient client;
@@ -47,7 +51,10 @@ public final class LocalSqs implements AutoCloseable {
                 attributes.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + arns.get(target)
                         + "\",\"maxReceiveCount\":\"" + redrive.path("maxReceiveCount").asText("5") + "\"}");
             }
+            int maxMessageBytes = p.path("MaximumMessageSize").asInt(DEFAULT_MAXIMUM_MESSAGE_SIZE);
+            attributes.put(QueueAttributeName.MAXIMUM_MESSAGE_SIZE, Integer.toString(maxMessageBytes));
             String url = client.createQueue(b -> b.queueName(q.logicalId()).attributes(attributes)).queueUrl();
+            SqsMessageSizeInterceptor.register(url, maxMessageBytes);
             urls.put(q.logicalId(), url);
             arns.put(q.logicalId(), client.getQueueAttributes(b -> b.queueUrl(url)
                     .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN));
@@ -78,6 +85,7 @@ public final class LocalSqs implements AutoCloseable {
 
     @Override
     public void close() {
+        urls.values().forEach(SqsMessageSizeInterceptor::unregister);
         client.close();
         server.stopAndWait();
     }

@@ -21,6 +21,10 @@ import java.util.Map;
  * {@code Fn::GetAtt} and {@code Fn::Sub} against local values.
  */
 public final class SamTemplate {
+    /** Lambda's {@code Timeout} when neither the function nor the Globals set one. */
+    static final int LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3;
+    /** Lambda's {@code MemorySize} when neither the function nor the Globals set one. */
+    static final int LAMBDA_DEFAULT_MEMORY_MB = 128;
     private final JsonNode root;
 
     private SamTemplate(JsonNode root) {
@@ -56,8 +60,13 @@ public final class SamTemplate {
     public record Table(String logicalId, JsonNode properties) {
     }
 
-    /** A Lambda function: its logical ID, handler class and unresolved environment (globals merged in). */
-    public record Function(String logicalId, String handlerClass, Map<String, JsonNode> environment) {
+    /**
+     * A Lambda function: its logical ID, handler class, unresolved environment (globals merged in), and its
+     * {@code Timeout} (seconds) and {@code MemorySize} (MB): its own, else the Globals', else Lambda's defaults (3 s,
+     * 128 MB).
+     */
+    public record Function(String logicalId, String handlerClass, Map<String, JsonNode> environment,
+                           int timeoutSeconds, int memorySize) {
     }
 
     /** The state machine: its definition file and substitutions (name → unresolved value). */
@@ -82,10 +91,8 @@ public final class SamTemplate {
 
     /** Each function's MemorySize in MB (its own, else the Globals', else Lambda's default 128), by logical ID. */
     public Map<String, Integer> memorySizes() {
-        int global = root.path("Globals").path("Function").path("MemorySize").asInt(128);
         Map<String, Integer> sizes = new LinkedHashMap<>();
-        forEachResource("AWS::Serverless::Function", (id, r) ->
-                sizes.put(id, r.path("Properties").path("MemorySize").asInt(global)));
+        functions().forEach(f -> sizes.put(f.logicalId(), f.memorySize()));
         return sizes;
     }
 
@@ -97,6 +104,8 @@ public final class SamTemplate {
 
     public List<Function> functions() {
         JsonNode globals = root.path("Globals").path("Function").path("Environment").path("Variables");
+        int globalTimeout = root.path("Globals").path("Function").path("Timeout").asInt(LAMBDA_DEFAULT_TIMEOUT_SECONDS);
+        int globalMemory = root.path("Globals").path("Function").path("MemorySize").asInt(LAMBDA_DEFAULT_MEMORY_MB);
         List<Function> functions = new ArrayList<>();
         forEachResource("AWS::Serverless::Function", (id, r) -> {
             Map<String, JsonNode> env = new LinkedHashMap<>();
@@ -104,7 +113,9 @@ public final class SamTemplate {
             r.path("Properties").path("Environment").path("Variables").fields()
                     .forEachRemaining(e -> env.put(e.getKey(), e.getValue()));
             String handler = r.path("Properties").path("Handler").asText();
-            functions.add(new Function(id, handler.replaceAll("::.*$", ""), env));
+            JsonNode p = r.path("Properties");
+            functions.add(new Function(id, handler.replaceAll("::.*$", ""), env,
+                    p.path("Timeout").asInt(globalTimeout), p.path("MemorySize").asInt(globalMemory)));
         });
         return functions;
     }

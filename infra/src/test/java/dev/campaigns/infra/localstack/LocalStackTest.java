@@ -65,8 +65,10 @@ class LocalStackTest {
             assertEquals("***", services.codeHost().redact("ghp_fromSecretsManager"));
 
             CampaignStore store = new CampaignStore(dynamo, "CampaignsTable");
-            store.createPlan(new CampaignPlan("p1", "alice", Instant.now(), new JobCounters(1, 0, 0)),
-                    List.of(new CampaignJob("p1", "000000", "o/r", "main", "main", "patch/x", JobState.PENDING, null, null)));
+            store.createPlan(new CampaignPlan("p1", "alice", Instant.now(), new JobCounters(0, 0, 0), null));
+            assertEquals(1, store.addCampaignJobs("p1", List.of(new CampaignStore.NewCampaignJob(
+                    new CampaignJob("p1", "000000", "o/r", "main", "main", "patch/x", JobState.PENDING, null, null), 1)),
+                    10, 100));
             assertTrue(store.completeCampaignJob("p1", "000000", new DiffStat(1, 0, 0)));
             assertFalse(store.completeCampaignJob("p1", "000000", new DiffStat(1, 0, 0)), "a second completion is a no-op");
             assertEquals(new JobCounters(1, 1, 0), store.plan("p1").orElseThrow().counters());

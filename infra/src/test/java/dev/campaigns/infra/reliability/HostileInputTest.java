@@ -65,7 +65,10 @@ class HostileInputTest {
         cases.add(plan("base ref ending .lock", patch(null, null, "main.lock", null), "InvalidInputException", "patches[0].baseRef"));
         cases.add(plan("base ref with @{", patch(null, null, "main@{1}", null), "InvalidInputException", "patches[0].baseRef"));
         cases.add(plan("blank patch", patch(null, null, null, "  \n"), "InvalidInputException", "patches[0].patch is required"));
-        cases.add(plan("oversized patch", patch(null, null, null, big), "InvalidInputException", "the limit is 10485760"));
+        // A patch over 10 MiB cannot even reach the resolver: AppSync refuses an event over 5 MB with its own error.
+        cases.add(plan("oversized patch", patch(null, null, null, big), "MappingTemplate", "Transformation too large"));
+        cases.add(plan("patch over one request's 2 MiB", patch(null, null, null, "y".repeat(2 * 1024 * 1024 + 1)),
+                "InvalidInputException", "hold at most 2097152 bytes"));
         cases.add(Arguments.of("a repository twice in one plan", "plan", Map.of("patches", List.of(patch(null, null, null, null),
                 patch(null, null, null, null))), "InvalidInputException", "appears twice in the plan"));
         cases.add(Arguments.of("a repository twice, differing in case", "plan", Map.of("patches", List.of(
@@ -78,7 +81,7 @@ class HostileInputTest {
             tooMany.add(patch("many/r" + i, null, null, "p"));
         }
         cases.add(Arguments.of("oversized plan (10,001 patches)", "plan", Map.of("patches", tooMany),
-                "InvalidInputException", "at most 10000 patches"));
+                "InvalidInputException", "takes at most 1000 patches, got 10001"));
         cases.add(Arguments.of("GraphQL: a null patch", "plan", listWithNull(), "ValidationError", "patches"));
         Map<String, Object> missing = new LinkedHashMap<>(patch(null, null, null, null));
         missing.remove("baseRef");
