@@ -11,13 +11,11 @@ import dev.campaigns.git.CommitResult;
 import dev.campaigns.git.GitEngine;
 import dev.campaigns.store.CampaignStore;
 import dev.campaigns.store.JobIds;
+import dev.campaigns.util.Digests;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -94,7 +92,7 @@ public final class CampaignPlanService {
                 throw new InvalidInputException("the plan's patches exceed " + limits.maxPlanBytes()
                         + " bytes in all");
             }
-            String patchKey = "patch/" + sha256(bytes);
+            String patchKey = "patch/" + Digests.sha256Hex(bytes);
             patchBytes.add(bytes);
             jobs.add(new CampaignJob(planId, JobIds.of(i), repository, baseRevision, baseRef, patchKey,
                     JobState.PENDING, null, null));
@@ -188,11 +186,5 @@ public final class CampaignPlanService {
         return pages(jobs, limits.pageSize());
     }
 
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+
 }
