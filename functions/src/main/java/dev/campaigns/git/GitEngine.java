@@ -72,6 +72,8 @@ public final class GitEngine implements AutoCloseable {
     private final GitEngineConfig config;
     private final BlobStore bundles;
     private final BaseCache cache;
+    /** The helper threads of large commits (pre-apply, bundle deflate), sized by {@link GitEngineConfig#parallelism()}. */
+    private final ParallelWork parallel;
     /** For smart HTTP pushes; created on first use. */
     private volatile java.net.http.HttpClient httpClient;
 
@@ -79,6 +81,7 @@ public final class GitEngine implements AutoCloseable {
         this.config = config;
         this.bundles = bundles;
         this.cache = new BaseCache(config.cacheDir(), (int) Math.max(1, config.timeout().toSeconds()));
+        this.parallel = ParallelWork.pool(config.parallelism());
     }
 
     /** Dry run: resolves the base, checks and applies the patch in memory, computes the commit; stores nothing. */
@@ -104,7 +107,7 @@ public final class GitEngine implements AutoCloseable {
             throw new NothingToCommitException("the diff is empty (no \"diff --git\" file in it): nothing to commit");
         }
         Repository repo = cache.repo(r.remoteUrl());
-        long reads = patch.files.stream().filter(f -> TreePatcher.readsBaseContent(f) && !TreePatcher.likelySpelledOut(f)).count();
+        long reads = FetchPlan.estimatedReads(patch);
         // Many base files to read: the whole snapshot in one request. Otherwise (dry run or commit to push alike)
         // only the trees on the patch's paths and the blobs read (not those the patch spells out whole): the push
         // sends the bundle's pack, it walks no base.
@@ -113,10 +116,11 @@ public final class GitEngine implements AutoCloseable {
         try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
             RevCommit baseCommit = rw.parseCommit(base);
             NewObjects out = new NewObjects();
-            TreePatcher patcher = new TreePatcher(reader, out, config, baseCommit.getTree());
+            BaseTreeView baseTree = new BaseTreeView(reader, baseCommit.getTree(), config.maxBlobBytes());
+            FetchPlan plan = new FetchPlan(baseTree, config.maxBlobBytes());
             // the trees on the patch's paths, one folder level per request, then the blobs it reads
             for (int level = 0; level < MAX_FETCHED_LEVELS; level++) {
-                java.util.Set<ObjectId> missing = patcher.missingTrees(patch);
+                java.util.Set<ObjectId> missing = plan.missingTrees(patch);
                 if (missing.isEmpty()) {
                     break;
                 }
@@ -126,8 +130,8 @@ public final class GitEngine implements AutoCloseable {
                     cache.ensureTrees(r.remoteUrl(), r.credentials(), base, missing);
                 }
             }
-            cache.ensureBlobs(r.remoteUrl(), r.credentials(), base, patcher.baseBlobs(patch));
-            ObjectId tree = patcher.apply(patch);
+            cache.ensureBlobs(r.remoteUrl(), r.credentials(), base, plan.blobsToRead(patch));
+            ObjectId tree = new TreePatcher(baseTree, plan.preimages(), out, config.maxBlobBytes(), parallel).apply(patch);
             if (tree.equals(baseCommit.getTree())) {
                 throw new NothingToCommitException("the patch leaves the tree of " + base.name() + " unchanged: nothing to commit");
             }
@@ -140,7 +144,7 @@ public final class GitEngine implements AutoCloseable {
             cb.setMessage(message);
             ObjectId commit = out.add(OBJ_COMMIT, cb.build());
             if (store) {
-                bundles.put(CommitBundle.key(commit), CommitBundle.write(base, commit, out.all(), config.compression()));
+                bundles.put(CommitBundle.key(commit), CommitBundle.write(base, commit, out.all(), config.compression(), parallel));
             }
             return new CommitResult(commit.name(), tree.name(), base.name(), ParsedPatch.diffStat(patch.jgitPatch));
         } catch (IOException e) {
@@ -489,9 +493,10 @@ public final class GitEngine implements AutoCloseable {
         }
     }
 
-    /** Closes the cached repositories (the directory stays, for the next engine). */
+    /** Closes the cached repositories (the directory stays, for the next engine) and ends the helper threads. */
     @Override
     public void close() {
         cache.close();
+        parallel.close();
     }
 }

@@ -16,9 +16,12 @@ import java.util.Objects;
  * @param compression    zlib level of the stored bundles (0-9)
  * @param snapshotReads  a patch that must read more base files than this fetches the base's whole snapshot in one
  *                       request instead of its trees and those files by id (see {@code docs/git-engine.md})
+ * @param parallelism    threads one commit may use for its CPU-bound parts (applying a large patch's files ahead,
+ *                       deflating a large bundle): the calling thread plus {@code parallelism - 1} helper threads
+ *                       the engine owns (1: the calling thread alone)
  */
 public record GitEngineConfig(Path cacheDir, long maxPatchBytes, int maxFiles, long maxBlobBytes, Duration timeout,
-                              int compression, int snapshotReads) {
+                              int compression, int snapshotReads, int parallelism) {
     public static final long DEFAULT_MAX_PATCH_BYTES = 10L << 20;
     public static final int DEFAULT_MAX_FILES = 10_000;
     public static final long DEFAULT_MAX_BLOB_BYTES = 100L << 20;
@@ -34,46 +37,56 @@ public record GitEngineConfig(Path cacheDir, long maxPatchBytes, int maxFiles, l
         Objects.requireNonNull(cacheDir, "cacheDir");
         Objects.requireNonNull(timeout, "timeout");
         if (maxPatchBytes <= 0 || maxFiles <= 0 || maxBlobBytes <= 0 || compression < 0 || compression > 9
-                || snapshotReads < 0) {
-            throw new IllegalArgumentException("limits must be positive, compression 0-9, snapshotReads >= 0");
+                || snapshotReads < 0 || parallelism < 1) {
+            throw new IllegalArgumentException("limits must be positive, compression 0-9, snapshotReads >= 0, "
+                    + "parallelism >= 1");
         }
     }
 
+    /** The helper threads' default: the available processors, at most 4 (more measured no faster). */
+    public static int defaultParallelism() {
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    }
+
     /**
-     * 10 MiB patches, 10,000 files, 100 MiB per file, 60 s timeout, cache under {@code java.io.tmpdir}, bundles
-     * deflated at level 1 (fast; most of a bundle's bytes are new blobs, often already compressed assets).
+     * 10 MiB patches, 10,000 files, 100 MiB per file, 60 s timeout, cache under {@code java.io.tmpdir}, bundles deflated at level 1 (fast; most of a bundle's bytes are new blobs, often already compressed
+     * assets), the available processors (at most 4) for a large commit's CPU-bound parts.
      */
     public static GitEngineConfig defaults() {
         return new GitEngineConfig(Path.of(System.getProperty("java.io.tmpdir"), "campaigns-git"),
                 DEFAULT_MAX_PATCH_BYTES, DEFAULT_MAX_FILES, DEFAULT_MAX_BLOB_BYTES, Duration.ofSeconds(60), 1,
-                DEFAULT_SNAPSHOT_READS);
+                DEFAULT_SNAPSHOT_READS, defaultParallelism());
     }
 
     public GitEngineConfig withCacheDir(Path dir) {
-        return new GitEngineConfig(dir, maxPatchBytes, maxFiles, maxBlobBytes, timeout, compression, snapshotReads);
+        return new GitEngineConfig(dir, maxPatchBytes, maxFiles, maxBlobBytes, timeout, compression, snapshotReads, parallelism);
     }
 
     public GitEngineConfig withMaxPatchBytes(long bytes) {
-        return new GitEngineConfig(cacheDir, bytes, maxFiles, maxBlobBytes, timeout, compression, snapshotReads);
+        return new GitEngineConfig(cacheDir, bytes, maxFiles, maxBlobBytes, timeout, compression, snapshotReads, parallelism);
     }
 
     public GitEngineConfig withMaxFiles(int files) {
-        return new GitEngineConfig(cacheDir, maxPatchBytes, files, maxBlobBytes, timeout, compression, snapshotReads);
+        return new GitEngineConfig(cacheDir, maxPatchBytes, files, maxBlobBytes, timeout, compression, snapshotReads, parallelism);
     }
 
     public GitEngineConfig withMaxBlobBytes(long bytes) {
-        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, bytes, timeout, compression, snapshotReads);
+        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, bytes, timeout, compression, snapshotReads, parallelism);
     }
 
     public GitEngineConfig withTimeout(Duration t) {
-        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, maxBlobBytes, t, compression, snapshotReads);
+        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, maxBlobBytes, t, compression, snapshotReads, parallelism);
     }
 
     public GitEngineConfig withCompression(int level) {
-        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, maxBlobBytes, timeout, level, snapshotReads);
+        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, maxBlobBytes, timeout, level, snapshotReads, parallelism);
     }
 
     public GitEngineConfig withSnapshotReads(int reads) {
-        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, maxBlobBytes, timeout, compression, reads);
+        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, maxBlobBytes, timeout, compression, reads, parallelism);
+    }
+
+    public GitEngineConfig withParallelism(int threads) {
+        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, maxBlobBytes, timeout, compression, snapshotReads, threads);
     }
 }
