@@ -279,9 +279,14 @@ final class BaseCache implements AutoCloseable {
         return false;
     }
 
+    /** Whether a fetch by id failed because the server refuses objects by id (then: the snapshot instead). */
+    private static boolean refusedObjects(GitEngineException g) {
+        return g instanceof RevisionNotFoundException || g instanceof InvalidRequestException;
+    }
+
     private GitEngineException translateFetch(Throwable e, String url, RemoteCredentials credentials, String revision) {
         GitEngineException g = RemoteErrors.translate(e, "cannot fetch " + revision + " from", url, credentials);
-        if (g.isTransient() && ObjectId.isId(revision) && localRemoteLacks(url, ObjectId.fromString(revision))) {
+        if (g.kind() != GitEngineException.Kind.PERMANENT && ObjectId.isId(revision) && localRemoteLacks(url, ObjectId.fromString(revision))) {
             // a file:// remote reports an unknown id only as a closed pipe: look for ourselves
             return new RevisionNotFoundException("revision " + revision + " not found in " + url);
         }
@@ -313,7 +318,7 @@ final class BaseCache implements AutoCloseable {
                 }
             } catch (org.eclipse.jgit.errors.TransportException | RuntimeException e) {
                 GitEngineException g = RemoteErrors.translate(e, "cannot fetch " + want.size() + " file(s) of " + base.name() + " from", url, credentials);
-                if (g.isTransient() || g instanceof AuthenticationFailedException || g instanceof RepositoryNotFoundException) {
+                if (!refusedObjects(g)) {
                     throw g;
                 }
                 // e.g. "want ... not valid": the server serves advertised refs only
@@ -373,7 +378,7 @@ final class BaseCache implements AutoCloseable {
                     fetchObjects(repo, url, credentials, want, false, ROOT_TREE_ONLY);
                 } catch (org.eclipse.jgit.errors.TransportException | RuntimeException e) {
                     GitEngineException g = RemoteErrors.translate(e, "cannot fetch " + want.size() + " folder(s) of " + base.name() + " from", url, credentials);
-                    if (g.isTransient() || g instanceof AuthenticationFailedException || g instanceof RepositoryNotFoundException) {
+                    if (!refusedObjects(g)) {
                         throw g;
                     }
                 }

@@ -60,8 +60,12 @@ import org.eclipse.jgit.transport.URIish;
  * does it complete the base in its cache and push with JGit.
  *
  * <h2>Errors</h2>
- * Everything thrown is a {@link GitEngineException}; {@link GitEngineException#isTransient()} tells the
- * workflow whether retrying can help. Tokens never appear in messages.
+ * Everything {@link #preview}, {@link #commit} and {@link #push} throw is a {@link GitEngineException}: failures
+ * are translated at this boundary by one table ({@link RemoteErrors}: exception types first, then the texts JGit
+ * gives no type for), and whatever it does not recognise becomes an {@link UnexpectedGitException}.
+ * {@link GitEngineException#kind()} tells the workflow whether retrying can help (transient), cannot (permanent),
+ * or the failure was not foreseen (unexpected). Tokens never appear in messages. ({@link #diffStat} is lenient and
+ * throws only {@link MalformedPatchException}.)
  *
  * <p>Thread-safe: one engine serves concurrent invocations of one JVM; each call works on its own objects,
  * and the shared base cache serialises its fetches per repository.
@@ -86,12 +90,23 @@ public final class GitEngine implements AutoCloseable {
 
     /** Dry run: resolves the base, checks and applies the patch in memory, computes the commit; stores nothing. */
     public CommitResult preview(CommitRequest r) {
-        return make(r, false);
+        return translated("cannot make a commit on", r.remoteUrl(), r.credentials(), () -> make(r, false));
     }
 
     /** As {@link #preview}, and stores the commit's bundle under {@code commit/<sha>} (idempotent). */
     public CommitResult commit(CommitRequest r) {
-        return make(r, true);
+        return translated("cannot make a commit on", r.remoteUrl(), r.credentials(), () -> make(r, true));
+    }
+
+    /** {@code body}'s result; anything it throws that is not a {@link GitEngineException} translated by the table. */
+    private static <T> T translated(String action, String url, RemoteCredentials credentials, java.util.function.Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (GitEngineException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw RemoteErrors.translate(e, action, url, credentials);
+        }
     }
 
     /** Line counts of a patch, without git: for display at plan time. Lenient about malformed input. */
@@ -163,6 +178,10 @@ public final class GitEngine implements AutoCloseable {
 
     /** See the class comment for the rule. */
     public PushResult push(PushRequest r) {
+        return translated("cannot push to", r.remoteUrl(), r.credentials(), () -> pushChecked(r));
+    }
+
+    private PushResult pushChecked(PushRequest r) {
         checkUrl(r.remoteUrl());
         String ref = Constants.R_HEADS + r.branch();
         if (!Repository.isValidRefName(ref)) {
@@ -440,15 +459,17 @@ public final class GitEngine implements AutoCloseable {
     }
 
     /**
-     * A push that failed: a conflict stays one; a transient failure after which the branch holds our commit is a
-     * concurrent retry of this job that got there first (success, nothing sent by us); anything else is typed.
+     * A push that failed: a conflict stays one; a failure that is not permanent (transient or unexpected: the
+     * connection may have dropped after the update) after which the branch holds our commit is a concurrent retry
+     * of this job that got there first, or our own update whose report was lost (success, {@code pushed=false});
+     * anything else is typed.
      */
     private PushResult pushFailed(Exception e, PushRequest r, String ref, ObjectId commit) {
         if (e instanceof BranchConflictException b) {
             throw b;
         }
         GitEngineException g = RemoteErrors.translate(e, "cannot push to", r.remoteUrl(), r.credentials());
-        if (g.isTransient() && commit.equals(remoteBranchOrNull(r, ref))) {
+        if (g.kind() != GitEngineException.Kind.PERMANENT && commit.equals(remoteBranchOrNull(r, ref))) {
             return new PushResult(r.branch(), commit.name(), false);
         }
         throw g;
