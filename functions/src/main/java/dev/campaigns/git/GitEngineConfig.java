@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param parallelism    threads one commit may use for its CPU-bound parts (applying a large patch's files ahead,
  *                       deflating a large bundle): the calling thread plus {@code parallelism - 1} helper threads
  *                       the engine owns (1: the calling thread alone)
+ * @param pushMode       which push transports the push step uses, in which order (see {@link PushMode})
  */
 public record GitEngineConfig(Path cacheDir, long maxPatchBytes, int maxFiles, long maxBlobBytes, Duration timeout,
-                              int compression, int snapshotReads, int parallelism) {
+                              int compression, int snapshotReads, int parallelism,
+                              PushMode pushMode) {
     public static final long DEFAULT_MAX_PATCH_BYTES = 10L << 20;
     public static final int DEFAULT_MAX_FILES = 10_000;
     public static final long DEFAULT_MAX_BLOB_BYTES = 100L << 20;
@@ -33,8 +35,20 @@ public record GitEngineConfig(Path cacheDir, long maxPatchBytes, int maxFiles, l
      */
     public static final int DEFAULT_SNAPSHOT_READS = 20;
 
+    /** How the push step sends a commit. */
+    public enum PushMode {
+        /**
+         * The stored bundle's pack verbatim (needs only the bundle), and JGit's push from the base cache where the
+         * remote no longer advertises the base. The default.
+         */
+        PACK,
+        /** JGit's push from the base cache always (fetches the base's commit and trees first): a fallback switch. */
+        JGIT
+    }
+
     public GitEngineConfig {
         Objects.requireNonNull(cacheDir, "cacheDir");
+        Objects.requireNonNull(pushMode, "pushMode");
         Objects.requireNonNull(timeout, "timeout");
         if (maxPatchBytes <= 0 || maxFiles <= 0 || maxBlobBytes <= 0 || compression < 0 || compression > 9
                 || snapshotReads < 0 || parallelism < 1) {
@@ -55,38 +69,42 @@ public record GitEngineConfig(Path cacheDir, long maxPatchBytes, int maxFiles, l
     public static GitEngineConfig defaults() {
         return new GitEngineConfig(Path.of(System.getProperty("java.io.tmpdir"), "campaigns-git"),
                 DEFAULT_MAX_PATCH_BYTES, DEFAULT_MAX_FILES, DEFAULT_MAX_BLOB_BYTES, Duration.ofSeconds(60), 1,
-                DEFAULT_SNAPSHOT_READS, defaultParallelism());
+                DEFAULT_SNAPSHOT_READS, defaultParallelism(), PushMode.PACK);
     }
 
     public GitEngineConfig withCacheDir(Path dir) {
-        return new GitEngineConfig(dir, maxPatchBytes, maxFiles, maxBlobBytes, timeout, compression, snapshotReads, parallelism);
+        return new GitEngineConfig(dir, maxPatchBytes, maxFiles, maxBlobBytes, timeout, compression, snapshotReads, parallelism, pushMode);
     }
 
     public GitEngineConfig withMaxPatchBytes(long bytes) {
-        return new GitEngineConfig(cacheDir, bytes, maxFiles, maxBlobBytes, timeout, compression, snapshotReads, parallelism);
+        return new GitEngineConfig(cacheDir, bytes, maxFiles, maxBlobBytes, timeout, compression, snapshotReads, parallelism, pushMode);
     }
 
     public GitEngineConfig withMaxFiles(int files) {
-        return new GitEngineConfig(cacheDir, maxPatchBytes, files, maxBlobBytes, timeout, compression, snapshotReads, parallelism);
+        return new GitEngineConfig(cacheDir, maxPatchBytes, files, maxBlobBytes, timeout, compression, snapshotReads, parallelism, pushMode);
     }
 
     public GitEngineConfig withMaxBlobBytes(long bytes) {
-        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, bytes, timeout, compression, snapshotReads, parallelism);
+        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, bytes, timeout, compression, snapshotReads, parallelism, pushMode);
     }
 
     public GitEngineConfig withTimeout(Duration t) {
-        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, maxBlobBytes, t, compression, snapshotReads, parallelism);
+        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, maxBlobBytes, t, compression, snapshotReads, parallelism, pushMode);
     }
 
     public GitEngineConfig withCompression(int level) {
-        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, maxBlobBytes, timeout, level, snapshotReads, parallelism);
+        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, maxBlobBytes, timeout, level, snapshotReads, parallelism, pushMode);
     }
 
     public GitEngineConfig withSnapshotReads(int reads) {
-        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, maxBlobBytes, timeout, compression, reads, parallelism);
+        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, maxBlobBytes, timeout, compression, reads, parallelism, pushMode);
     }
 
     public GitEngineConfig withParallelism(int threads) {
-        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, maxBlobBytes, timeout, compression, snapshotReads, threads);
+        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, maxBlobBytes, timeout, compression, snapshotReads, threads, pushMode);
+    }
+
+    public GitEngineConfig withPushMode(PushMode mode) {
+        return new GitEngineConfig(cacheDir, maxPatchBytes, maxFiles, maxBlobBytes, timeout, compression, snapshotReads, parallelism, mode);
     }
 }
