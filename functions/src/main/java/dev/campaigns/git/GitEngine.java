@@ -73,7 +73,7 @@ public final class GitEngine implements AutoCloseable {
     public GitEngine(GitEngineConfig config, BlobStore bundles) {
         this.config = config;
         this.bundles = bundles;
-        this.cache = new BaseCache(config.cacheDir(), (int) Math.max(1, config.timeout().toSeconds()));
+        this.cache = new BaseCache(config.cacheDir(), (int) Math.max(1, config.timeout().toSeconds()), config.cacheMaxBytes());
         this.parallel = ParallelWork.pool(config.parallelism());
         int timeoutSeconds = (int) Math.max(1, config.timeout().toSeconds());
         PushTransport jgit = new JGitPushTransport(cache, timeoutSeconds);
@@ -117,49 +117,52 @@ public final class GitEngine implements AutoCloseable {
         if (patch.files.isEmpty()) {
             throw new NothingToCommitException("the diff is empty (no \"diff --git\" file in it): nothing to commit");
         }
-        Repository repo = cache.repo(r.remoteUrl());
-        long reads = FetchPlan.estimatedReads(patch);
-        // Many base files to read: the whole snapshot in one request. Otherwise (dry run or commit to push alike)
-        // only the trees on the patch's paths and the blobs read (not those the patch spells out whole): the push
-        // sends the bundle's pack, it walks no base.
-        BaseCache.Scope scope = reads > config.snapshotReads() ? BaseCache.Scope.SNAPSHOT : BaseCache.Scope.ROOT;
-        ObjectId base = cache.ensureCommit(r.remoteUrl(), r.credentials(), r.baseRevision(), scope);
-        try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
-            RevCommit baseCommit = rw.parseCommit(base);
-            NewObjects out = new NewObjects();
-            BaseTreeView baseTree = new BaseTreeView(reader, baseCommit.getTree(), config.maxBlobBytes());
-            FetchPlan plan = new FetchPlan(baseTree, config.maxBlobBytes());
-            // the trees on the patch's paths, one folder level per request, then the blobs it reads
-            for (int level = 0; level < MAX_FETCHED_LEVELS; level++) {
-                java.util.Set<ObjectId> missing = plan.missingTrees(patch);
-                if (missing.isEmpty()) {
-                    break;
+        // the base cache's repository of this remote is ours until the commit is made (never evicted under us)
+        try (BaseCache.Lease lease = cache.lease(r.remoteUrl())) {
+            Repository repo = lease.repo();
+            long reads = FetchPlan.estimatedReads(patch);
+            // Many base files to read: the whole snapshot in one request. Otherwise (dry run or commit to push alike)
+            // only the trees on the patch's paths and the blobs read (not those the patch spells out whole): the push
+            // sends the bundle's pack, it walks no base.
+            BaseCache.Scope scope = reads > config.snapshotReads() ? BaseCache.Scope.SNAPSHOT : BaseCache.Scope.ROOT;
+            ObjectId base = cache.ensureCommit(r.remoteUrl(), r.credentials(), r.baseRevision(), scope);
+            try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
+                RevCommit baseCommit = rw.parseCommit(base);
+                NewObjects out = new NewObjects();
+                BaseTreeView baseTree = new BaseTreeView(reader, baseCommit.getTree(), config.maxBlobBytes());
+                FetchPlan plan = new FetchPlan(baseTree, config.maxBlobBytes());
+                // the trees on the patch's paths, one folder level per request, then the blobs it reads
+                for (int level = 0; level < MAX_FETCHED_LEVELS; level++) {
+                    java.util.Set<ObjectId> missing = plan.missingTrees(patch);
+                    if (missing.isEmpty()) {
+                        break;
+                    }
+                    if (level == MAX_FETCHED_LEVELS - 1) {
+                        cache.ensureAllTrees(r.remoteUrl(), r.credentials(), base);
+                    } else {
+                        cache.ensureTrees(r.remoteUrl(), r.credentials(), base, missing);
+                    }
                 }
-                if (level == MAX_FETCHED_LEVELS - 1) {
-                    cache.ensureAllTrees(r.remoteUrl(), r.credentials(), base);
-                } else {
-                    cache.ensureTrees(r.remoteUrl(), r.credentials(), base, missing);
+                cache.ensureBlobs(r.remoteUrl(), r.credentials(), base, plan.blobsToRead(patch));
+                ObjectId tree = new TreePatcher(baseTree, plan.preimages(), out, config.maxBlobBytes(), parallel).apply(patch);
+                if (tree.equals(baseCommit.getTree())) {
+                    throw new NothingToCommitException("the patch leaves the tree of " + base.name() + " unchanged: nothing to commit");
                 }
+                PersonIdent bot = new PersonIdent(r.author().name(), r.author().email(), r.when(), ZoneOffset.UTC);
+                CommitBuilder cb = new CommitBuilder();
+                cb.setTreeId(tree);
+                cb.setParentId(base);
+                cb.setAuthor(bot);
+                cb.setCommitter(bot);
+                cb.setMessage(message);
+                ObjectId commit = out.add(OBJ_COMMIT, cb.build());
+                if (store) {
+                    bundles.put(CommitBundle.key(commit), CommitBundle.write(base, commit, out.all(), config.compression(), parallel));
+                }
+                return new CommitResult(commit.name(), tree.name(), base.name(), ParsedPatch.diffStat(patch.jgitPatch));
+            } catch (IOException e) {
+                throw new RemoteUnavailableException("cannot read the base " + base.name() + " from the cache: " + e.getMessage(), e);
             }
-            cache.ensureBlobs(r.remoteUrl(), r.credentials(), base, plan.blobsToRead(patch));
-            ObjectId tree = new TreePatcher(baseTree, plan.preimages(), out, config.maxBlobBytes(), parallel).apply(patch);
-            if (tree.equals(baseCommit.getTree())) {
-                throw new NothingToCommitException("the patch leaves the tree of " + base.name() + " unchanged: nothing to commit");
-            }
-            PersonIdent bot = new PersonIdent(r.author().name(), r.author().email(), r.when(), ZoneOffset.UTC);
-            CommitBuilder cb = new CommitBuilder();
-            cb.setTreeId(tree);
-            cb.setParentId(base);
-            cb.setAuthor(bot);
-            cb.setCommitter(bot);
-            cb.setMessage(message);
-            ObjectId commit = out.add(OBJ_COMMIT, cb.build());
-            if (store) {
-                bundles.put(CommitBundle.key(commit), CommitBundle.write(base, commit, out.all(), config.compression(), parallel));
-            }
-            return new CommitResult(commit.name(), tree.name(), base.name(), ParsedPatch.diffStat(patch.jgitPatch));
-        } catch (IOException e) {
-            throw new RemoteUnavailableException("cannot read the base " + base.name() + " from the cache: " + e.getMessage(), e);
         }
     }
 

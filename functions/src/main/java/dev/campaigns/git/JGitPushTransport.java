@@ -34,16 +34,14 @@ final class JGitPushTransport implements PushTransport {
 
     @Override
     public Session open(PushRequest r, CommitBundle bundle) throws IOException {
-        Repository repo = cache.repo(r.remoteUrl());
-        cache.ensureCommit(r.remoteUrl(), r.credentials(), bundle.base.name());
-        importBundle(repo, bundle);
-        Transport t;
+        // the cache repository is this session's until it closes (never evicted under the push)
+        BaseCache.Lease lease = cache.lease(r.remoteUrl());
+        Transport t = null;
         try {
+            Repository repo = lease.repo();
+            cache.ensureCommit(r.remoteUrl(), r.credentials(), bundle.base.name());
+            importBundle(repo, bundle);
             t = LocalPipeTransport.connect(repo, r.remoteUrl());
-        } catch (URISyntaxException e) {
-            throw new InvalidRequestException("invalid remote URL: " + Redaction.scrub(r.remoteUrl(), r.credentials()));
-        }
-        try {
             t.setTimeout(timeoutSeconds);
             t.setCredentialsProvider(BaseCache.credentialsProvider(r.credentials()));
             // The bundle's objects are already deflated in the cache's pack: send them as they are (no delta
@@ -53,24 +51,34 @@ final class JGitPushTransport implements PushTransport {
             pack.setReuseObjects(true);
             t.setPackConfig(pack);
             t.setPushThin(false);
-            return new JGitSession(r, bundle, repo, t, t.openPush());
+            return new JGitSession(r, bundle, lease, t, t.openPush());
+        } catch (URISyntaxException e) {
+            close(t, lease);
+            throw new InvalidRequestException("invalid remote URL: " + Redaction.scrub(r.remoteUrl(), r.credentials()));
         } catch (IOException | RuntimeException e) {
-            t.close();
+            close(t, lease);
             throw e;
         }
+    }
+
+    private static void close(Transport t, BaseCache.Lease lease) {
+        if (t != null) {
+            t.close();
+        }
+        lease.close();
     }
 
     private final class JGitSession implements Session {
         private final PushRequest request;
         private final CommitBundle bundle;
-        private final Repository repo;
+        private final BaseCache.Lease lease;
         private final Transport transport;
         private final PushConnection conn;
 
-        JGitSession(PushRequest request, CommitBundle bundle, Repository repo, Transport transport, PushConnection conn) {
+        JGitSession(PushRequest request, CommitBundle bundle, BaseCache.Lease lease, Transport transport, PushConnection conn) {
             this.request = request;
             this.bundle = bundle;
-            this.repo = repo;
+            this.lease = lease;
             this.transport = transport;
             this.conn = conn;
         }
@@ -92,7 +100,7 @@ final class JGitPushTransport implements PushTransport {
                 // the remote no longer advertises the base: the push sends the base tree's objects too
                 cache.ensureComplete(request.remoteUrl(), request.credentials(), bundle.base);
             }
-            RemoteRefUpdate update = new RemoteRefUpdate(repo, (String) null, bundle.commit, ref, false, null, ObjectId.zeroId());
+            RemoteRefUpdate update = new RemoteRefUpdate(lease.repo(), (String) null, bundle.commit, ref, false, null, ObjectId.zeroId());
             conn.push(NullProgressMonitor.INSTANCE, Map.of(ref, update));
             return switch (update.getStatus()) {
                 case OK -> new PackPush.Report("ok", true, null, "");
@@ -104,7 +112,7 @@ final class JGitPushTransport implements PushTransport {
         @Override
         public void close() {
             conn.close();
-            transport.close();
+            JGitPushTransport.close(transport, lease);
         }
     }
 
