@@ -73,9 +73,9 @@ public final class GitEngine implements AutoCloseable {
     public GitEngine(GitEngineConfig config, BlobStore bundles) {
         this.config = config;
         this.bundles = bundles;
-        this.cache = new BaseCache(config.cacheDir(), (int) Math.max(1, config.timeout().toSeconds()), config.cacheMaxBytes());
-        this.parallel = ParallelWork.pool(config.parallelism());
         int timeoutSeconds = (int) Math.max(1, config.timeout().toSeconds());
+        this.cache = new BaseCache(config.cacheDir(), timeoutSeconds, config.cacheMaxBytes());
+        this.parallel = ParallelWork.pool(config.parallelism());
         PushTransport jgit = new JGitPushTransport(cache, timeoutSeconds);
         List<PushTransport> transports = switch (config.pushMode()) {
             case PACK -> List.of(new PackPushTransport(config.timeout()), jgit);
@@ -118,7 +118,7 @@ public final class GitEngine implements AutoCloseable {
             throw new NothingToCommitException("the diff is empty (no \"diff --git\" file in it): nothing to commit");
         }
         // the base cache's repository of this remote is ours until the commit is made (never evicted under us)
-        try (BaseCache.Lease lease = cache.lease(r.remoteUrl())) {
+        try (CacheFolder.Lease lease = cache.lease(r.remoteUrl())) {
             Repository repo = lease.repo();
             long reads = FetchPlan.estimatedReads(patch);
             // Many base files to read: the whole snapshot in one request. Otherwise (dry run or commit to push alike)

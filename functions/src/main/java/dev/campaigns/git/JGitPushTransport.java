@@ -35,7 +35,7 @@ final class JGitPushTransport implements PushTransport {
     @Override
     public Session open(PushRequest r, CommitBundle bundle) throws IOException {
         // the cache repository is this session's until it closes (never evicted under the push)
-        BaseCache.Lease lease = cache.lease(r.remoteUrl());
+        CacheFolder.Lease lease = cache.lease(r.remoteUrl());
         Transport t = null;
         try {
             Repository repo = lease.repo();
@@ -61,7 +61,7 @@ final class JGitPushTransport implements PushTransport {
         }
     }
 
-    private static void close(Transport t, BaseCache.Lease lease) {
+    private static void close(Transport t, CacheFolder.Lease lease) {
         if (t != null) {
             t.close();
         }
@@ -71,11 +71,11 @@ final class JGitPushTransport implements PushTransport {
     private final class JGitSession implements Session {
         private final PushRequest request;
         private final CommitBundle bundle;
-        private final BaseCache.Lease lease;
+        private final CacheFolder.Lease lease;
         private final Transport transport;
         private final PushConnection conn;
 
-        JGitSession(PushRequest request, CommitBundle bundle, BaseCache.Lease lease, Transport transport, PushConnection conn) {
+        JGitSession(PushRequest request, CommitBundle bundle, CacheFolder.Lease lease, Transport transport, PushConnection conn) {
             this.request = request;
             this.bundle = bundle;
             this.lease = lease;

@@ -70,7 +70,7 @@ class BaseCacheEvictionTest {
         try (GitEngine unbounded = engine("measure", Long.MAX_VALUE)) {
             unbounded.preview(request(0, 0));
         }
-        return BaseCache.sizeOf(tmp.resolve("measure"));
+        return CacheFolder.sizeOf(tmp.resolve("measure"));
     }
 
     @Test
@@ -89,7 +89,7 @@ class BaseCacheEvictionTest {
             // a is fetched again, and gives the same commit
             assertEquals(first, e.preview(request(0, 0)));
             assertTrue(cached("lru", 0));
-            assertTrue(BaseCache.sizeOf(tmp.resolve("lru")) <= one + one / 2 + 1024, "within the budget, give or take the lock files");
+            assertTrue(CacheFolder.sizeOf(tmp.resolve("lru")) <= one + one / 2 + 1024, "within the budget, give or take the lock files");
         }
     }
 
@@ -98,9 +98,9 @@ class BaseCacheEvictionTest {
         String a = remotes.get(0).toUri().toString();
         String b = remotes.get(1).toUri().toString();
         try (BaseCache cache = new BaseCache(tmp.resolve("leases"), 60, 1)) {
-            BaseCache.Lease onA = cache.lease(a);
+            CacheFolder.Lease onA = cache.lease(a);
             cache.ensureCommit(a, RemoteCredentials.none(), bases.get(0));
-            try (BaseCache.Lease onB = cache.lease(b)) {
+            try (CacheFolder.Lease onB = cache.lease(b)) {
                 cache.ensureCommit(b, RemoteCredentials.none(), bases.get(1));
                 assertTrue(cached("leases", 0) && cached("leases", 1), "both in use: both kept, though far above the budget");
             }
