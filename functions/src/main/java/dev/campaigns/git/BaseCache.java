@@ -4,14 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,7 +19,6 @@ import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
@@ -56,17 +51,19 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
  * reads are concurrent. Every fetched base keeps a ref ({@code refs/campaigns/base/<sha>}) so later fetches
  * of newer bases of the same repository negotiate against it and receive only what changed.
  *
- * <p>The push step imports a commit's bundle here too (one small pack of its new objects) and pushes from
- * here, so the shallow base and the new objects meet without copying. The cache thus grows with the jobs a
- * process handles; it is disposable (a Lambda's {@code /tmp} dies with its container) and can be deleted at
- * any time between invocations.
+ * <p>JGit's push ({@link JGitPushTransport}, the fallback) imports a commit's bundle here too and pushes from
+ * here, so the shallow base and the new objects meet without copying.
+ *
+ * <p>The repositories live in a {@link CacheFolder}: every use of one is a lease, and after each use and each
+ * fetch the least recently used ones no lease holds are evicted to keep the folder within its budget.
  */
 final class BaseCache implements AutoCloseable {
     static final String BASE_REFS = "refs/campaigns/base/";
 
     private final Path dir;
     private final int timeoutSeconds;
-    private final Map<String, Repository> repos = new ConcurrentHashMap<>();
+    /** The repositories on disk: leases and eviction. */
+    private final CacheFolder folder;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     /** Remotes that refused a filtered fetch: asked for whole snapshots from then on. */
     private final java.util.Set<String> unfiltered = ConcurrentHashMap.newKeySet();
@@ -86,9 +83,16 @@ final class BaseCache implements AutoCloseable {
         }
     }
 
+    /** A cache without an eviction budget (as good as unbounded). */
     BaseCache(Path dir, int timeoutSeconds) {
+        this(dir, timeoutSeconds, Long.MAX_VALUE);
+    }
+
+    /** A cache under {@code dir}, kept to at most {@code maxBytes} on disk outside the repositories in use. */
+    BaseCache(Path dir, int timeoutSeconds, long maxBytes) {
         this.dir = dir;
         this.timeoutSeconds = timeoutSeconds;
+        this.folder = new CacheFolder(dir, maxBytes);
     }
 
     static CredentialsProvider credentialsProvider(RemoteCredentials c) {
@@ -96,30 +100,16 @@ final class BaseCache implements AutoCloseable {
     }
 
     Path directoryFor(String url) {
-        return dir.resolve(hash(url) + ".git");
+        return folder.directoryFor(url);
     }
 
-    /** The cache repository of {@code url}, created on first use. */
-    Repository repo(String url) {
-        return repos.computeIfAbsent(url, u -> {
-            Path gitDir = directoryFor(u);
-            try {
-                Files.createDirectories(dir);
-                if (!Files.exists(gitDir.resolve("config"))) {
-                    Git.init().setBare(true).setGitDir(gitDir.toFile()).setDirectory(gitDir.toFile()).call().close();
-                }
-                Repository r = new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setBare().build();
-                StoredConfig cfg = r.getConfig();
-                cfg.setInt("gc", null, "auto", 0);
-                cfg.setBoolean("core", null, "logAllRefUpdates", false);
-                cfg.save();
-                return r;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the base cache " + gitDir, e);
-            } catch (GitAPIException e) {
-                throw new IllegalStateException("cannot create the base cache " + gitDir, e);
-            }
-        });
+    /** A lease on the cache repository of {@code url} (see {@link CacheFolder}): needed by every method below. */
+    CacheFolder.Lease lease(String url) {
+        return folder.lease(url);
+    }
+
+    private Repository repo(String url) {
+        return folder.repo(url);
     }
 
     /**
@@ -282,9 +272,14 @@ final class BaseCache implements AutoCloseable {
         return false;
     }
 
+    /** Whether a fetch by id failed because the server refuses objects by id (then: the snapshot instead). */
+    private static boolean refusedObjects(GitEngineException g) {
+        return g instanceof RevisionNotFoundException || g instanceof InvalidRequestException;
+    }
+
     private GitEngineException translateFetch(Throwable e, String url, RemoteCredentials credentials, String revision) {
         GitEngineException g = RemoteErrors.translate(e, "cannot fetch " + revision + " from", url, credentials);
-        if (g.isTransient() && ObjectId.isId(revision) && localRemoteLacks(url, ObjectId.fromString(revision))) {
+        if (g.kind() != GitEngineException.Kind.PERMANENT && ObjectId.isId(revision) && localRemoteLacks(url, ObjectId.fromString(revision))) {
             // a file:// remote reports an unknown id only as a closed pipe: look for ourselves
             return new RevisionNotFoundException("revision " + revision + " not found in " + url);
         }
@@ -316,7 +311,7 @@ final class BaseCache implements AutoCloseable {
                 }
             } catch (org.eclipse.jgit.errors.TransportException | RuntimeException e) {
                 GitEngineException g = RemoteErrors.translate(e, "cannot fetch " + want.size() + " file(s) of " + base.name() + " from", url, credentials);
-                if (g.isTransient() || g instanceof AuthenticationFailedException || g instanceof RepositoryNotFoundException) {
+                if (!refusedObjects(g)) {
                     throw g;
                 }
                 // e.g. "want ... not valid": the server serves advertised refs only
@@ -376,7 +371,7 @@ final class BaseCache implements AutoCloseable {
                     fetchObjects(repo, url, credentials, want, false, ROOT_TREE_ONLY);
                 } catch (org.eclipse.jgit.errors.TransportException | RuntimeException e) {
                     GitEngineException g = RemoteErrors.translate(e, "cannot fetch " + want.size() + " folder(s) of " + base.name() + " from", url, credentials);
-                    if (g.isTransient() || g instanceof AuthenticationFailedException || g instanceof RepositoryNotFoundException) {
+                    if (!refusedObjects(g)) {
                         throw g;
                     }
                 }
@@ -527,31 +522,25 @@ final class BaseCache implements AutoCloseable {
         T run();
     }
 
+    /** Runs a fetch into {@code url}'s repository under its locks; then keeps the cache within its budget. */
     private <T> T underLock(String url, Locked<T> body) {
         ReentrantLock lock = locks.computeIfAbsent(url, u -> new ReentrantLock());
         lock.lock();
-        try (FileChannel ch = FileChannel.open(dir.resolve(hash(url) + ".lock"), StandardOpenOption.CREATE,
+        try (FileChannel ch = FileChannel.open(dir.resolve(CacheFolder.key(url) + ".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock ignored = ch.lock()) {
             return body.run();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             lock.unlock();
+            folder.evictAfterChange(url);
         }
     }
 
-    private static String hash(String url) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
+    /** Closes the repositories (their folders stay, for the next engine). */
     @Override
     public void close() {
-        repos.values().forEach(Repository::close);
-        repos.clear();
+        folder.close();
     }
 }

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.Deflater;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -51,16 +51,16 @@ final class CommitBundle {
     /**
      * Writes the bundle: header lines, then an undeltified pack of {@code objects}. Deflating is most of the
      * cost, and pack entries are independent, so a large bundle's objects are deflated in contiguous slices on
-     * the available processors (the calling thread and the common pool) and the slices concatenated in order:
-     * the bytes are the same as deflating them one by one.
+     * the calling thread and the engine's helper threads ({@code parallel}) and the slices concatenated in
+     * order: the bytes are the same as deflating them one by one.
      */
-    static byte[] write(ObjectId base, ObjectId commit, Map<ObjectId, NewObjects.Obj> objects, int level) {
+    static byte[] write(ObjectId base, ObjectId commit, Map<ObjectId, NewObjects.Obj> objects, int level, ParallelWork parallel) {
         List<NewObjects.Obj> list = new ArrayList<>(objects.values());
         long total = 0;
         for (NewObjects.Obj o : list) {
             total += o.data().length + 32;
         }
-        int slices = total < PARALLEL_BYTES ? 1 : Math.min(list.size(), Math.min(4, Runtime.getRuntime().availableProcessors()));
+        int slices = total < PARALLEL_BYTES ? 1 : Math.max(1, Math.min(list.size(), parallel.parallelism()));
         List<List<NewObjects.Obj>> parts = new ArrayList<>();
         long per = total / slices + 1;
         List<NewObjects.Obj> part = new ArrayList<>();
@@ -75,15 +75,14 @@ final class CommitBundle {
             }
         }
         parts.add(part);
-        List<CompletableFuture<Slice>> later = new ArrayList<>();
-        for (List<NewObjects.Obj> p : parts.subList(1, parts.size())) {
-            later.add(CompletableFuture.supplyAsync(() -> Slice.deflate(p, level)));
-        }
-        List<Slice> done = new ArrayList<>();
-        done.add(Slice.deflate(parts.get(0), level));
-        for (CompletableFuture<Slice> f : later) {
-            done.add(f.join());
-        }
+        Slice[] slice = new Slice[parts.size()];
+        AtomicInteger next = new AtomicInteger();
+        parallel.run(parts.size() - 1, callingThread -> {
+            for (int i = next.getAndIncrement(); i < slice.length; i = next.getAndIncrement()) {
+                slice[i] = Slice.deflate(parts.get(i), level);
+            }
+        });
+        List<Slice> done = Arrays.asList(slice);
 
         byte[] header = (HEADER + "-" + base.name() + "\n" + commit.name() + " " + REF + "\n\n").getBytes(StandardCharsets.US_ASCII);
         long length = header.length + 12L + Constants.OBJECT_ID_LENGTH;

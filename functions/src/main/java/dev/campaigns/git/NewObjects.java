@@ -1,10 +1,10 @@
 package dev.campaigns.git;
 
+import dev.campaigns.util.Digests;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.jgit.lib.ObjectId;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import org.eclipse.jgit.lib.Constants;
 
 /**
@@ -46,11 +46,7 @@ final class NewObjects {
     }
 
     static MessageDigest newSha1() {
-        try {
-            return MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha1();
     }
 
     Obj get(ObjectId id) {

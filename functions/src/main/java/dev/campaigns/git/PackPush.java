@@ -24,10 +24,9 @@ import org.eclipse.jgit.transport.PacketLineOut;
  * push sends that pack verbatim instead of letting JGit's {@code PackWriter} walk the base's trees to work
  * it out. The push step therefore needs neither the base nor its trees, only the bundle.
  *
- * <p>This class is the wire format only (advertisement, command, report-status, side-band); the transports
- * are in {@link GitEngine} (smart HTTP, with {@code java.net.http}) and {@link LocalPipeTransport}
- * ({@code file://}, JGit's {@code ReceivePack} in process). JGit's {@link PacketLineIn}/{@link PacketLineOut}
- * read and write the pkt-lines.
+ * <p>This class is the wire format only (advertisement, command, report-status, side-band); the bytes travel
+ * through {@link PackPushTransport} (smart HTTP with {@code java.net.http}, or {@code file://} pipes to JGit's
+ * {@code ReceivePack} in process). JGit's {@link PacketLineIn}/{@link PacketLineOut} read and write the pkt-lines.
  */
 final class PackPush {
     private PackPush() {}
@@ -40,7 +39,10 @@ final class PackPush {
         }
     }
 
-    /** The server's report-status: the unpack result and, for our one ref, ok or ng with its reason. */
+    /**
+     * The server's report-status: the unpack result and, for our one ref, ok or ng with its reason (and what the
+     * server said on side-band channel 3). {@link JGitPushTransport} reports JGit's outcome in the same form.
+     */
     record Report(String unpack, boolean ok, String reason, String serverErrors) {
         boolean unpackOk() {
             return "ok".equals(unpack);

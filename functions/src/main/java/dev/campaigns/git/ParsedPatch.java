@@ -3,12 +3,9 @@ package dev.campaigns.git;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.eclipse.jgit.diff.DiffEntry.ChangeType;
-import org.eclipse.jgit.errors.CorruptObjectException;
 import org.eclipse.jgit.lib.AbbreviatedObjectId;
 import org.eclipse.jgit.lib.FileMode;
-import org.eclipse.jgit.lib.ObjectChecker;
 import org.eclipse.jgit.patch.BinaryHunk;
 import org.eclipse.jgit.patch.CombinedFileHeader;
 import org.eclipse.jgit.patch.FileHeader;
@@ -20,12 +17,11 @@ import org.eclipse.jgit.util.RawParseUtils;
 
 /**
  * A {@code git diff} parsed (headers by JGit's {@link Patch}, hunk bodies here) and checked for form, size and
- * path safety before anything touches a tree. Path checks here are purely textual; the symbolic link checks
- * need the base tree and live in {@link TreePatcher}.
+ * path safety before anything touches a tree ({@link PathPolicy}'s textual rules; its symbolic link rule needs
+ * the base tree and runs when the patch is applied).
  */
 final class ParsedPatch {
     private static final byte[] DIFF_GIT = "diff --git ".getBytes(StandardCharsets.US_ASCII);
-    private static final ObjectChecker PATH_CHECKER = new ObjectChecker().setSafeForMacOS(true);
 
     /** One file's change. Paths are {@code null} on the side that does not exist. */
     record FilePatch(ChangeType type, String oldPath, String newPath, FileMode oldMode, FileMode newMode,
@@ -118,10 +114,10 @@ final class ParsedPatch {
             throw new MalformedPatchException("git diff header lacks file names near \"" + firstLine(fh) + "\"");
         }
         if (oldPath != null) {
-            checkPath(oldPath);
+            PathPolicy.checkPath(oldPath);
         }
         if (newPath != null) {
-            checkPath(newPath);
+            PathPolicy.checkPath(newPath);
         }
         if (type == ChangeType.MODIFY && !oldPath.equals(newPath)) {
             throw new MalformedPatchException("file names differ without rename or copy headers: " + oldPath + " / " + newPath);
@@ -235,50 +231,6 @@ final class ParsedPatch {
         int end = RawParseUtils.nextLF(b, fh.getStartOffset());
         String s = RawParseUtils.decode(b, fh.getStartOffset(), end).strip();
         return s.length() > 80 ? s.substring(0, 80) + "..." : s;
-    }
-
-    /**
-     * Refuses any path that could leave the tree or reach git's own files: empty, absolute, {@code .} or
-     * {@code ..} components, and any component that is {@code .git} to git on any platform (any case, with
-     * trailing dots or spaces, the NTFS short name {@code git~1}, HFS+ ignorable characters).
-     */
-    static void checkPath(String path) {
-        if (path.isEmpty()) {
-            throw new PatchRejectedException("empty path in patch");
-        }
-        if (path.startsWith("/") || path.startsWith("\\") || (path.length() > 1 && path.charAt(1) == ':')) {
-            throw new PatchRejectedException("absolute path in patch: " + shortPath(path));
-        }
-        int from = 0;
-        while (from <= path.length()) {
-            int slash = path.indexOf('/', from);
-            String part = path.substring(from, slash < 0 ? path.length() : slash);
-            from = slash < 0 ? path.length() + 1 : slash + 1;
-            if (part.isEmpty()) {
-                throw new PatchRejectedException("empty path component in patch: " + shortPath(path));
-            }
-            if (part.equals(".") || part.equals("..")) {
-                throw new PatchRejectedException("path leaves the repository: " + shortPath(path));
-            }
-            String lower = part.toLowerCase(Locale.ROOT);
-            int end = lower.length();
-            while (end > 0 && (lower.charAt(end - 1) == '.' || lower.charAt(end - 1) == ' ')) {
-                end--;
-            }
-            String trimmed = lower.substring(0, end);
-            if (trimmed.equals(".git") || lower.equals("git~1")) {
-                throw new PatchRejectedException("path inside .git: " + shortPath(path));
-            }
-            if (part.indexOf('\0') >= 0) {
-                throw new PatchRejectedException("NUL in path: " + shortPath(path));
-            }
-        }
-        byte[] raw = path.getBytes(StandardCharsets.UTF_8);
-        try {
-            PATH_CHECKER.checkPath(raw, 0, raw.length);
-        } catch (CorruptObjectException e) {
-            throw new PatchRejectedException("unsafe path " + shortPath(path) + ": " + e.getMessage());
-        }
     }
 
     static String shortPath(String path) {

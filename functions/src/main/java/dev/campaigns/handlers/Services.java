@@ -54,7 +54,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@code CODE_HOST_TOKEN_SECRET_ARN} (Secrets Manager; in AWS) or {@code CODE_HOST_TOKEN}, {@code BOT_NAME},
  * {@code BOT_EMAIL}, {@code CODE_HOST_TIMEOUT_SECONDS} (optional), pacing ({@code PACING_TABLE},
  * {@code CODE_HOST_CONTENT_LIMITS} e.g. {@code 80/min,500/h}, {@code PACING_MARGIN_SECONDS}), {@code GIT_CACHE_DIR}
- * (default: under java.io.tmpdir), {@code AWS_REGION}, and optional endpoints {@code AWS_ENDPOINT_URL_DYNAMODB},
+ * (default: under java.io.tmpdir), {@code GIT_CACHE_MAX_MB} (default 256), {@code AWS_REGION}, and optional endpoints {@code AWS_ENDPOINT_URL_DYNAMODB},
  * {@code AWS_ENDPOINT_URL_SFN}, {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, {@code AWS_ENDPOINT_URL_SQS} (the SDK's
  * standard names); for changesets {@code CHANGESET_EVENTS_QUEUE_URL}, {@code CLOSE_CHANGESETS_QUEUE_URL}, {@code WEBHOOK_SECRET_ARN} or
  * {@code WEBHOOK_SECRET}, {@code SYNC_REQUEST_BUDGET}, {@code SYNC_RESERVE_REQUESTS}; for the resolvers
@@ -233,20 +233,33 @@ public final class Services {
         String cacheDir = env.get("GIT_CACHE_DIR");
         GitEngineConfig config = cacheDir == null || cacheDir.isBlank() ? GitEngineConfig.defaults()
                 : GitEngineConfig.defaults().withCacheDir(java.nio.file.Path.of(cacheDir));
-        String reads = env.get("GIT_SNAPSHOT_READS");
-        if (reads != null && !reads.isBlank()) {
-            try {
-                int n = Integer.parseInt(reads.strip());
-                if (n < 0) {
-                    throw new NumberFormatException();
-                }
-                config = config.withSnapshotReads(n);
-            } catch (NumberFormatException e) {
-                throw new IllegalStateException("configuration GIT_SNAPSHOT_READS must be a whole number >= 0, got " + reads);
-            }
+        Integer reads = wholeNumber("GIT_SNAPSHOT_READS");
+        if (reads != null) {
+            config = config.withSnapshotReads(reads);
+        }
+        Integer cacheMb = wholeNumber("GIT_CACHE_MAX_MB");
+        if (cacheMb != null) {
+            config = config.withCacheMaxBytes((long) cacheMb << 20);
         }
         java.time.Duration timeout = codeHostTimeout();
         return timeout == null ? config : config.withTimeout(timeout);
+    }
+
+    /** The whole number >= 0 in the environment variable {@code name}; null when unset. */
+    private Integer wholeNumber(String name) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalStateException("configuration " + name + " must be a whole number >= 0, got " + value);
     }
 
     /**

@@ -62,7 +62,8 @@ public abstract class StepHandler extends JsonHandler<StepInput> {
             return f;
         }
         if (e instanceof GitEngineException g) {
-            return g.isTransient() ? new TransientStepFailure(message) : new PermanentStepFailure(message);
+            return g.kind() == GitEngineException.Kind.UNEXPECTED ? new UnexpectedStepFailure(message)
+                    : g.isTransient() ? new TransientStepFailure(message) : new PermanentStepFailure(message);
         }
         if (e instanceof CodeHostException c) {
             if (c.kind() == CodeHostException.Kind.RATE_LIMITED) {

@@ -1,9 +1,6 @@
 package dev.campaigns.pacing;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.campaigns.util.Digests;
 import java.util.Objects;
 
 /**
@@ -19,17 +16,7 @@ public record PacerKey(String apiUrl, String tokenHash) {
 
     /** The key of {@code token} on the host whose API is {@code apiUrl}; a missing token is "anonymous". */
     public static PacerKey of(String apiUrl, String token) {
-        String hash;
-        if (token == null || token.isEmpty()) {
-            hash = "anonymous";
-        } else {
-            try {
-                byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-                hash = HexFormat.of().formatHex(digest, 0, 16);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is unavailable", e);
-            }
-        }
+        String hash = token == null || token.isEmpty() ? "anonymous" : Digests.sha256Hex(token, 16);
         return new PacerKey(apiUrl, hash);
     }
 

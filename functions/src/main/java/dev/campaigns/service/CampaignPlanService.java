@@ -12,9 +12,8 @@ import dev.campaigns.git.GitEngine;
 import dev.campaigns.store.CampaignStore;
 import dev.campaigns.store.JobIds;
 import java.io.ByteArrayOutputStream;
+import dev.campaigns.util.Digests;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -180,7 +179,7 @@ public final class CampaignPlanService {
         if (earlier.isPresent() && earlier.get().complete()) {
             return status(earlier.get());
         }
-        String partKey = "patch-part/" + sha256(bytes);
+        String partKey = "patch-part/" + Digests.sha256Hex(bytes);
         blobs.put(partKey, bytes);
         CampaignStore.PatchUpload upload;
         try {
@@ -197,7 +196,7 @@ public final class CampaignPlanService {
             whole.writeBytes(blobs.get(key).orElseThrow(() -> new IllegalStateException("part " + key + " is missing")));
         }
         byte[] patch = whole.toByteArray();
-        String actual = sha256(patch);
+        String actual = Digests.sha256Hex(patch);
         if (!actual.equals(digest)) {
             throw new InvalidInputException("the " + parts + " parts of patch " + digest + " have SHA-256 " + actual
                     + ": a part is wrong; send it again");
@@ -297,7 +296,7 @@ public final class CampaignPlanService {
                             + advice + ", and upload a patch over " + limits.maxBatchBytes()
                             + " bytes in parts (uploadCampaignPlanPatchPart)");
                 }
-                digest = sha256(bytes);
+                digest = Digests.sha256Hex(bytes);
                 inline.put(digest, bytes);
             }
             checked.add(new PatchInput(repository, baseRevision, baseRef, null, digest));
@@ -476,11 +475,5 @@ public final class CampaignPlanService {
         return pages(jobs, limits.pageSize());
     }
 
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+
 }

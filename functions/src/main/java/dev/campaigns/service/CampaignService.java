@@ -7,6 +7,7 @@ import dev.campaigns.domain.JobCounters;
 import dev.campaigns.domain.Page;
 import dev.campaigns.store.CampaignStore;
 import dev.campaigns.store.IdempotencyStore;
+import dev.campaigns.util.Digests;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -57,7 +58,7 @@ public final class CampaignService {
         String planId = withPlan ? Validation.required("plan", input.plan()) : null;
         boolean draft = Boolean.TRUE.equals(input.draft());
         String key = input.idempotencyKey() == null ? null : Validation.text("idempotencyKey", input.idempotencyKey(), 200);
-        String digest = CampaignPlanService.sha256(String.join("\u0000", name, description, String.valueOf(branch),
+        String digest = Digests.sha256Hex(String.join("\u0000", name, description, String.valueOf(branch),
                 String.valueOf(planId), Boolean.toString(draft)).getBytes(StandardCharsets.UTF_8));
 
         CampaignPlan plan = withPlan ? plans.campaignPlan(owner, planId) : null;

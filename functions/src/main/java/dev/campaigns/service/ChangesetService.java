@@ -11,6 +11,7 @@ import dev.campaigns.domain.ChangesetState;
 import dev.campaigns.domain.Page;
 import dev.campaigns.store.ChangesetStore;
 import dev.campaigns.store.IdempotencyStore;
+import dev.campaigns.util.Digests;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -196,7 +197,7 @@ public final class ChangesetService {
             throw new InvalidInputException("a webhook delivery needs its X-GitHub-Delivery ID");
         }
         String key = "webhook#" + delivery.delivery();
-        String digest = CampaignPlanService.sha256(delivery.toJson().getBytes(StandardCharsets.UTF_8));
+        String digest = Digests.sha256Hex(delivery.toJson().getBytes(StandardCharsets.UTF_8));
         String result = idempotency.execute(key, digest, () -> {
             int synced = 0;
             if (delivery.isOpened()) {

@@ -220,7 +220,7 @@ class PartialFetchTest {
     @Test
     void objectsRefusedByIdFallBackToTheWholeSnapshot() throws IOException {
         String url = remote.toUri().toString();
-        try (BaseCache cache = new BaseCache(tmp.resolve("c4"), 60)) {
+        try (BaseCache cache = new BaseCache(tmp.resolve("c4"), 60); CacheFolder.Lease lease = cache.lease(url)) {
             ObjectId b = cache.ensureCommit(url, RemoteCredentials.none(), base);
             assertFalse(cacheHas("c4", remote, blob(remote, "d2/f3.txt")));
             ObjectId unknown = ObjectId.fromString("0123456789abcdef0123456789abcdef01234567");

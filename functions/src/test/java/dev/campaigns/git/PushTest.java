@@ -141,6 +141,21 @@ class PushTest {
     }
 
     @Test
+    void jgitPushModeFollowsTheSameRule() {
+        CommitResult c = engine.commit(request(edit(6, "six")));
+        CommitResult other = engine.commit(request(edit(7, "seven")));
+        try (GitEngine jgit = new GitEngine(GitEngineConfig.defaults().withCacheDir(tmp.resolve("jgit"))
+                .withPushMode(GitEngineConfig.PushMode.JGIT), store)) {
+            assertTrue(jgit.push(new PushRequest(url, null, "by-jgit", c.commitSha())).pushed());
+            assertFalse(jgit.push(new PushRequest(url, null, "by-jgit", c.commitSha())).pushed());
+            assertThrows(BranchConflictException.class, () -> jgit.push(new PushRequest(url, null, "by-jgit", other.commitSha())));
+        }
+        assertEquals(c.commitSha(), branch("by-jgit"));
+        assertEquals(c.treeSha(), GitCli.out(remote, "rev-parse", "by-jgit^{tree}"));
+        GitCli.run(remote, null, "fsck", "--no-progress");
+    }
+
+    @Test
     void concurrentInvocationsShareOneEngine() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {

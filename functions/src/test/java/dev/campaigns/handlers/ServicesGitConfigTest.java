@@ -16,6 +16,15 @@ class ServicesGitConfigTest {
         GitEngineConfig c = new Services(Map.of()).gitConfig();
         assertEquals(GitEngineConfig.DEFAULT_SNAPSHOT_READS, c.snapshotReads());
         assertEquals(GitEngineConfig.defaults().timeout(), c.timeout());
+        assertEquals(GitEngineConfig.DEFAULT_CACHE_MAX_BYTES, c.cacheMaxBytes());
+    }
+
+    @Test
+    void cacheBudgetInMegabytes() {
+        assertEquals(100L << 20, new Services(Map.of("GIT_CACHE_MAX_MB", "100")).gitConfig().cacheMaxBytes());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new Services(Map.of("GIT_CACHE_MAX_MB", "lots")).gitConfig());
+        assertTrue(e.getMessage().contains("GIT_CACHE_MAX_MB") && e.getMessage().contains("lots"), e.getMessage());
     }
 
     @Test

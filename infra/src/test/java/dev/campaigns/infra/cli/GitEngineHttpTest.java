@@ -60,6 +60,7 @@ class GitEngineHttpTest {
     String base;
     Repository remote;
     GitEngine engine;
+    InMemoryBlobStore store;
     /** The server's pre-receive hook for a test (null: none). */
     volatile org.eclipse.jgit.transport.PreReceiveHook preReceive;
 
@@ -120,7 +121,8 @@ class GitEngineHttpTest {
         server.start();
         int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
         url = "http://127.0.0.1:" + port + "/git/repo.git";
-        engine = new GitEngine(GitEngineConfig.defaults().withCacheDir(tmp.resolve("cache")), new InMemoryBlobStore());
+        store = new InMemoryBlobStore();
+        engine = new GitEngine(GitEngineConfig.defaults().withCacheDir(tmp.resolve("cache")), store);
     }
 
     @AfterEach
@@ -238,6 +240,21 @@ class GitEngineHttpTest {
         GitEngineException e = assertThrows(AuthenticationFailedException.class,
                 () -> engine.push(new PushRequest(url, new RemoteCredentials(TOKEN + "x"), "campaign/nope", c.commitSha())));
         assertNoToken(e);
+    }
+
+    @Test
+    void jgitPushModeOverHttpWithTheToken() throws Exception {
+        RemoteCredentials token = new RemoteCredentials(TOKEN);
+        CommitResult c = engine.commit(request(url, token));
+        try (GitEngine jgit = new GitEngine(GitEngineConfig.defaults().withCacheDir(tmp.resolve("jgit-cache"))
+                .withPushMode(GitEngineConfig.PushMode.JGIT), store)) {
+            GitEngineException e = assertThrows(AuthenticationFailedException.class,
+                    () -> jgit.push(new PushRequest(url, new RemoteCredentials(TOKEN + "x"), "campaign/jgit", c.commitSha())));
+            assertNoToken(e);
+            assertTrue(jgit.push(new PushRequest(url, token, "campaign/jgit", c.commitSha())).pushed());
+            assertFalse(jgit.push(new PushRequest(url, token, "campaign/jgit", c.commitSha())).pushed());
+        }
+        assertEquals(c.commitSha(), remote.exactRef("refs/heads/campaign/jgit").getObjectId().name());
     }
 
     @Test
