@@ -17,6 +17,7 @@ import dev.campaigns.service.ChangesetJobSteps;
 import dev.campaigns.service.ChangesetService;
 import dev.campaigns.service.CodeHostAccess;
 import dev.campaigns.service.Limits;
+import dev.campaigns.service.OnDemandCodeHostAccess;
 import dev.campaigns.service.PullRequestPacing;
 import dev.campaigns.pacing.Pacer;
 import dev.campaigns.pacing.PacerKey;
@@ -33,6 +34,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -67,7 +69,7 @@ public final class Services {
     private final Lazy<BlobStore> blobs;
     private final Lazy<IdempotencyStore> idempotency;
     private final Lazy<GitEngine> git;
-    private final Lazy<CodeHostAccess> codeHost;
+    private final OnDemandCodeHostAccess codeHost;
     private final Lazy<BackgroundProcesses> processes;
     private final Lazy<CampaignPlanService> plans;
     private final Lazy<CampaignService> campaigns;
@@ -95,7 +97,8 @@ public final class Services {
         this.blobs = new Lazy<>(() -> new DynamoBlobStore(dynamo.get(), require("BLOBS_TABLE")));
         this.idempotency = new Lazy<>(() -> new IdempotencyStore(dynamo.get(), require("IDEMPOTENCY_TABLE"), clock));
         this.git = new Lazy<>(() -> new GitEngine(gitConfig(), blobs.get()));
-        this.codeHost = new Lazy<>(() -> {
+        // Built, and the token read, only by what talks to the code host (see OnDemandCodeHostAccess).
+        this.codeHost = new OnDemandCodeHostAccess(() -> {
             RemoteCredentials credentials = new RemoteCredentials(token());
             CodeHost host = codeHostOverride != null ? codeHostOverride
                     : new GitHubCodeHost(new GitHubConfig(URI.create(require("CODE_HOST_API_URL")),
@@ -114,7 +117,7 @@ public final class Services {
                 startOnDemand, clock, Limits.DEFAULT));
         this.changesetStore = new Lazy<>(() -> new ChangesetStore(dynamo.get(), require("CAMPAIGNS_TABLE")));
         this.steps = new Lazy<>(() -> new ChangesetJobSteps(store.get(), changesetStore.get(), blobs.get(), git.get(),
-                codeHost.get(), Limits.DEFAULT, clock));
+                codeHost, Limits.DEFAULT, clock));
         this.changesets = new Lazy<>(() -> new ChangesetService(changesetStore.get(), campaigns.get(),
                 idempotency.get(), codeHost, this::changesetCloseQueue, clock));
         this.sqs = new Lazy<>(() -> client(SqsClient.builder(), "SQS").build());
@@ -197,8 +200,17 @@ public final class Services {
         return Integer.parseInt(env.getOrDefault("SYNC_RESERVE_REQUESTS", "1000"));
     }
 
+    /** The code host access; the first call reads the token (only functions that talk to the code host call it). */
     public CodeHostAccess codeHost() {
         return codeHost.get();
+    }
+
+    /**
+     * {@code text} with the code host token redacted if this function has read the token; never reads it, never
+     * fails (errors are redacted with it on their way out of every handler).
+     */
+    public String redact(String text) {
+        return codeHost.redact(text);
     }
 
     public DynamoDbClient dynamo() {
@@ -284,11 +296,18 @@ public final class Services {
         return builder;
     }
 
+    /**
+     * The function's credentials as its environment gives them: a key, a secret and, as Lambda hands an execution
+     * role's temporary credentials over, a session token; without them in the environment (SnapStart functions get
+     * theirs from the container endpoint), the SDK's default chain.
+     */
     private AwsCredentialsProvider credentials() {
         String key = env.get("AWS_ACCESS_KEY_ID");
         String secret = env.get("AWS_SECRET_ACCESS_KEY");
-        if (key != null && secret != null && env.get("AWS_SESSION_TOKEN") == null) {
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret));
+        String session = env.get("AWS_SESSION_TOKEN");
+        if (key != null && !key.isBlank() && secret != null && !secret.isBlank()) {
+            return StaticCredentialsProvider.create(session == null || session.isBlank()
+                    ? AwsBasicCredentials.create(key, secret) : AwsSessionCredentials.create(key, secret, session));
         }
         return DefaultCredentialsProvider.builder().build();
     }
