@@ -90,7 +90,7 @@ public final class ColdStartBench {
         // and a campaign field of the changeset resolver.
         String webhookBody = JSON.writeValueAsString(Map.of("action", "closed", "number", 1,
                 "pull_request", Map.of("number", 1), "repository", Map.of("full_name", "cold/service-00001")));
-        String secret = stack.functionEnvironment("WebhookReceiverFunction").get("WEBHOOK_SECRET");
+        String secret = stack.webhookSecret();
         JsonNode received = cold("WebhookReceiverFunction", Map.of("headers", Map.of(
                 "x-github-event", "pull_request", "x-github-delivery", "cold-start-1",
                 "x-hub-signature-256", WebhookSignature.sign(secret, webhookBody.getBytes(StandardCharsets.UTF_8))),

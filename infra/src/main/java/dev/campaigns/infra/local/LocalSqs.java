@@ -16,7 +16,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * SQS on loopback (ElasticMQ, in process), with the queues of {@code template.yaml} created from their properties
- * (visibility timeout, redrive policy to the dead-letter queue), each named after its logical ID.
+ * (visibility timeout, redrive policy to the dead-letter queue), each named after its logical ID, in the stack's
+ * region and account, so a queue's ARN is the one IAM policies name ({@code arn:aws:sqs:REGION:ACCOUNT:NAME}). The
+ * functions reach it through the IAM gateway, the local runtime's own client ({@link #client()}) directly.
  */
 public final class LocalSqs implements AutoCloseable {
     private final SQSRestServer server;
@@ -25,8 +27,9 @@ public final class LocalSqs implements AutoCloseable {
     private final Map<String, String> urls = new HashMap<>();
     private final Map<String, String> arns = new HashMap<>();
 
-    private LocalSqs(List<SamTemplate.Queue> queues, String region) {
-        this.server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
+    private LocalSqs(List<SamTemplate.Queue> queues, String region, String account) {
+        this.server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().withAWSRegion(region)
+                .withAWSAccountId(account).start();
         int port = server.waitUntilStarted().localAddress().getPort();
         this.endpoint = URI.create("http://127.0.0.1:" + port);
         this.client = SqsClient.builder().endpointOverride(endpoint).region(Region.of(region))
@@ -54,8 +57,8 @@ public final class LocalSqs implements AutoCloseable {
         }
     }
 
-    public static LocalSqs start(List<SamTemplate.Queue> queues, String region) {
-        return new LocalSqs(queues, region);
+    public static LocalSqs start(List<SamTemplate.Queue> queues, String region, String account) {
+        return new LocalSqs(queues, region, account);
     }
 
     public URI endpoint() {

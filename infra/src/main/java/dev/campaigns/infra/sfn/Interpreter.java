@@ -457,7 +457,7 @@ final class Interpreter {
             return taskFailed(cursor, res, "States.Runtime",
                     "The Parameters of a lambda:invoke task must contain a FunctionName string");
         }
-        String fn = LambdaInvoker.functionNameOf(params.get("FunctionName").asText());
+        String fn = params.get("FunctionName").asText();
         JsonNode payload = params.has("Payload") ? params.get("Payload") : F.objectNode();
         long started = System.nanoTime();
         long timeoutNanos = config.timeSource().realNanos(Duration.ofSeconds(timeout));
@@ -539,8 +539,7 @@ final class Interpreter {
         exec.add(cursor, "LambdaFunctionStarted", null, null);
         InvocationResult r;
         try {
-            r = invoke(LambdaInvoker.functionNameOf(arn), input,
-                    config.timeSource().realNanos(Duration.ofSeconds(timeout)));
+            r = invoke(arn, input, config.timeSource().realNanos(Duration.ofSeconds(timeout)));
         } catch (StateFailure f) {
             ObjectNode d = F.objectNode();
             d.put("error", f.error);
@@ -576,8 +575,20 @@ final class Interpreter {
         return out;
     }
 
-    /** Runs the invoker on the engine's Lambda pool, bounded by the task timeout (real nanoseconds). */
-    private InvocationResult invoke(String fn, JsonNode payload, long timeoutNanos) throws StateFailure {
+    /**
+     * Runs the invoker on the engine's Lambda pool, bounded by the task timeout (real nanoseconds), if the state
+     * machine's role may invoke the function; AWS's refusal is the task's {@code Lambda.AWSLambdaException}.
+     *
+     * @param function the function as the definition names it (name, partial or full ARN, maybe qualified)
+     */
+    private InvocationResult invoke(String function, JsonNode payload, long timeoutNanos) throws StateFailure {
+        String denied = engine.authorizer().denial(exec.stateMachine.roleArn(), "lambda:InvokeFunction",
+                functionArn(function));
+        if (denied != null) {
+            throw new StateFailure("Lambda.AWSLambdaException", denied + " (Service: AWSLambda; Status Code: 403; "
+                    + "Error Code: AccessDeniedException; Request ID: " + UUID.randomUUID() + "; Proxy: null)");
+        }
+        String fn = LambdaInvoker.functionNameOf(function);
         String payloadText = JsonPaths.compact(payload);
         Future<InvocationResult> f = engine.lambdaPool().submit(() -> engine.invoker().invoke(fn, payloadText));
         try {
@@ -600,7 +611,17 @@ final class Interpreter {
         }
     }
 
-    private StateFailure failTask(Execution.Cursor cursor, String res, String error, String cause) {
+    /** The ARN Lambda authorises for a function named by name, partial ARN or ARN (its qualifier kept). */
+    private String functionArn(String function) {
+        if (function.startsWith("arn:")) {
+            return function;
+        }
+        int at = function.indexOf(":function:");
+        String nameAndQualifier = at >= 0 ? function.substring(at + ":function:".length()) : function;
+        return "arn:aws:lambda:" + config.region() + ":" + config.accountId() + ":function:" + nameAndQualifier;
+    }
+
+        private StateFailure failTask(Execution.Cursor cursor, String res, String error, String cause) {
         ObjectNode d = resourceDetails(res);
         d.put("error", error);
         d.put("cause", cause);
@@ -909,6 +930,17 @@ final class Interpreter {
         started.put("mapRunArn", mapRunArn);
         exec.add(cursor, "MapRunStarted", "mapRunStartedEventDetails", started);
 
+        String root = exec.stateMachine.arn().replaceFirst("/[^:]*$", "");
+        String denied = engine.authorizer().denial(exec.stateMachine.roleArn(), "states:StartExecution", root);
+        if (denied != null) {
+            String cause = denied + " (Service: AWSStepFunctions; Status Code: 400; Error Code: AccessDeniedException;"
+                    + " Request ID: " + UUID.randomUUID() + "; Proxy: null)";
+            ObjectNode d = F.objectNode();
+            d.put("error", "States.Runtime");
+            d.put("cause", cause);
+            exec.add(cursor, "MapRunFailed", "mapRunFailedEventDetails", d);
+            throw new StateFailure("States.Runtime", cause);
+        }
         StateMachine child = engine.childStateMachine(exec.stateMachine, label, processor);
         boolean countSet = st.has("ToleratedFailureCount") || st.has("ToleratedFailureCountPath");
         boolean pctSet = st.has("ToleratedFailurePercentage") || st.has("ToleratedFailurePercentagePath");

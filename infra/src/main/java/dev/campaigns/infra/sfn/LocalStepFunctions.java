@@ -38,6 +38,7 @@ public final class LocalStepFunctions implements AutoCloseable {
 
     private final LambdaInvoker invoker;
     private final SfnConfig config;
+    private final RoleAuthorizer authorizer;
     private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     private final TaskTokens tokens = new TaskTokens();
@@ -52,8 +53,14 @@ public final class LocalStepFunctions implements AutoCloseable {
     }
 
     public LocalStepFunctions(LambdaInvoker invoker, SfnConfig config) {
+        this(invoker, config, RoleAuthorizer.ALLOW_ALL);
+    }
+
+    /** An engine whose executions act only as their state machine's role allows ({@code authorizer}). */
+    public LocalStepFunctions(LambdaInvoker invoker, SfnConfig config, RoleAuthorizer authorizer) {
         this.invoker = Objects.requireNonNull(invoker, "invoker");
         this.config = Objects.requireNonNull(config, "config");
+        this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
         this.executionPool = Executors.newCachedThreadPool(threadFactory("sfn-execution"));
         this.lambdaPool = Executors.newCachedThreadPool(threadFactory("sfn-lambda"));
         this.timers = Executors.newSingleThreadScheduledExecutor(threadFactory("sfn-timer"));
@@ -65,6 +72,10 @@ public final class LocalStepFunctions implements AutoCloseable {
 
     LambdaInvoker invoker() {
         return invoker;
+    }
+
+    RoleAuthorizer authorizer() {
+        return authorizer;
     }
 
     TaskTokens tokens() {
