@@ -180,6 +180,8 @@ public final class LocalCampaigns implements AutoCloseable {
         localValues.put("AWS::StackName", STACK_NAME);
         for (SamTemplate.Table table : template.tables()) {
             localValues.put(table.logicalId(), table.logicalId());
+            localValues.put(table.logicalId() + ".Arn", "arn:aws:dynamodb:" + accountRegion + ":table/"
+                    + table.logicalId());
         }
         for (SamTemplate.Function f : template.functions()) {
             String arn = "arn:aws:lambda:" + accountRegion + ":function:" + f.logicalId();

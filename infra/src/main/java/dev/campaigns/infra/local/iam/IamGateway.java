@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -83,15 +82,22 @@ public final class IamGateway implements AutoCloseable {
     private final Map<LocalService, Backend> backends;
     private final SigV4Verifier verifier;
     private final RequestActions actions;
-    private final BiFunction<Principal, ServiceCall, IamPolicy.Decision> authorizer;
+    private final Authorizer authorizer;
+
+    /** Evaluates a principal's call, and records the calls of a request once it is decided. */
+    public interface Authorizer {
+        IamPolicy.Decision evaluate(Principal principal, ServiceCall call);
+
+        void record(Principal principal, ServiceCall call, IamPolicy.Decision decision);
+    }
 
     /**
      * Starts listening on a free loopback port per service.
      *
-     * @param authorizer decides (and records) one call of one principal
+     * @param authorizer decides and records the calls of each request
      */
     public IamGateway(Map<LocalService, Backend> backends, SigV4Verifier verifier, RequestActions actions,
-                      BiFunction<Principal, ServiceCall, IamPolicy.Decision> authorizer) {
+                      Authorizer authorizer) {
         this.backends = new EnumMap<>(backends);
         this.verifier = verifier;
         this.actions = actions;
@@ -183,12 +189,20 @@ public final class IamGateway implements AutoCloseable {
             return AwsErrors.badRequest(service, "SerializationException", "The request body is not valid JSON");
         }
         Principal principal = auth.principal();
-        for (ServiceCall call : actions.of(service, operation, body)) {
-            IamPolicy.Decision decision = authorizer.apply(principal, call);
+        List<ServiceCall> calls = actions.of(service, operation, body);
+        List<IamPolicy.Decision> decisions = new java.util.ArrayList<>(calls.size());
+        for (ServiceCall call : calls) {
+            IamPolicy.Decision decision = authorizer.evaluate(principal, call);
             if (!decision.allowed()) {
+                // A refused request used nothing: only its refusal is recorded.
+                authorizer.record(principal, call, decision);
                 String action = service == LocalService.SQS ? call.action().toLowerCase(Locale.ROOT) : call.action();
                 return AwsErrors.accessDenied(service, principal.denial(action, call.named(), decision.outcome()));
             }
+            decisions.add(decision);
+        }
+        for (int i = 0; i < calls.size(); i++) {
+            authorizer.record(principal, calls.get(i), decisions.get(i));
         }
         return backends.get(service).handle(operation, body, in);
     }

@@ -84,7 +84,17 @@ public final class LocalIam implements AutoCloseable {
         backends.put(LocalService.STEP_FUNCTIONS, IamGateway.Backend.http(stepFunctions));
         backends.put(LocalService.SECRETS_MANAGER, (operation, body, in) -> secrets.handle(operation, body));
         gateway = new IamGateway(backends, new SigV4Verifier(principals, region, Clock.systemUTC()),
-                new RequestActions(region, principals.account(), secrets::arnOf), this::decide);
+                new RequestActions(region, principals.account(), secrets::arnOf), new IamGateway.Authorizer() {
+                    @Override
+                    public IamPolicy.Decision evaluate(Principal principal, ServiceCall call) {
+                        return principal.policy().evaluate(call.action(), call.resource());
+                    }
+
+                    @Override
+                    public void record(Principal principal, ServiceCall call, IamPolicy.Decision decision) {
+                        usage.record(principal, call, decision);
+                    }
+                });
     }
 
     /** The gateway's endpoint for {@code service}: what the functions' {@code AWS_ENDPOINT_URL_*} point at. */

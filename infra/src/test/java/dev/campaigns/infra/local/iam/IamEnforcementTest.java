@@ -103,7 +103,9 @@ class IamEnforcementTest {
         try (DynamoDbClient recorder = dynamo("RecordChangesetJobFailureFunction",
                 credentials("RecordChangesetJobFailureFunction"))) {
             AwsServiceException e = assertThrows(AwsServiceException.class, () -> recorder.transactWriteItems(b -> b
-                    .transactItems(TransactWriteItem.builder().put(p -> p.tableName("CampaignsTable").item(item)).build(),
+                    .transactItems(TransactWriteItem.builder().update(u -> u.tableName("CampaignsTable").key(item)
+                                    .updateExpression("SET probe = :p")
+                                    .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("x")))).build(),
                             TransactWriteItem.builder().conditionCheck(c -> c.tableName("IdempotencyTable")
                                     .key(Map.of("id", AttributeValue.fromS("x")))
                                     .conditionExpression("attribute_not_exists(id)")).build())));

@@ -51,7 +51,7 @@ class SamPolicyTemplatesTest {
                 }
             }));
         }
-        assertTrue(used.contains("DynamoDBReadPolicy"), used::toString);
+        assertTrue(used.contains("AWSSecretsManagerGetSecretValuePolicy"), used::toString);
         for (String name : used) {
             assertTrue(TemplatePolicies.samTemplates().has(name), "template.yaml uses " + name
                     + ", which sam-policy-templates.json lacks");
