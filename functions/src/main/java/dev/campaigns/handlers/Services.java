@@ -52,13 +52,13 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *
  * <p>Configuration: {@code CAMPAIGNS_TABLE}, {@code IDEMPOTENCY_TABLE}, {@code BLOBS_TABLE},
  * {@code STATE_MACHINE_ARN}, {@code CODE_HOST_API_URL}, {@code CODE_HOST_GIT_URL}, the token as
- * {@code CODE_HOST_TOKEN_SECRET_ARN} (Secrets Manager; in AWS) or {@code CODE_HOST_TOKEN}, {@code BOT_NAME},
+ * {@code CODE_HOST_TOKEN_SECRET_ARN} (Secrets Manager, read only by what talks to the code host), {@code BOT_NAME},
  * {@code BOT_EMAIL}, {@code CODE_HOST_TIMEOUT_SECONDS} (optional), pacing ({@code PACING_TABLE},
  * {@code CODE_HOST_CONTENT_LIMITS} e.g. {@code 80/min,500/h}, {@code PACING_MARGIN_SECONDS}), {@code GIT_CACHE_DIR}
  * (default: under java.io.tmpdir), {@code AWS_REGION}, and optional endpoints {@code AWS_ENDPOINT_URL_DYNAMODB},
  * {@code AWS_ENDPOINT_URL_SFN}, {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, {@code AWS_ENDPOINT_URL_SQS} (the SDK's
- * standard names); for changesets {@code CHANGESET_EVENTS_QUEUE_URL}, {@code CLOSE_CHANGESETS_QUEUE_URL}, {@code WEBHOOK_SECRET_ARN} or
- * {@code WEBHOOK_SECRET}, {@code SYNC_REQUEST_BUDGET}, {@code SYNC_RESERVE_REQUESTS}.
+ * standard names); for changesets {@code CHANGESET_EVENTS_QUEUE_URL}, {@code CLOSE_CHANGESETS_QUEUE_URL},
+ * {@code WEBHOOK_SECRET_ARN} (Secrets Manager), {@code SYNC_REQUEST_BUDGET}, {@code SYNC_RESERVE_REQUESTS}.
  */
 public final class Services {
     private final Map<String, String> env;
@@ -121,7 +121,7 @@ public final class Services {
         this.changesets = new Lazy<>(() -> new ChangesetService(changesetStore.get(), campaigns.get(),
                 idempotency.get(), codeHost, this::changesetCloseQueue, clock));
         this.sqs = new Lazy<>(() -> client(SqsClient.builder(), "SQS").build());
-        this.webhookSecret = new Lazy<>(() -> secret("WEBHOOK_SECRET_ARN", "WEBHOOK_SECRET"));
+        this.webhookSecret = new Lazy<>(() -> secret("WEBHOOK_SECRET_ARN"));
         this.pacing = new Lazy<>(() -> new PullRequestPacing(store.get(),
                 new Pacer(new DynamoPacingStore(dynamo.get(), require("PACING_TABLE")), pacingConfig(), clock),
                 PacerKey.of(require("CODE_HOST_API_URL"), codeHost.get().credentials().token()), clock));
@@ -185,7 +185,7 @@ public final class Services {
         return delivery -> sqs.get().sendMessage(b -> b.queueUrl(url).messageBody(delivery.toJson()));
     }
 
-    /** The webhook secret: {@code WEBHOOK_SECRET_ARN} (Secrets Manager) or {@code WEBHOOK_SECRET}. Never logged. */
+    /** The webhook secret, from Secrets Manager ({@code WEBHOOK_SECRET_ARN}). Never logged. */
     public String webhookSecret() {
         return webhookSecret.get();
     }
@@ -269,18 +269,21 @@ public final class Services {
     }
 
     private String token() {
-        return secret("CODE_HOST_TOKEN_SECRET_ARN", "CODE_HOST_TOKEN");
+        return secret("CODE_HOST_TOKEN_SECRET_ARN");
     }
 
-    /** A secret from Secrets Manager when {@code arnVariable} is set, else {@code valueVariable} directly. */
-    private String secret(String arnVariable, String valueVariable) {
+    /**
+     * The {@code SecretString} of the Secrets Manager secret whose ARN (or name) {@code arnVariable} holds; empty
+     * when none is configured (no token: anonymous remotes; no webhook secret: every delivery refused).
+     */
+    private String secret(String arnVariable) {
         String secretArn = env.get(arnVariable);
-        if (secretArn != null && !secretArn.isBlank()) {
-            try (SecretsManagerClient secrets = client(SecretsManagerClient.builder(), "SECRETS_MANAGER").build()) {
-                return secrets.getSecretValue(b -> b.secretId(secretArn)).secretString().strip();
-            }
+        if (secretArn == null || secretArn.isBlank()) {
+            return "";
         }
-        return env.getOrDefault(valueVariable, "");
+        try (SecretsManagerClient secrets = client(SecretsManagerClient.builder(), "SECRETS_MANAGER").build()) {
+            return secrets.getSecretValue(b -> b.secretId(secretArn)).secretString().strip();
+        }
     }
 
     private <B extends AwsClientBuilder<B, C>, C> B client(B builder, String service) {
