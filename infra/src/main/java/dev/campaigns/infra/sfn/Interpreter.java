@@ -585,8 +585,7 @@ final class Interpreter {
         String denied = engine.authorizer().denial(exec.stateMachine.roleArn(), "lambda:InvokeFunction",
                 functionArn(function));
         if (denied != null) {
-            throw new StateFailure("Lambda.AWSLambdaException", denied + " (Service: AWSLambda; Status Code: 403; "
-                    + "Error Code: AccessDeniedException; Request ID: " + UUID.randomUUID() + "; Proxy: null)");
+            throw new StateFailure("Lambda.AWSLambdaException", refusal(denied, "AWSLambda", 403));
         }
         String fn = LambdaInvoker.functionNameOf(function);
         String payloadText = JsonPaths.compact(payload);
@@ -609,6 +608,12 @@ final class Interpreter {
             throw new StateFailure("Lambda.SdkClientException", "Unable to invoke the function '" + fn + "': "
                     + c.getClass().getName() + (c.getMessage() == null ? "" : ": " + c.getMessage()));
         }
+    }
+
+    /** An AWS service's refusal as the engine reports it in a failure's cause (the SDK's exception text). */
+    private static String refusal(String denial, String service, int status) {
+        return denial + " (Service: " + service + "; Status Code: " + status + "; Error Code: AccessDeniedException; "
+                + "Request ID: " + UUID.randomUUID() + "; Proxy: null)";
     }
 
     /** The ARN Lambda authorises for a function named by name, partial ARN or ARN (its qualifier kept). */
@@ -933,8 +938,7 @@ final class Interpreter {
         String root = exec.stateMachine.arn().replaceFirst("/[^:]*$", "");
         String denied = engine.authorizer().denial(exec.stateMachine.roleArn(), "states:StartExecution", root);
         if (denied != null) {
-            String cause = denied + " (Service: AWSStepFunctions; Status Code: 400; Error Code: AccessDeniedException;"
-                    + " Request ID: " + UUID.randomUUID() + "; Proxy: null)";
+            String cause = refusal(denied, "AWSStepFunctions", 400);
             ObjectNode d = F.objectNode();
             d.put("error", "States.Runtime");
             d.put("cause", cause);

@@ -31,13 +31,8 @@ class IamNegativeControlTest {
         ObjectNode template = template();
         ArrayNode policies = (ArrayNode) template.at("/Resources/CreateChangesetFunction/Properties/Policies");
         assertTrue(remove(policies, p -> p.has("AWSSecretsManagerGetSecretValuePolicy")), "the grant was there");
-        try (LocalCampaigns stack = LocalCampaigns.start(LocalCampaigns.Options.defaults("ghp_negative0123456789")
-                .withTemplate(YAML.writeValueAsString(template)))) {
-            Map<String, Object> status = campaign(stack, "nosecret");
-            assertEquals("ERRORED", status.get("state"), status::toString);
-            assertEquals(0, status.get("completedCount"));
-            @SuppressWarnings("unchecked")
-            List<String> errors = (List<String>) status.get("errors");
+        try (LocalCampaigns stack = start(template)) {
+            List<String> errors = failedCampaign(stack, "nosecret");
             assertEquals(2, errors.size(), errors::toString);
             for (String error : errors) {
                 assertTrue(error.contains("assumed-role/campaigns-local-CreateChangesetFunctionRole-")
@@ -62,13 +57,9 @@ class IamNegativeControlTest {
             }
         }
         assertTrue(removed, "the grant was there");
-        try (LocalCampaigns stack = LocalCampaigns.start(LocalCampaigns.Options.defaults("ghp_negative0123456789")
-                .withTemplate(YAML.writeValueAsString(template)))) {
-            Map<String, Object> status = campaign(stack, "noinvoke");
-            assertEquals("ERRORED", status.get("state"), status::toString);
-            assertEquals(0, status.get("completedCount"));
-            @SuppressWarnings("unchecked")
-            List<String> errors = (List<String>) status.get("errors");
+        try (LocalCampaigns stack = start(template)) {
+            List<String> errors = failedCampaign(stack, "noinvoke");
+            assertEquals(2, errors.size(), errors::toString);
             for (String error : errors) {
                 assertTrue(error.contains("assumed-role/campaigns-local-CampaignsStateMachineRole-")
                         && error.contains("is not authorized to perform: lambda:InvokeFunction on resource: "
@@ -79,13 +70,24 @@ class IamNegativeControlTest {
         }
     }
 
-    private static Map<String, Object> campaign(LocalCampaigns stack, String owner) {
+    private static LocalCampaigns start(ObjectNode template) throws Exception {
+        return LocalCampaigns.start(LocalCampaigns.Options.defaults("ghp_negative0123456789")
+                .withTemplate(YAML.writeValueAsString(template)));
+    }
+
+    /** Runs a campaign of two repositories to its end; it must have ERRORED, no changeset made: its errors. */
+    private static List<String> failedCampaign(LocalCampaigns stack, String owner) {
         CampaignsApi api = ReliabilityStack.api(stack, owner);
         List<CampaignsApi.Patch> patches = ReliabilityStack.repositories(stack, owner, 2);
         String planId = ReliabilityStack.executedPlan(api, patches);
         String id = (String) api.createCampaign(Map.of("name", "IAM control", "branch", "campaigns/iam-control",
                 "plan", planId)).get("id");
-        return ReliabilityStack.awaitStatus(api, id);
+        Map<String, Object> status = ReliabilityStack.awaitStatus(api, id);
+        assertEquals("ERRORED", status.get("state"), status::toString);
+        assertEquals(0, status.get("completedCount"));
+        @SuppressWarnings("unchecked")
+        List<String> errors = (List<String>) status.get("errors");
+        return errors;
     }
 
     private static boolean denied(LocalCampaigns stack, String principal, String action) {

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -144,18 +146,21 @@ class IamEnforcementTest {
     }
 
     private static SecretsManagerClient secrets(String function) {
-        return SecretsManagerClient.builder()
-                .endpointOverride(URI.create(env(function).get("AWS_ENDPOINT_URL_SECRETS_MANAGER")))
+        return client(SecretsManagerClient.builder(), function, "SECRETS_MANAGER");
+    }
+
+    /** A client of {@code function}, signed with its role's credentials, at the endpoint its environment names. */
+    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder,
+                                                                                            String function,
+                                                                                            String service) {
+        return builder.endpointOverride(URI.create(env(function).get("AWS_ENDPOINT_URL_" + service)))
                 .region(Region.US_EAST_1).credentialsProvider(credentials(function))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     }
 
     @Test
     void theWebhookReceiverSendsToItsQueueOnly() {
-        try (SqsClient receiver = SqsClient.builder()
-                .endpointOverride(URI.create(env("WebhookReceiverFunction").get("AWS_ENDPOINT_URL_SQS")))
-                .region(Region.US_EAST_1).credentialsProvider(credentials("WebhookReceiverFunction"))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
+        try (SqsClient receiver = client(SqsClient.builder(), "WebhookReceiverFunction", "SQS")) {
             String close = stack.sqs().urls().get("CloseChangesetsQueue");
             AwsServiceException e = assertThrows(AwsServiceException.class,
                     () -> receiver.sendMessage(b -> b.queueUrl(close).messageBody("{}")));
@@ -167,10 +172,7 @@ class IamEnforcementTest {
 
     @Test
     void onlyTheResolversStartExecutions() {
-        try (SfnClient queries = SfnClient.builder()
-                .endpointOverride(URI.create(env("QueryResolverFunction").get("AWS_ENDPOINT_URL_SFN")))
-                .region(Region.US_EAST_1).credentialsProvider(credentials("QueryResolverFunction"))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
+        try (SfnClient queries = client(SfnClient.builder(), "QueryResolverFunction", "SFN")) {
             AwsServiceException e = assertThrows(AwsServiceException.class, () -> queries.startExecution(b -> b
                     .stateMachineArn(stack.stateMachineArn()).name("iam-probe").input("{}")));
             assertDenied(e, 400, "AccessDeniedException", "User: " + session("QueryResolverFunction") + " is not "
