@@ -168,12 +168,22 @@ public final class TemplatePolicies {
             }
             boolean notAction = s.has("NotAction");
             boolean notResource = s.has("NotResource");
-            out.add(new IamPolicy.Statement(at, effect.equals("Allow"),
-                    strings(s.path(notAction ? "NotAction" : "Action"), parameters),
-                    notAction, strings(s.path(notResource ? "NotResource" : "Resource"), parameters), notResource,
-                    managed));
+            List<String> resources = strings(s.path(notResource ? "NotResource" : "Resource"), parameters);
+            out.add(new IamPolicy.Statement(source.equals("Statement") ? at + " on " + shortNames(resources) : at,
+                    effect.equals("Allow"), strings(s.path(notAction ? "NotAction" : "Action"), parameters),
+                    notAction, resources, notResource, managed));
         }
         return out;
+    }
+
+    /** An inline statement's resources as a report names them: {@code table/CampaignsTable, function:X:*}. */
+    private static String shortNames(List<String> resources) {
+        List<String> names = new ArrayList<>();
+        for (String r : resources) {
+            names.add(r.replaceFirst("^arn:[^:]*:[^:]*:[^:]*:[^:]*:", ""));
+        }
+        return names.size() <= 3 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 3)) + " and " + (names.size() - 3) + " more";
     }
 
     private List<String> strings(JsonNode node, Map<String, String> parameters) {

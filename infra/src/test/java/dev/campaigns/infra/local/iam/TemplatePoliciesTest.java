@@ -88,7 +88,9 @@ class TemplatePoliciesTest {
     @Test
     void inlineStatementsResolveTemplateValuesAndDenyExplicitly() {
         IamPolicy reader = policies.function("Reader");
-        assertTrue(reader.evaluate("sqs:SendMessage", "arn:aws:sqs:us-east-1:000000000000:Queue").allowed());
+        IamPolicy.Decision send = reader.evaluate("sqs:SendMessage", "arn:aws:sqs:us-east-1:000000000000:Queue");
+        assertTrue(send.allowed());
+        assertEquals("Statement[0] on Queue", send.statement().source());
         assertEquals(IamPolicy.Outcome.EXPLICIT_DENY, reader.evaluate("dynamodb:Scan", TABLE).outcome());
     }
 
