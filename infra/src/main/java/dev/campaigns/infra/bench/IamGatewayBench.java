@@ -69,6 +69,7 @@ public final class IamGatewayBench {
                         + "p99 %.2f / %.2f ms%n", d50, g50, g50 - d50, d99, g99);
             }
         }
+        System.exit(0); // DynamoDB Local leaves a sleeping non-daemon job thread behind
     }
 
     private static double ms(long nanos) {

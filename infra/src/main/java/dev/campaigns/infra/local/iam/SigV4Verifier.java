@@ -36,6 +36,21 @@ public final class SigV4Verifier {
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
     private static final Duration SKEW = Duration.ofMinutes(5);
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    });
     static final String SIGNATURE_MISMATCH = "The request signature we calculated does not match the signature you "
             + "provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for "
             + "details.";
@@ -158,7 +173,7 @@ public final class SigV4Verifier {
                     ? request.headers().apply("x-forwarded-host") : request.headers().apply(name);
             List<String> trimmed = new ArrayList<>();
             for (String v : values) {
-                trimmed.add(v.strip().replaceAll("\\s+", " "));
+                trimmed.add(SPACES.matcher(v.strip()).replaceAll(" "));
             }
             c.append(name).append(':').append(String.join(",", trimmed)).append('\n');
         }
@@ -219,7 +234,7 @@ public final class SigV4Verifier {
 
     static byte[] hmac(byte[] key, byte[] data) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = HMAC.get();
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac.doFinal(data);
         } catch (GeneralSecurityException e) {
@@ -228,11 +243,7 @@ public final class SigV4Verifier {
     }
 
     static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return SHA256.get().digest(data);
     }
 
     static String hex(byte[] b) {
