@@ -3,6 +3,8 @@ package dev.campaigns.infra.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.campaigns.handlers.Services;
 import dev.campaigns.infra.codehost.LocalCodeHost;
+import dev.campaigns.infra.local.iam.LocalIam;
+import dev.campaigns.infra.local.iam.LocalService;
 import dev.campaigns.infra.sfn.DefinitionSubstitutions;
 import dev.campaigns.infra.sfn.LocalStepFunctions;
 import dev.campaigns.infra.sfn.SfnConfig;
@@ -19,8 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import dev.campaigns.infra.local.iam.LocalIam;
-import dev.campaigns.infra.local.iam.LocalService;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -42,6 +42,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * passed as the template's {@code CodeHostTokenSecretArn} and {@code WebhookSecretArn}.
  */
 public final class LocalCampaigns implements AutoCloseable {
+    /** The stack name the local runtime gives {@code AWS::StackName}. */
+    public static final String STACK_NAME = "campaigns-local";
     private final LocalCodeHost codeHost;
     private final LocalDynamoDb dynamo;
     private final LocalStepFunctions stepFunctions;
@@ -57,8 +59,6 @@ public final class LocalCampaigns implements AutoCloseable {
     private final Path workDir;
     private final Map<String, Map<String, String>> functionEnvironments = new java.util.concurrent.ConcurrentHashMap<>();
     private final LocalIam iam;
-    /** The stack name the local runtime gives {@code AWS::StackName}. */
-    public static final String STACK_NAME = "campaigns-local";
 
     /**
      * How to start the stack.
@@ -267,14 +267,17 @@ public final class LocalCampaigns implements AutoCloseable {
             return check == null ? "no data source of template.yaml invokes " + fn : check.denial(fn);
         });
         this.functionUrls = new LocalFunctionUrls(template.functionUrls(), lambdas);
-        this.eventSources = new LocalEventSources(functionEvents, sqs, lambdas, fn -> SqsClient.builder()
-                .endpointOverride(iam.endpoint(LocalService.SQS)).region(Region.of(region))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
-                        iam.functionCredentials(fn).get("AWS_ACCESS_KEY_ID"),
-                        iam.functionCredentials(fn).get("AWS_SECRET_ACCESS_KEY"),
-                        iam.functionCredentials(fn).get("AWS_SESSION_TOKEN"))))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+        this.eventSources = new LocalEventSources(functionEvents, sqs, lambdas, fn -> pollerClient(fn, region));
         codeHost.webhooks().target(functionUrls.url("WebhookReceiverFunction"), webhookSecret);
+    }
+
+    /** The SQS client an event source mapping polls with: the consuming function's role, through the gateway. */
+    private SqsClient pollerClient(String function, String region) {
+        Map<String, String> role = iam.functionCredentials(function);
+        return SqsClient.builder().endpointOverride(iam.endpoint(LocalService.SQS)).region(Region.of(region))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
+                        role.get("AWS_ACCESS_KEY_ID"), role.get("AWS_SECRET_ACCESS_KEY"), role.get("AWS_SESSION_TOKEN"))))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     }
 
     /**
