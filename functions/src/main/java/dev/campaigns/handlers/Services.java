@@ -18,6 +18,7 @@ import dev.campaigns.service.ChangesetJobSteps;
 import dev.campaigns.service.ChangesetService;
 import dev.campaigns.service.CodeHostAccess;
 import dev.campaigns.service.Limits;
+import dev.campaigns.service.OnDemandCodeHostAccess;
 import dev.campaigns.service.PullRequestPacing;
 import dev.campaigns.pacing.Pacer;
 import dev.campaigns.pacing.PacerKey;
@@ -34,6 +35,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -51,13 +53,13 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *
  * <p>Configuration: {@code CAMPAIGNS_TABLE}, {@code IDEMPOTENCY_TABLE}, {@code BLOBS_TABLE},
  * {@code STATE_MACHINE_ARN}, {@code CODE_HOST_API_URL}, {@code CODE_HOST_GIT_URL}, the token as
- * {@code CODE_HOST_TOKEN_SECRET_ARN} (Secrets Manager; in AWS) or {@code CODE_HOST_TOKEN}, {@code BOT_NAME},
+ * {@code CODE_HOST_TOKEN_SECRET_ARN} (Secrets Manager, read only by what talks to the code host), {@code BOT_NAME},
  * {@code BOT_EMAIL}, {@code CODE_HOST_TIMEOUT_SECONDS} (optional), pacing ({@code PACING_TABLE},
  * {@code CODE_HOST_CONTENT_LIMITS} e.g. {@code 80/min,500/h}, {@code PACING_MARGIN_SECONDS}), {@code GIT_CACHE_DIR}
  * (default: under java.io.tmpdir), {@code GIT_CACHE_MAX_MB} (default 256), {@code AWS_REGION}, and optional endpoints {@code AWS_ENDPOINT_URL_DYNAMODB},
  * {@code AWS_ENDPOINT_URL_SFN}, {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, {@code AWS_ENDPOINT_URL_SQS} (the SDK's
- * standard names); for changesets {@code CHANGESET_EVENTS_QUEUE_URL}, {@code CLOSE_CHANGESETS_QUEUE_URL}, {@code WEBHOOK_SECRET_ARN} or
- * {@code WEBHOOK_SECRET}, {@code SYNC_REQUEST_BUDGET}, {@code SYNC_RESERVE_REQUESTS}; for the resolvers
+ * standard names); for changesets {@code CHANGESET_EVENTS_QUEUE_URL}, {@code CLOSE_CHANGESETS_QUEUE_URL},
+ * {@code WEBHOOK_SECRET_ARN} (Secrets Manager), {@code SYNC_REQUEST_BUDGET}, {@code SYNC_RESERVE_REQUESTS}; for the resolvers
  * {@code SESSION_OWNED_ROLES}.
  */
 public final class Services {
@@ -69,7 +71,7 @@ public final class Services {
     private final Lazy<BlobStore> blobs;
     private final Lazy<IdempotencyStore> idempotency;
     private final Lazy<GitEngine> git;
-    private final Lazy<CodeHostAccess> codeHost;
+    private final OnDemandCodeHostAccess codeHost;
     private final Lazy<BackgroundProcesses> processes;
     private final Lazy<CampaignPlanService> plans;
     private final Lazy<CampaignService> campaigns;
@@ -98,7 +100,8 @@ public final class Services {
         this.blobs = new Lazy<>(() -> new DynamoBlobStore(dynamo.get(), require("BLOBS_TABLE")));
         this.idempotency = new Lazy<>(() -> new IdempotencyStore(dynamo.get(), require("IDEMPOTENCY_TABLE"), clock));
         this.git = new Lazy<>(() -> new GitEngine(gitConfig(), blobs.get()));
-        this.codeHost = new Lazy<>(() -> {
+        // Built, and the token read, only by what talks to the code host (see OnDemandCodeHostAccess).
+        this.codeHost = new OnDemandCodeHostAccess(() -> {
             RemoteCredentials credentials = new RemoteCredentials(token());
             CodeHost host = codeHostOverride != null ? codeHostOverride
                     : new GitHubCodeHost(new GitHubConfig(URI.create(require("CODE_HOST_API_URL")),
@@ -117,11 +120,11 @@ public final class Services {
                 startOnDemand, clock, Limits.DEFAULT));
         this.changesetStore = new Lazy<>(() -> new ChangesetStore(dynamo.get(), require("CAMPAIGNS_TABLE")));
         this.steps = new Lazy<>(() -> new ChangesetJobSteps(store.get(), changesetStore.get(), blobs.get(), git.get(),
-                codeHost.get(), Limits.DEFAULT, clock));
+                codeHost, Limits.DEFAULT, clock));
         this.changesets = new Lazy<>(() -> new ChangesetService(changesetStore.get(), campaigns.get(),
                 idempotency.get(), codeHost, this::changesetCloseQueue, clock));
         this.sqs = new Lazy<>(() -> client(SqsClient.builder(), "SQS").build());
-        this.webhookSecret = new Lazy<>(() -> secret("WEBHOOK_SECRET_ARN", "WEBHOOK_SECRET"));
+        this.webhookSecret = new Lazy<>(() -> secret("WEBHOOK_SECRET_ARN"));
         this.ownerRule = new Lazy<>(this::parseOwnerRule);
         this.pacing = new Lazy<>(() -> new PullRequestPacing(store.get(),
                 new Pacer(new DynamoPacingStore(dynamo.get(), require("PACING_TABLE")), pacingConfig(), clock),
@@ -186,7 +189,7 @@ public final class Services {
         return delivery -> sqs.get().sendMessage(b -> b.queueUrl(url).messageBody(delivery.toJson()));
     }
 
-    /** The webhook secret: {@code WEBHOOK_SECRET_ARN} (Secrets Manager) or {@code WEBHOOK_SECRET}. Never logged. */
+    /** The webhook secret, from Secrets Manager ({@code WEBHOOK_SECRET_ARN}). Never logged. */
     public String webhookSecret() {
         return webhookSecret.get();
     }
@@ -221,8 +224,17 @@ public final class Services {
         return Integer.parseInt(env.getOrDefault("SYNC_RESERVE_REQUESTS", "1000"));
     }
 
+    /** The code host access; the first call reads the token (only functions that talk to the code host call it). */
     public CodeHostAccess codeHost() {
         return codeHost.get();
+    }
+
+    /**
+     * {@code text} with the code host token redacted if this function has read the token; never reads it, never
+     * fails (errors are redacted with it on their way out of every handler).
+     */
+    public String redact(String text) {
+        return codeHost.redact(text);
     }
 
     public DynamoDbClient dynamo() {
@@ -294,18 +306,21 @@ public final class Services {
     }
 
     private String token() {
-        return secret("CODE_HOST_TOKEN_SECRET_ARN", "CODE_HOST_TOKEN");
+        return secret("CODE_HOST_TOKEN_SECRET_ARN");
     }
 
-    /** A secret from Secrets Manager when {@code arnVariable} is set, else {@code valueVariable} directly. */
-    private String secret(String arnVariable, String valueVariable) {
+    /**
+     * The {@code SecretString} of the Secrets Manager secret whose ARN (or name) {@code arnVariable} holds; empty
+     * when none is configured (no token: anonymous remotes; no webhook secret: every delivery refused).
+     */
+    private String secret(String arnVariable) {
         String secretArn = env.get(arnVariable);
-        if (secretArn != null && !secretArn.isBlank()) {
-            try (SecretsManagerClient secrets = client(SecretsManagerClient.builder(), "SECRETS_MANAGER").build()) {
-                return secrets.getSecretValue(b -> b.secretId(secretArn)).secretString().strip();
-            }
+        if (secretArn == null || secretArn.isBlank()) {
+            return "";
         }
-        return env.getOrDefault(valueVariable, "");
+        try (SecretsManagerClient secrets = client(SecretsManagerClient.builder(), "SECRETS_MANAGER").build()) {
+            return secrets.getSecretValue(b -> b.secretId(secretArn)).secretString().strip();
+        }
     }
 
     private <B extends AwsClientBuilder<B, C>, C> B client(B builder, String service) {
@@ -321,11 +336,18 @@ public final class Services {
         return builder;
     }
 
+    /**
+     * The function's credentials as its environment gives them: a key, a secret and, as Lambda hands an execution
+     * role's temporary credentials over, a session token; without them in the environment (SnapStart functions get
+     * theirs from the container endpoint), the SDK's default chain.
+     */
     private AwsCredentialsProvider credentials() {
         String key = env.get("AWS_ACCESS_KEY_ID");
         String secret = env.get("AWS_SECRET_ACCESS_KEY");
-        if (key != null && secret != null && env.get("AWS_SESSION_TOKEN") == null) {
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret));
+        String session = env.get("AWS_SESSION_TOKEN");
+        if (key != null && !key.isBlank() && secret != null && !secret.isBlank()) {
+            return StaticCredentialsProvider.create(session == null || session.isBlank()
+                    ? AwsBasicCredentials.create(key, secret) : AwsSessionCredentials.create(key, secret, session));
         }
         return DefaultCredentialsProvider.builder().build();
     }

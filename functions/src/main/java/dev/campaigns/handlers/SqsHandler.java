@@ -43,7 +43,7 @@ public abstract class SqsHandler extends JsonHandler<SqsHandler.SqsEvent> {
                 LOG.error("dropped malformed message {}: {}", m.messageId(), e.getMessage());
             } catch (RuntimeException e) {
                 LOG.warn("message {} failed, left for retry: {}", m.messageId(),
-                        services.codeHost().redact(String.valueOf(e.getMessage())));
+                        services.redact(String.valueOf(e.getMessage())));
                 failures.add(Map.of("itemIdentifier", m.messageId()));
             }
         }

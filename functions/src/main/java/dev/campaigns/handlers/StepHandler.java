@@ -56,8 +56,13 @@ public abstract class StepHandler extends JsonHandler<StepInput> {
         services.prime();
     }
 
+    /**
+     * The failure the state machine sees for {@code e}: its type decides retry or catch, its message is {@code e}'s,
+     * redacted with the token only if this function has read it (classifying never reads the token, so it can
+     * neither fail nor replace the real error).
+     */
     private StepFailure classify(RuntimeException e) {
-        String message = services.codeHost().redact(describe(e));
+        String message = services.redact(describe(e));
         if (e instanceof StepFailure f) {
             return f;
         }

@@ -1,6 +1,7 @@
 package dev.campaigns.handlers;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.campaigns.service.ChangesetEventQueue;
 import dev.campaigns.service.InvalidInputException;
 import dev.campaigns.service.WebhookDelivery;
 import dev.campaigns.service.WebhookSignature;
@@ -9,6 +10,7 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebhookReceiverHandler extends JsonHandler<WebhookReceiverHandler.FunctionUrlEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookReceiverHandler.class);
-    private final Services services;
+    private final Supplier<String> webhookSecret;
+    private final Supplier<ChangesetEventQueue> queue;
 
     /** The part of a function URL (payload format 2.0) event this handler reads. */
     public record FunctionUrlEvent(Map<String, String> headers, String body,
@@ -32,8 +35,17 @@ public final class WebhookReceiverHandler extends JsonHandler<WebhookReceiverHan
     }
 
     public WebhookReceiverHandler(Services services) {
+        this(services::webhookSecret, services::changesetEventQueue);
+    }
+
+    /**
+     * @param webhookSecret the secret deliveries are signed with (read from Secrets Manager on first use)
+     * @param queue         where accepted deliveries go
+     */
+    public WebhookReceiverHandler(Supplier<String> webhookSecret, Supplier<ChangesetEventQueue> queue) {
         super(FunctionUrlEvent.class);
-        this.services = services;
+        this.webhookSecret = webhookSecret;
+        this.queue = queue;
     }
 
     @Override
@@ -44,7 +56,7 @@ public final class WebhookReceiverHandler extends JsonHandler<WebhookReceiverHan
         }
         String raw = event.body() == null ? "" : event.body();
         byte[] body = event.isBase64Encoded() ? Base64.getDecoder().decode(raw) : raw.getBytes(StandardCharsets.UTF_8);
-        if (!WebhookSignature.verify(services.webhookSecret(), body, headers.get("x-hub-signature-256"))) {
+        if (!WebhookSignature.verify(webhookSecret.get(), body, headers.get("x-hub-signature-256"))) {
             String delivery = String.valueOf(headers.get("x-github-delivery")).replaceAll("[^A-Za-z0-9-]", "?");
             LOG.warn("refused webhook delivery {}: missing or wrong signature", delivery.substring(0,
                     Math.min(64, delivery.length())));
@@ -64,7 +76,7 @@ public final class WebhookReceiverHandler extends JsonHandler<WebhookReceiverHan
         if (parsed.numbers().isEmpty()) {
             return response(202, "ignored: concerns no pull request");
         }
-        services.changesetEventQueue().send(parsed);
+        queue.get().send(parsed);
         return response(202, "queued");
     }
 

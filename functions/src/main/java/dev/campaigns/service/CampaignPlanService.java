@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * Campaign plans: created from patches (in one request, or empty then filled in batches, a large patch in parts), then
@@ -41,16 +40,16 @@ public final class CampaignPlanService {
     private final CampaignStore store;
     private final BlobStore blobs;
     private final GitEngine git;
-    private final Supplier<CodeHostAccess> codeHost;
+    private final OnDemandCodeHostAccess codeHost;
     private final BackgroundProcesses processes;
     private final Clock clock;
     private final Limits limits;
 
     /**
-     * @param codeHost the code host access, asked for only by the steps that reach the code host (a job's dry run
-     *                 and its failure record), so that the resolvers, which never do, never read the token secret
+     * @param codeHost the code host access, built (its token read) only by the step that reaches the code host (a
+     *                 job's dry run), so that the resolvers and the other steps never read the token secret
      */
-    public CampaignPlanService(CampaignStore store, BlobStore blobs, GitEngine git, Supplier<CodeHostAccess> codeHost,
+    public CampaignPlanService(CampaignStore store, BlobStore blobs, GitEngine git, OnDemandCodeHostAccess codeHost,
                                BackgroundProcesses processes, Clock clock, Limits limits) {
         this.store = store;
         this.blobs = blobs;
@@ -446,9 +445,12 @@ public final class CampaignPlanService {
         store.completeCampaignJob(planId, jobId, preview.diffStat());
     }
 
-    /** Records a job's error (once; a job already terminal keeps its state). */
+    /**
+     * Records a job's error (once; a job already terminal keeps its state). The error was redacted by the step that
+     * failed; this step does not read the token.
+     */
     public void recordFailure(String planId, String jobId, String error) {
-        store.failCampaignJob(planId, jobId, Errors.forUser(codeHost.get().redact(error)));
+        store.failCampaignJob(planId, jobId, Errors.forUser(codeHost.redact(error)));
     }
 
     /**

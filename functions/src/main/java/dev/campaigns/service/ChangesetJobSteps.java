@@ -35,11 +35,16 @@ public final class ChangesetJobSteps {
     private final Clock clock;
     private final BlobStore blobs;
     private final GitEngine git;
-    private final CodeHostAccess codeHost;
+    private final OnDemandCodeHostAccess codeHost;
     private final Limits limits;
 
+    /**
+     * @param codeHost the code host access, built (its token read) only by the steps that talk to the code host:
+     *                 commit, push, pull request and changeset; preparing a page, recording a failure and finishing
+     *                 never read the token
+     */
     public ChangesetJobSteps(CampaignStore store, ChangesetStore changesets, BlobStore blobs, GitEngine git,
-                             CodeHostAccess codeHost, Limits limits, Clock clock) {
+                             OnDemandCodeHostAccess codeHost, Limits limits, Clock clock) {
         this.store = store;
         this.changesets = changesets;
         this.clock = clock;
@@ -92,8 +97,9 @@ public final class ChangesetJobSteps {
         byte[] patch = blobs.get(planJob.patchKey())
                 .orElseThrow(() -> new IllegalStateException("patch " + planJob.patchKey() + " is missing"));
         store.recordAttempt(campaignId, jobId);
-        CommitResult result = git.commit(new CommitRequest(codeHost.cloneUrl(job.repository()),
-                codeHost.credentials(), planJob.baseRevision(), patch, commitMessage(campaign), codeHost.bot(),
+        CodeHostAccess access = codeHost.get();
+        CommitResult result = git.commit(new CommitRequest(access.cloneUrl(job.repository()),
+                access.credentials(), planJob.baseRevision(), patch, commitMessage(campaign), access.bot(),
                 campaign.createdAt()));
         store.recordCommit(campaignId, jobId, result.commitSha());
         return result.commitSha();
@@ -107,7 +113,8 @@ public final class ChangesetJobSteps {
         }
         requireCommit(job);
         Campaign campaign = campaign(campaignId);
-        git.push(new PushRequest(codeHost.cloneUrl(job.repository()), codeHost.credentials(), campaign.branch(),
+        CodeHostAccess access = codeHost.get();
+        git.push(new PushRequest(access.cloneUrl(job.repository()), access.credentials(), campaign.branch(),
                 job.commitSha()));
         store.recordPush(campaignId, jobId);
     }
@@ -122,7 +129,7 @@ public final class ChangesetJobSteps {
             throw new IllegalStateException("changeset job " + jobId + " has no pushed branch yet");
         }
         Campaign campaign = campaign(campaignId);
-        PullRequest pr = codeHost.codeHost().ensurePullRequest(new PullRequestSpec(job.repository(),
+        PullRequest pr = codeHost.get().codeHost().ensurePullRequest(new PullRequestSpec(job.repository(),
                 campaign.branch(), job.baseRef(), campaign.name(), pullRequestBody(campaign), campaign.draft(),
                 List.of(), List.of()));
         if (job.pullRequest() != pr.number()) {
@@ -144,12 +151,15 @@ public final class ChangesetJobSteps {
             throw new IllegalStateException("changeset job " + jobId + " has no pull request yet");
         }
         Instant readAt = clock.instant();
-        PullRequestStatus pr = codeHost.codeHost().loadPullRequestStatus(job.repository(), job.pullRequest());
+        PullRequestStatus pr = codeHost.get().codeHost().loadPullRequestStatus(job.repository(), job.pullRequest());
         Changeset changeset = changesets.observe(pr, readAt, campaignId);
         store.completeChangesetJob(campaignId, jobId, changeset);
     }
 
-    /** Records the error that ended the job's steps (once; a job already terminal keeps its state). */
+    /**
+     * Records the error that ended the job's steps (once; a job already terminal keeps its state). The error was
+     * redacted by the step that failed; this step does not read the token.
+     */
     public void recordFailure(String campaignId, String jobId, String error) {
         store.failChangesetJob(campaignId, jobId, Errors.forUser(codeHost.redact(error)));
     }

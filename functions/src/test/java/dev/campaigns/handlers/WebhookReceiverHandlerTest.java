@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 class WebhookReceiverHandlerTest {
 
     static final String SECRET = "webhook-test-secret";
-    final WebhookReceiverHandler handler = new WebhookReceiverHandler(new Services(Map.of("WEBHOOK_SECRET", SECRET)));
+    final WebhookReceiverHandler handler = new WebhookReceiverHandler(() -> SECRET, () -> {
+        throw new AssertionError("none of these deliveries may reach the queue");
+    });
 
     private Map<?, ?> deliver(String body, String signature, boolean base64) {
         Map<String, String> headers = new java.util.HashMap<>(Map.of("X-GitHub-Event", "pull_request",

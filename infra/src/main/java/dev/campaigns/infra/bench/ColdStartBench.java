@@ -2,6 +2,9 @@ package dev.campaigns.infra.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.campaigns.infra.demo.SampleCampaign;
 import dev.campaigns.infra.local.LocalCampaigns;
 import dev.campaigns.service.WebhookDelivery;
@@ -23,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * classpath, the function's environment from the template with local endpoints, {@code JAVA_TOOL_OPTIONS}
  * included) and timed from process start to its first response, on a representative event against the local
  * stack: a real three-job plan and campaign walked through every handler in order (the stack's state machine is
- * swapped for a no-op one so that nothing else runs the jobs). Prints each function's time and the jar's size.
+ * swapped for a no-op one so that nothing else runs the jobs; the functions that start executions are granted
+ * that one too, as the local IAM enforces their policies). Prints each function's time and the jar's size.
  * Last line: {@code coldstart: slowest T ms (HandlerName), jar M MB}.
  */
 public final class ColdStartBench {
@@ -45,12 +49,40 @@ public final class ColdStartBench {
             throw new IllegalArgumentException(jar + " is missing: mvn -B -Pdeploy -DskipTests package");
         }
         try (LocalCampaigns stack = LocalCampaigns.start(LocalCampaigns.Options.defaults("ghp_coldStart0123456789")
-                .withSharedClock(1))) {
+                .withSharedClock(1).withTemplate(mayStart(NOOP_ARN)))) {
             String noop = stack.stepFunctions().createStateMachine("Noop",
                     "{\"StartAt\":\"Done\",\"States\":{\"Done\":{\"Type\":\"Succeed\"}}}",
                     "arn:aws:iam::000000000000:role/noop");
+            if (!noop.equals(NOOP_ARN)) {
+                throw new IllegalStateException("the no-op state machine is " + noop + ", not " + NOOP_ARN);
+            }
             new ColdStartBench(stack, jar, noop).walk();
         }
+        System.exit(0); // DynamoDB Local leaves a sleeping non-daemon job thread behind
+    }
+
+    private static final String NOOP_ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:Noop";
+
+    /**
+     * template.yaml with one more grant for the functions that start executions: {@code states:StartExecution} on
+     * the no-op state machine they are pointed at here (the local IAM enforces their policies as AWS would).
+     */
+    private static String mayStart(String stateMachineArn) throws IOException {
+        YAMLMapper yaml = new YAMLMapper();
+        JsonNode template;
+        try (var in = ColdStartBench.class.getClassLoader().getResourceAsStream("template.yaml")) {
+            template = yaml.readTree(in);
+        }
+        template.path("Resources").forEach(resource -> {
+            JsonNode p = resource.path("Properties");
+            if (p.path("Environment").path("Variables").has("STATE_MACHINE_ARN") && p.path("Policies").isArray()) {
+                ObjectNode grant = ((ArrayNode) p.get("Policies")).addObject().putArray("Statement").addObject();
+                grant.put("Effect", "Allow");
+                grant.put("Action", "states:StartExecution");
+                grant.put("Resource", stateMachineArn);
+            }
+        });
+        return yaml.writeValueAsString(template);
     }
 
     private void walk() throws Exception {
@@ -93,7 +125,7 @@ public final class ColdStartBench {
         // and a campaign field of the changeset resolver.
         String webhookBody = JSON.writeValueAsString(Map.of("action", "closed", "number", 1,
                 "pull_request", Map.of("number", 1), "repository", Map.of("full_name", "cold/service-00001")));
-        String secret = stack.functionEnvironment("WebhookReceiverFunction").get("WEBHOOK_SECRET");
+        String secret = stack.webhookSecret();
         JsonNode received = cold("WebhookReceiverFunction", Map.of("headers", Map.of(
                 "x-github-event", "pull_request", "x-github-delivery", "cold-start-1",
                 "x-hub-signature-256", WebhookSignature.sign(secret, webhookBody.getBytes(StandardCharsets.UTF_8))),

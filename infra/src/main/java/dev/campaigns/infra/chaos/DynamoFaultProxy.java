@@ -27,9 +27,10 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * An HTTP proxy in front of DynamoDB Local that fails a function's DynamoDB traffic the way a dying Lambda or a busy
- * table does, without the function knowing: the local runtime points the functions' {@code AWS_ENDPOINT_URL_DYNAMODB}
- * here (the resolvers and the tests' own clients talk to DynamoDB Local directly).
+ * An HTTP proxy in front of the functions' DynamoDB endpoint (the IAM gateway before DynamoDB Local) that fails a
+ * function's DynamoDB traffic the way a dying Lambda or a busy table does, without the function knowing: the local
+ * runtime points the functions' {@code AWS_ENDPOINT_URL_DYNAMODB} here (the tests' own clients talk to DynamoDB Local
+ * directly).
  *
  * <p>Two faults:
  * <ul>
@@ -40,7 +41,7 @@ import org.eclipse.jetty.server.ServerConnector;
  *       as if its process were gone;</li>
  *   <li><b>throttling</b>: a request answered {@code ThrottlingException} (400) with a given probability.</li>
  * </ul>
- * Requests are forwarded byte for byte (DynamoDB Local does not check signatures).
+ * Requests are forwarded byte for byte, with the Host the function signed for in {@code X-Forwarded-Host}.
  */
 public final class DynamoFaultProxy implements AutoCloseable {
     private static final Pattern CAMPAIGN = Pattern.compile("CAMPAIGN#([0-9a-fA-F-]{36})");
@@ -195,6 +196,8 @@ public final class DynamoFaultProxy implements AutoCloseable {
                     out.header(name, value);
                 }
             }
+            // The Host the function signed for: the IAM gateway behind this proxy checks the signature with it.
+            out.header("X-Forwarded-Host", req.getHeader("Host"));
             try {
                 return client.send(out.build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {

@@ -83,6 +83,17 @@ public final class LocalAppSync implements AutoCloseable {
         this.requestExecutionTime = requestExecutionTime;
     }
 
+    /**
+     * Whether AppSync may invoke a resolver's function, as AWS checks its data source's service role: null when it
+     * may, else AWS's refusal (the resolver's field then fails with {@code Lambda:AWSLambdaException}).
+     */
+    @FunctionalInterface
+    public interface InvokeCheck {
+        InvokeCheck ALLOW_ALL = function -> null;
+
+        String denial(String functionLogicalId);
+    }
+
     /** Builds the API from the template's schema and resolvers and serves it on {@code 127.0.0.1:port} (0: any). */
     public static LocalAppSync start(SamTemplate template, LocalLambdas lambdas, int port) {
         return start(template, lambdas, port, null);
@@ -93,16 +104,25 @@ public final class LocalAppSync implements AutoCloseable {
      * every path but {@code /graphql} on the same port (null: none).
      */
     public static LocalAppSync start(SamTemplate template, LocalLambdas lambdas, int port, HttpServlet site) {
-        return start(template, lambdas, port, site, AppSyncLimits.REQUEST_EXECUTION_TIME);
+        return start(template, lambdas, port, site, InvokeCheck.ALLOW_ALL);
     }
 
     /**
-     * As {@link #start(SamTemplate, LocalLambdas, int, HttpServlet)} with another request execution time than
-     * AppSync's 30 s (tests show the limit's behaviour without waiting 30 s).
+     * As {@link #start(SamTemplate, LocalLambdas, int, HttpServlet)}, invoking each resolver's function only if
+     * {@code check} allows (the data sources' service role).
+     */
+    public static LocalAppSync start(SamTemplate template, LocalLambdas lambdas, int port, HttpServlet site,
+                                     InvokeCheck check) {
+        return start(template, lambdas, port, site, check, AppSyncLimits.REQUEST_EXECUTION_TIME);
+    }
+
+    /**
+     * As {@link #start(SamTemplate, LocalLambdas, int, HttpServlet, InvokeCheck)} with another request execution
+     * time than AppSync's 30 s (tests show the limit's behaviour without waiting 30 s).
      */
     static LocalAppSync start(SamTemplate template, LocalLambdas lambdas, int port, HttpServlet site,
-                              Duration requestExecutionTime) {
-        GraphQL graphql = GraphQL.newGraphQL(schema(template, lambdas)).build();
+                              InvokeCheck check, Duration requestExecutionTime) {
+        GraphQL graphql = GraphQL.newGraphQL(schema(template, lambdas, check)).build();
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -155,7 +175,7 @@ public final class LocalAppSync implements AutoCloseable {
         return spec;
     }
 
-    private static GraphQLSchema schema(SamTemplate template, LocalLambdas lambdas) {
+    private static GraphQLSchema schema(SamTemplate template, LocalLambdas lambdas, InvokeCheck check) {
         String location = template.schemaLocation();
         String fileName = location.substring(location.lastIndexOf('/') + 1);
         String sdl;
@@ -173,14 +193,21 @@ public final class LocalAppSync implements AutoCloseable {
         Map<String, TypeRuntimeWiring.Builder> byType = new LinkedHashMap<>();
         for (SamTemplate.Resolver r : template.resolvers()) {
             byType.computeIfAbsent(r.typeName(), TypeRuntimeWiring::newTypeWiring)
-                    .dataFetcher(r.fieldName(), lambdaResolver(lambdas, r.functionLogicalId()));
+                    .dataFetcher(r.fieldName(), lambdaResolver(lambdas, r.functionLogicalId(), check));
         }
         byType.values().forEach(wiring::type);
         return new SchemaGenerator().makeExecutableSchema(types, wiring.build());
     }
 
-    private static DataFetcher<Object> lambdaResolver(LocalLambdas lambdas, String function) {
+    private static DataFetcher<Object> lambdaResolver(LocalLambdas lambdas, String function, InvokeCheck check) {
         return env -> {
+            String denied = check.denial(function);
+            if (denied != null) {
+                return DataFetcherResult.newResult().error(GraphqlErrorBuilder.newError(env).message(denied
+                        + " (Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: "
+                        + java.util.UUID.randomUUID() + "; Proxy: null)")
+                        .extensions(Map.of("errorType", "Lambda:AWSLambdaException")).build()).build();
+            }
             String user = env.getGraphQlContext().getOrDefault(USER_HEADER, DEFAULT_USER);
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("arguments", env.getArguments());

@@ -3,6 +3,8 @@ package dev.campaigns.infra.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.campaigns.handlers.Services;
 import dev.campaigns.infra.codehost.LocalCodeHost;
+import dev.campaigns.infra.local.iam.LocalIam;
+import dev.campaigns.infra.local.iam.LocalService;
 import dev.campaigns.infra.sfn.DefinitionSubstitutions;
 import dev.campaigns.infra.sfn.InvocationResult;
 import dev.campaigns.infra.sfn.LocalStepFunctions;
@@ -20,7 +22,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The embedded default: Campaigns on one machine, built from {@code template.yaml} and
@@ -29,8 +36,15 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * handler classes run in process, each configured from its own environment as the template defines it, with only
  * the endpoints and the code host pointing at local servers; a local AppSync serves the GraphQL schema; a local
  * code host speaks git smart HTTP and GitHub's REST API.
+ *
+ * <p>IAM is enforced as in AWS ({@link LocalIam}): each function runs with its own role's credentials, and every call
+ * it makes to DynamoDB, SQS, Step Functions and Secrets Manager passes a gateway that checks the signature and the
+ * role's {@code Policies}; the code host token and the webhook secret are secrets in the local Secrets Manager,
+ * passed as the template's {@code CodeHostTokenSecretArn} and {@code WebhookSecretArn}.
  */
 public final class LocalCampaigns implements AutoCloseable {
+    /** The stack name the local runtime gives {@code AWS::StackName}. */
+    public static final String STACK_NAME = "campaigns-local";
     private final LocalCodeHost codeHost;
     private final LocalDynamoDb dynamo;
     private final LocalStepFunctions stepFunctions;
@@ -45,6 +59,7 @@ public final class LocalCampaigns implements AutoCloseable {
     private final String stateMachineArn;
     private final Path workDir;
     private final Map<String, Map<String, String>> functionEnvironments = new java.util.concurrent.ConcurrentHashMap<>();
+    private final LocalIam iam;
 
     /**
      * How to start the stack.
@@ -59,31 +74,32 @@ public final class LocalCampaigns implements AutoCloseable {
      */
     public record Options(String codeHostToken, double timeScale, int graphqlPort, Path workDir,
                           LocalCodeHost.Options codeHostOptions, SfnConfig sfnConfig,
-                          Map<String, String> parameters, double sharedClockFactor, String webhookSecret) {
+                          Map<String, String> parameters, double sharedClockFactor, String webhookSecret,
+                          String templateYaml) {
         /** A stack with a fresh code host accepting {@code token}, Step Functions time sped up 1000×. */
         public static Options defaults(String token) {
-            return new Options(token, 0.001, 0, null, null, null, Map.of(), 0, null);
+            return new Options(token, 0.001, 0, null, null, null, Map.of(), 0, null, null);
         }
 
         /** The secret the code host signs webhook deliveries with and the receiver checks; null: a random one. */
         public Options withWebhookSecret(String secret) {
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, sfnConfig, parameters,
-                    sharedClockFactor, secret);
+                    sharedClockFactor, secret, templateYaml);
         }
 
         public Options withGraphqlPort(int port) {
             return new Options(codeHostToken, timeScale, port, workDir, codeHostOptions, sfnConfig, parameters,
-                    sharedClockFactor, webhookSecret);
+                    sharedClockFactor, webhookSecret, templateYaml);
         }
 
         public Options withCodeHost(LocalCodeHost.Options options) {
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, options, sfnConfig, parameters,
-                    sharedClockFactor, webhookSecret);
+                    sharedClockFactor, webhookSecret, templateYaml);
         }
 
         public Options withSfnConfig(SfnConfig config) {
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, config, parameters,
-                    sharedClockFactor, webhookSecret);
+                    sharedClockFactor, webhookSecret, templateYaml);
         }
 
         /** Overrides template parameter {@code name} (e.g. {@code CodeHostContentLimits}). */
@@ -91,13 +107,22 @@ public final class LocalCampaigns implements AutoCloseable {
             Map<String, String> p = new HashMap<>(parameters);
             p.put(name, value);
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, sfnConfig, Map.copyOf(p),
-                    sharedClockFactor, webhookSecret);
+                    sharedClockFactor, webhookSecret, templateYaml);
+        }
+
+        /**
+         * Runs {@code yaml} instead of the project's template.yaml (e.g. a copy with a grant removed, to show what
+         * the local IAM refuses); its usage does not count in the unused-grants report.
+         */
+        public Options withTemplate(String yaml) {
+            return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, sfnConfig, parameters,
+                    sharedClockFactor, webhookSecret, yaml);
         }
 
         /** One clock for code host, engine and functions, {@code factor} times faster than real time. */
         public Options withSharedClock(double factor) {
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, sfnConfig, parameters,
-                    factor, webhookSecret);
+                    factor, webhookSecret, templateYaml);
         }
     }
 
@@ -128,7 +153,9 @@ public final class LocalCampaigns implements AutoCloseable {
     }
 
     private LocalCampaigns(Options options, Hooks hooks) throws IOException {
-        SamTemplate template = SamTemplate.fromClasspath();
+        SamTemplate template = options.templateYaml() == null ? SamTemplate.fromClasspath()
+                : SamTemplate.parse(new java.io.ByteArrayInputStream(
+                        options.templateYaml().getBytes(StandardCharsets.UTF_8)));
         this.webhookSecret = options.webhookSecret() != null && !options.webhookSecret().isBlank()
                 ? options.webhookSecret() : "whsec-" + java.util.UUID.randomUUID();
         this.workDir = options.workDir() != null ? options.workDir() : Files.createTempDirectory("campaigns-local");
@@ -142,26 +169,29 @@ public final class LocalCampaigns implements AutoCloseable {
         this.dynamo = LocalDynamoDb.start(template.tables());
         java.time.Clock functionsClock = shared > 0 ? codeHost.clock() : java.time.Clock.systemUTC();
         SfnConfig sfn = options.sfnConfig() != null ? options.sfnConfig() : SfnConfig.defaults();
-        this.sqs = LocalSqs.start(template.queues(), sfn.region());
+        this.sqs = LocalSqs.start(template.queues(), sfn.region(), sfn.accountId());
         this.functionEvents = template.functionEvents();
         if (shared > 0) {
             sfn = sfn.withTimeSource(sharedClock(functionsClock, shared));
         } else if (options.sfnConfig() == null) {
             sfn = sfn.withTimeSource(fastWaitsRealTimeouts(options.timeScale()));
         }
-        LambdasHolder holder = new LambdasHolder();
-        this.stepFunctions = new LocalStepFunctions(holder, sfn);
-        try {
-            this.stepFunctionsServer = new StepFunctionsHttpServer(stepFunctions, 0);
-        } catch (Exception e) {
-            throw new IllegalStateException("the local Step Functions endpoint did not start", e);
-        }
+        String region = sfn.region();
+        this.iam = new LocalIam(region, sfn.accountId(), STACK_NAME, options.templateYaml() == null);
+        String tokenSecretArn = iam.secrets().create("campaigns/code-host-token", options.codeHostToken());
+        String webhookSecretArn = iam.secrets().create("campaigns/webhook-secret", webhookSecret);
+
         SamTemplate.StateMachine machine = template.stateMachine();
-        String machineName = machine.logicalId();
         String accountRegion = sfn.region() + ":" + sfn.accountId();
         Map<String, String> localValues = new HashMap<>();
+        localValues.put("AWS::Region", sfn.region());
+        localValues.put("AWS::AccountId", sfn.accountId());
+        localValues.put("AWS::Partition", "aws");
+        localValues.put("AWS::StackName", STACK_NAME);
         for (SamTemplate.Table table : template.tables()) {
             localValues.put(table.logicalId(), table.logicalId());
+            localValues.put(table.logicalId() + ".Arn", "arn:aws:dynamodb:" + accountRegion + ":table/"
+                    + table.logicalId());
         }
         for (SamTemplate.Function f : template.functions()) {
             String arn = "arn:aws:lambda:" + accountRegion + ":function:" + f.logicalId();
@@ -169,12 +199,10 @@ public final class LocalCampaigns implements AutoCloseable {
             localValues.put(f.logicalId() + ".Arn", arn);
             localValues.put(f.logicalId() + ".Alias", arn + ":live");
         }
-        this.stateMachineArn = "arn:aws:states:" + accountRegion + ":stateMachine:" + machineName;
-        localValues.put(machineName, stateMachineArn);
         localValues.put("CodeHostApiUrl", codeHost.apiUrl());
         localValues.put("CodeHostGitUrl", codeHost.baseUrl());
-        localValues.put("CodeHostTokenSecretArn", "");
-        localValues.put("WebhookSecretArn", "");
+        localValues.put("CodeHostTokenSecretArn", tokenSecretArn);
+        localValues.put("WebhookSecretArn", webhookSecretArn);
         localValues.put("SyncRequestBudget", "250");
         for (Map.Entry<String, String> q : sqs.urls().entrySet()) {
             localValues.put(q.getKey(), q.getValue());
@@ -185,10 +213,6 @@ public final class LocalCampaigns implements AutoCloseable {
         localValues.put("BotEmail", "campaigns-bot@users.noreply.github.com");
         template.parameterDefaults().forEach(localValues::putIfAbsent);
         localValues.putAll(options.parameters());
-        localValues.put("AWS::Region", sfn.region());
-        localValues.put("AWS::AccountId", sfn.accountId());
-        localValues.put("AWS::Partition", "aws");
-        localValues.put("AWS::StackName", "campaigns-local");
         Function<String, String> refs = name -> {
             String v = localValues.get(name);
             if (v == null) {
@@ -196,26 +220,43 @@ public final class LocalCampaigns implements AutoCloseable {
             }
             return v;
         };
+        // The state machine is named as the template names it (its Name), so its ARN is the one policies name.
+        JsonNode nameProperty = template.resources("AWS::Serverless::StateMachine").get(machine.logicalId())
+                .path("Properties").path("Name");
+        String machineName = nameProperty.isMissingNode() ? machine.logicalId()
+                : SamTemplate.resolve(nameProperty, refs);
+        this.stateMachineArn = "arn:aws:states:" + accountRegion + ":stateMachine:" + machineName;
+        localValues.put(machine.logicalId(), stateMachineArn);
+        localValues.put(machine.logicalId() + ".Arn", stateMachineArn);
+        localValues.put(machine.logicalId() + ".Name", machineName);
+        iam.addRoles(template, refs);
 
+        LambdasHolder holder = new LambdasHolder();
+        this.stepFunctions = new LocalStepFunctions(holder, sfn, iam::denialForRole);
+        try {
+            this.stepFunctionsServer = new StepFunctionsHttpServer(stepFunctions, 0);
+        } catch (Exception e) {
+            throw new IllegalStateException("the local Step Functions endpoint did not start", e);
+        }
+        iam.start(dynamo.endpoint(), sqs.endpoint(), stepFunctionsServer.endpoint());
         Map<String, String> substitutions = new LinkedHashMap<>();
         machine.substitutions().forEach((k, v) -> substitutions.put(k, SamTemplate.resolve(v, refs)));
         String definition = DefinitionSubstitutions.apply(read(machine.definitionUri()), substitutions);
         String created = stepFunctions.createStateMachine(machineName, definition,
-                "arn:aws:iam::" + sfn.accountId() + ":role/campaigns-local");
+                iam.principal(machine.logicalId()).roleArn());
         if (!created.equals(stateMachineArn)) {
             throw new IllegalStateException("state machine ARN " + created + " != " + stateMachineArn);
         }
 
         Map<String, String> endpoints = Map.of(
                 "AWS_REGION", sfn.region(),
-                "AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local",
-                "AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString(),
-                "AWS_ENDPOINT_URL_SFN", stepFunctionsServer.endpoint().toString(),
-                "AWS_ENDPOINT_URL_SQS", sqs.endpoint().toString(),
-                "WEBHOOK_SECRET", webhookSecret,
-                "CODE_HOST_TOKEN", options.codeHostToken());
+                "AWS_ENDPOINT_URL_DYNAMODB", iam.endpoint(LocalService.DYNAMODB).toString(),
+                "AWS_ENDPOINT_URL_SFN", iam.endpoint(LocalService.STEP_FUNCTIONS).toString(),
+                "AWS_ENDPOINT_URL_SQS", iam.endpoint(LocalService.SQS).toString(),
+                "AWS_ENDPOINT_URL_SECRETS_MANAGER", iam.endpoint(LocalService.SECRETS_MANAGER).toString());
         this.lambdas = new LocalLambdas(template.functions(), f -> {
             Map<String, String> env = new HashMap<>(endpoints);
+            env.putAll(iam.functionCredentials(f.logicalId()));
             for (Map.Entry<String, JsonNode> e : f.environment().entrySet()) {
                 env.put(e.getKey(), SamTemplate.resolve(e.getValue(), refs));
             }
@@ -225,10 +266,28 @@ public final class LocalCampaigns implements AutoCloseable {
             return new Services(resolved, functionsClock, null);
         });
         holder.lambdas = hooks.invoker().apply(lambdas);
-        this.appSync = LocalAppSync.start(template, lambdas, options.graphqlPort(), new LocalWebSite());
+        Map<String, LocalAppSync.InvokeCheck> dataSourceRoles = new HashMap<>();
+        for (SamTemplate.DataSource ds : template.dataSources()) {
+            String role = ds.serviceRoleArn().path("Fn::GetAtt").path(0).asText();
+            String functionArn = SamTemplate.resolve(ds.functionArn(), refs);
+            dataSourceRoles.put(ds.functionLogicalId(), fn -> iam.denial(role, "lambda:InvokeFunction", functionArn));
+        }
+        this.appSync = LocalAppSync.start(template, lambdas, options.graphqlPort(), new LocalWebSite(), fn -> {
+            LocalAppSync.InvokeCheck check = dataSourceRoles.get(fn);
+            return check == null ? "no data source of template.yaml invokes " + fn : check.denial(fn);
+        });
         this.functionUrls = new LocalFunctionUrls(template.functionUrls(), lambdas);
-        this.eventSources = new LocalEventSources(functionEvents, sqs, lambdas);
+        this.eventSources = new LocalEventSources(functionEvents, sqs, lambdas, fn -> pollerClient(fn, region));
         codeHost.webhooks().target(functionUrls.url("WebhookReceiverFunction"), webhookSecret);
+    }
+
+    /** The SQS client an event source mapping polls with: the consuming function's role, through the gateway. */
+    private SqsClient pollerClient(String function, String region) {
+        Map<String, String> role = iam.functionCredentials(function);
+        return SqsClient.builder().endpointOverride(iam.endpoint(LocalService.SQS)).region(Region.of(region))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
+                        role.get("AWS_ACCESS_KEY_ID"), role.get("AWS_SECRET_ACCESS_KEY"), role.get("AWS_SESSION_TOKEN"))))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     }
 
     /**
@@ -358,6 +417,11 @@ public final class LocalCampaigns implements AutoCloseable {
         return sqs;
     }
 
+    /** The stack's IAM: its roles, the gateway the functions' AWS calls pass, the calls it decided. */
+    public LocalIam iam() {
+        return iam;
+    }
+
     /**
      * Fires the template's {@code Schedule} events once (EventBridge's scheduled event), e.g. the changeset sync, and
      * returns each function's answer.
@@ -432,6 +496,7 @@ public final class LocalCampaigns implements AutoCloseable {
         }
         stepFunctions.close();
         lambdas.close();
+        iam.close();
         dynamo.close();
         sqs.close();
         codeHost.close();

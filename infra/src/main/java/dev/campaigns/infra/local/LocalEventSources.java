@@ -18,8 +18,10 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 /**
  * Lambda's SQS event source mappings, locally: one thread per {@code Type: SQS} event of the template long-polls
  * its queue, invokes the function with an SQS event of up to {@code BatchSize} records, and deletes the messages
- * that succeeded: all of them, or, with {@code ReportBatchItemFailures}, all but the reported ones. A failed message
- * becomes visible again after one second (in AWS: the visibility timeout) and after the queue's
+ * that succeeded: all of them, or, with {@code ReportBatchItemFailures}, all but the reported ones. As in AWS, the
+ * mapping receives and deletes with the consuming function's role (through the IAM gateway, so the role must allow
+ * it). A failed message becomes visible again after one second (in AWS: when the visibility timeout ends; the local
+ * runtime shortens that wait with its own client, which is no call of the function's) and after the queue's
  * {@code maxReceiveCount} lands in its dead-letter queue.
  */
 public final class LocalEventSources implements AutoCloseable {
@@ -28,7 +30,13 @@ public final class LocalEventSources implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    public LocalEventSources(List<SamTemplate.FunctionEvent> events, LocalSqs sqs, LocalLambdas lambdas) {
+    private final List<SqsClient> clients = new ArrayList<>();
+
+    /**
+     * @param pollerClient an SQS client signed with the role of the function (by logical ID) that consumes a queue
+     */
+    public LocalEventSources(List<SamTemplate.FunctionEvent> events, LocalSqs sqs, LocalLambdas lambdas,
+                             java.util.function.Function<String, SqsClient> pollerClient) {
         for (SamTemplate.FunctionEvent e : events) {
             if (!"SQS".equals(e.type())) {
                 continue;
@@ -45,16 +53,18 @@ public final class LocalEventSources implements AutoCloseable {
             }
             String arn = sqs.arns().get(queue);
             boolean reportsFailures = partial;
-            Thread t = new Thread(() -> poll(sqs.client(), url, arn, batch, reportsFailures, e.functionLogicalId(),
-                    lambdas), "sqs-event-source-" + e.functionLogicalId());
+            SqsClient client = pollerClient.apply(e.functionLogicalId());
+            clients.add(client);
+            Thread t = new Thread(() -> poll(client, sqs.client(), url, arn, batch, reportsFailures,
+                    e.functionLogicalId(), lambdas), "sqs-event-source-" + e.functionLogicalId());
             t.setDaemon(true);
             t.start();
             pollers.add(t);
         }
     }
 
-    private void poll(SqsClient sqs, String url, String arn, int batch, boolean partial, String function,
-                      LocalLambdas lambdas) {
+    private void poll(SqsClient sqs, SqsClient runtime, String url, String arn, int batch, boolean partial,
+                      String function, LocalLambdas lambdas) {
         while (running.get()) {
             try {
                 List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(Math.min(10, batch))
@@ -64,7 +74,7 @@ public final class LocalEventSources implements AutoCloseable {
                 }
                 inFlight.incrementAndGet();
                 try {
-                    deliver(sqs, url, arn, partial, function, lambdas, messages);
+                    deliver(sqs, runtime, url, arn, partial, function, lambdas, messages);
                 } finally {
                     inFlight.decrementAndGet();
                 }
@@ -77,8 +87,8 @@ public final class LocalEventSources implements AutoCloseable {
         }
     }
 
-    private static void deliver(SqsClient sqs, String url, String arn, boolean partial, String function,
-                                LocalLambdas lambdas, List<Message> messages) {
+    private static void deliver(SqsClient sqs, SqsClient runtime, String url, String arn, boolean partial,
+                                String function, LocalLambdas lambdas, List<Message> messages) {
         ObjectNode event = JSON.createObjectNode();
         ArrayNode records = event.putArray("Records");
         for (Message m : messages) {
@@ -108,7 +118,8 @@ public final class LocalEventSources implements AutoCloseable {
         }
         for (Message m : messages) {
             if (failed.contains(m.messageId())) {
-                sqs.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()).visibilityTimeout(1));
+                runtime.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(m.receiptHandle())
+                        .visibilityTimeout(1));
             } else {
                 sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()));
             }
@@ -138,5 +149,6 @@ public final class LocalEventSources implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        clients.forEach(SqsClient::close);
     }
 }

@@ -17,8 +17,10 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * SQS on loopback (ElasticMQ, in process), with the queues of {@code template.yaml} created from their properties
  * (visibility timeout, redrive policy to the dead-letter queue, maximum message size: 256 KiB unless set), each named
- * after its logical ID. A message over its queue's maximum is refused as SQS refuses it
- * ({@link SqsMessageSizeInterceptor}).
+ * after its logical ID, in the stack's region and account, so a queue's ARN is the one IAM policies name
+ * ({@code arn:aws:sqs:REGION:ACCOUNT:NAME}). A message over its queue's maximum is refused as SQS refuses it
+ * ({@link SqsMessageSizeInterceptor}). The functions reach it through the IAM gateway, the local runtime's own
+ * client ({@link #client()}) directly.
  */
 public final class LocalSqs implements AutoCloseable {
     /** SQS's MaximumMessageSize of a queue that sets none: 262,144 bytes (256 KiB). */
@@ -29,8 +31,9 @@ public final class LocalSqs implements AutoCloseable {
     private final Map<String, String> urls = new HashMap<>();
     private final Map<String, String> arns = new HashMap<>();
 
-    private LocalSqs(List<SamTemplate.Queue> queues, String region) {
-        this.server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
+    private LocalSqs(List<SamTemplate.Queue> queues, String region, String account) {
+        this.server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().withAWSRegion(region)
+                .withAWSAccountId(account).start();
         int port = server.waitUntilStarted().localAddress().getPort();
         this.endpoint = URI.create("http://127.0.0.1:" + port);
         this.client = SqsClient.builder().endpointOverride(endpoint).region(Region.of(region))
@@ -61,8 +64,8 @@ public final class LocalSqs implements AutoCloseable {
         }
     }
 
-    public static LocalSqs start(List<SamTemplate.Queue> queues, String region) {
-        return new LocalSqs(queues, region);
+    public static LocalSqs start(List<SamTemplate.Queue> queues, String region, String account) {
+        return new LocalSqs(queues, region, account);
     }
 
     public URI endpoint() {

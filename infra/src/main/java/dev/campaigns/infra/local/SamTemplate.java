@@ -77,6 +77,27 @@ public final class SamTemplate {
     public record Resolver(String typeName, String fieldName, String functionLogicalId) {
     }
 
+    /**
+     * An AppSync data source that invokes a function: its name, the function's logical ID, the function ARN as the
+     * template writes it ({@code LambdaFunctionArn}) and the role AppSync assumes to invoke it ({@code ServiceRoleArn}).
+     */
+    public record DataSource(String logicalId, String name, String functionLogicalId, JsonNode functionArn,
+                             JsonNode serviceRoleArn) {
+    }
+
+    /** The template's Lambda data sources. */
+    public List<DataSource> dataSources() {
+        List<DataSource> sources = new ArrayList<>();
+        forEachResource("AWS::AppSync::DataSource", (id, r) -> {
+            JsonNode p = r.path("Properties");
+            JsonNode arn = p.path("LambdaConfig").path("LambdaFunctionArn");
+            if (!arn.isMissingNode()) {
+                sources.add(new DataSource(id, p.path("Name").asText(), functionOf(arn), arn, p.path("ServiceRoleArn")));
+            }
+        });
+        return sources;
+    }
+
     /** Each template parameter's {@code Default}, as text (parameters without one are left out). */
     public Map<String, String> parameterDefaults() {
         Map<String, String> defaults = new LinkedHashMap<>();
@@ -228,6 +249,13 @@ public final class SamTemplate {
             return out.toString();
         }
         throw new IllegalArgumentException("unsupported template value " + value);
+    }
+
+    /** The resources of {@code type} (e.g. {@code AWS::IAM::Role}) as the template writes them, by logical ID. */
+    public Map<String, JsonNode> resources(String type) {
+        Map<String, JsonNode> found = new LinkedHashMap<>();
+        forEachResource(type, found::put);
+        return found;
     }
 
     private void forEachResource(String type, java.util.function.BiConsumer<String, JsonNode> action) {

@@ -50,6 +50,15 @@ final class DistributedMapExecutor implements StateExecutor<State.DistributedMap
 
         MapRun run = engine.startMapRun(exec, st.label(), wanted, pct, (long) count, inputs.size());
         history.mapRunStarted(in.cursor(), run.arn);
+        // The children are started with the execution's role: states:StartExecution on the state machine itself.
+        String root = exec.stateMachine.arn().replaceFirst("/[^:]*$", "");
+        String denied = engine.authorizer().denial(exec.stateMachine.roleArn(), "states:StartExecution", root);
+        if (denied != null) {
+            String cause = LambdaCalls.refusal(denied, "AWSStepFunctions", 400);
+            run.finish(ExecutionStatus.FAILED);
+            history.mapRunFailed(in.cursor(), "States.Runtime", cause);
+            throw new StateFailure("States.Runtime", cause);
+        }
         StateMachine child = engine.childStateMachine(exec.stateMachine, st.label(), st.items().processor(),
                 st.processorDefinition());
         AtomicInteger failures = new AtomicInteger();

@@ -29,11 +29,46 @@ final class LambdaCalls {
     private final LambdaInvoker invoker;
     private final ExecutorService pool;
     private final Supplier<Instant> wallClock;
+    private final RoleAuthorizer authorizer;
+    private final SfnConfig config;
 
-    LambdaCalls(LambdaInvoker invoker, ExecutorService pool, Supplier<Instant> wallClock) {
+    LambdaCalls(LambdaInvoker invoker, ExecutorService pool, Supplier<Instant> wallClock, RoleAuthorizer authorizer,
+                SfnConfig config) {
         this.invoker = invoker;
         this.pool = pool;
         this.wallClock = wallClock;
+        this.authorizer = authorizer;
+        this.config = config;
+    }
+
+    /**
+     * Invokes {@code function} (as the definition names it: name, partial or full ARN, maybe qualified) if the
+     * execution's role {@code roleArn} may ({@code lambda:InvokeFunction}); AWS's refusal is the task's
+     * {@code Lambda.AWSLambdaException}.
+     */
+    InvocationResult invoke(String roleArn, String function, JsonNode payload, long timeoutRealNanos)
+            throws StateFailure {
+        String denied = authorizer.denial(roleArn, "lambda:InvokeFunction", functionArn(function));
+        if (denied != null) {
+            throw new StateFailure("Lambda.AWSLambdaException", refusal(denied, "AWSLambda", 403));
+        }
+        return invoke(LambdaInvoker.functionNameOf(function), payload, timeoutRealNanos);
+    }
+
+    /** An AWS service's refusal as the engine reports it in a failure's cause (the SDK's exception text). */
+    static String refusal(String denial, String service, int status) {
+        return denial + " (Service: " + service + "; Status Code: " + status + "; Error Code: AccessDeniedException; "
+                + "Request ID: " + UUID.randomUUID() + "; Proxy: null)";
+    }
+
+    /** The ARN Lambda authorises for a function named by name, partial ARN or ARN (its qualifier kept). */
+    private String functionArn(String function) {
+        if (function.startsWith("arn:")) {
+            return function;
+        }
+        int at = function.indexOf(":function:");
+        String nameAndQualifier = at >= 0 ? function.substring(at + ":function:".length()) : function;
+        return "arn:aws:lambda:" + config.region() + ":" + config.accountId() + ":function:" + nameAndQualifier;
     }
 
     /**
@@ -43,7 +78,7 @@ final class LambdaCalls {
      * @throws StateFailure {@code States.Timeout}; a {@link LambdaServiceException}'s name; otherwise
      *                      {@code Lambda.SdkClientException}
      */
-    InvocationResult invoke(String functionName, JsonNode payload, long timeoutRealNanos) throws StateFailure {
+    private InvocationResult invoke(String functionName, JsonNode payload, long timeoutRealNanos) throws StateFailure {
         String payloadText = JsonPaths.compact(payload);
         Future<InvocationResult> f = pool.submit(() -> invoker.invoke(functionName, payloadText));
         try {

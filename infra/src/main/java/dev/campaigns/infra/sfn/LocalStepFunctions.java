@@ -35,6 +35,7 @@ public final class LocalStepFunctions implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\x00-\\x1f\\x7f-\\x9f]{1,80}");
 
     private final SfnConfig config;
+    private final RoleAuthorizer authorizer;
     private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     private final Map<String, MapRun> mapRuns = new ConcurrentHashMap<>();
@@ -51,16 +52,26 @@ public final class LocalStepFunctions implements AutoCloseable {
     }
 
     public LocalStepFunctions(LambdaInvoker invoker, SfnConfig config) {
+        this(invoker, config, RoleAuthorizer.ALLOW_ALL);
+    }
+
+    /** An engine whose executions act only as their state machine's role allows ({@code authorizer}). */
+    public LocalStepFunctions(LambdaInvoker invoker, SfnConfig config, RoleAuthorizer authorizer) {
         Objects.requireNonNull(invoker, "invoker");
         this.config = Objects.requireNonNull(config, "config");
+        this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
         this.executionPool = Executors.newCachedThreadPool(threadFactory("sfn-execution"));
         this.lambdaPool = Executors.newCachedThreadPool(threadFactory("sfn-lambda"));
         this.timers = Executors.newSingleThreadScheduledExecutor(threadFactory("sfn-timer"));
-        this.lambdaCalls = new LambdaCalls(invoker, lambdaPool, config.timeSource()::wallClock);
+        this.lambdaCalls = new LambdaCalls(invoker, lambdaPool, config.timeSource()::wallClock, authorizer, config);
     }
 
     public SfnConfig config() {
         return config;
+    }
+
+    RoleAuthorizer authorizer() {
+        return authorizer;
     }
 
     TaskTokens tokens() {

@@ -21,8 +21,12 @@ final class TaskExecutor implements StateExecutor<State.Task> {
     private final LambdaCalls lambda;
     private final TaskTokens tokens;
     private final SfnConfig config;
+    private final String roleArn;
 
-    TaskExecutor(DataFlow data, HistoryRecorder history, LambdaCalls lambda, TaskTokens tokens, SfnConfig config) {
+    /** @param roleArn the execution's role, which each Lambda call is made as */
+    TaskExecutor(DataFlow data, HistoryRecorder history, LambdaCalls lambda, TaskTokens tokens, SfnConfig config,
+                 String roleArn) {
+        this.roleArn = roleArn;
         this.data = data;
         this.history = history;
         this.lambda = lambda;
@@ -84,13 +88,13 @@ final class TaskExecutor implements StateExecutor<State.Task> {
             throw taskFailed(cursor, res, "States.Runtime",
                     "The Parameters of a lambda:invoke task must contain a FunctionName string");
         }
-        String fn = LambdaInvoker.functionNameOf(params.get("FunctionName").asText());
+        String fn = params.get("FunctionName").asText();
         JsonNode payload = params.has("Payload") ? params.get("Payload") : JsonNodeFactory.instance.objectNode();
         long started = System.nanoTime();
         long timeoutNanos = realNanos(timeout);
         InvocationResult r;
         try {
-            r = lambda.invoke(fn, payload, timeoutNanos);
+            r = lambda.invoke(roleArn, fn, payload, timeoutNanos);
         } catch (StateFailure f) {
             throw failed(cursor, res, f);
         }
@@ -149,7 +153,7 @@ final class TaskExecutor implements StateExecutor<State.Task> {
         history.lambdaFunctionStarted(cursor);
         InvocationResult r;
         try {
-            r = lambda.invoke(LambdaInvoker.functionNameOf(arn), input, realNanos(timeout));
+            r = lambda.invoke(roleArn, arn, input, realNanos(timeout));
         } catch (StateFailure f) {
             if (f.error.equals("States.Timeout")) {
                 history.lambdaFunctionTimedOut(cursor, f.error, f.cause);

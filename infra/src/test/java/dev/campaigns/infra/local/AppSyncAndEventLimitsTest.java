@@ -39,7 +39,7 @@ class AppSyncAndEventLimitsTest {
     static void start() throws Exception {
         SamTemplate template = LambdaLimitsTest.testTemplate();
         lambdas = new LocalLambdas(template.functions(), f -> new Services(Map.of()));
-        appSync = LocalAppSync.start(template, lambdas, 0, null, Duration.ofSeconds(2));
+        appSync = LocalAppSync.start(template, lambdas, 0, null, LocalAppSync.InvokeCheck.ALLOW_ALL, Duration.ofSeconds(2));
         urls = new LocalFunctionUrls(template.functionUrls(), lambdas);
         graphql = new GraphQLClient(appSync.url(), "tester");
     }
@@ -139,7 +139,7 @@ class AppSyncAndEventLimitsTest {
         JsonNode props = JSON.readTree("{}");
         JsonNode small = JSON.readTree("{\"MaximumMessageSize\": 1024}");
         try (LocalSqs sqs = LocalSqs.start(List.of(new SamTemplate.Queue("DefaultQueue", props),
-                new SamTemplate.Queue("SmallQueue", small)), "us-east-1")) {
+                new SamTemplate.Queue("SmallQueue", small)), "us-east-1", "000000000000")) {
             String queue = sqs.urls().get("DefaultQueue");
             sqs.client().sendMessage(b -> b.queueUrl(queue).messageBody("m".repeat(262_144)));
             SqsException e = assertThrows(SqsException.class,

@@ -18,6 +18,7 @@ import dev.campaigns.service.CampaignPlanService;
 import dev.campaigns.service.CampaignPlanService.PatchInput;
 import dev.campaigns.service.InvalidInputException;
 import dev.campaigns.service.Limits;
+import dev.campaigns.service.OnDemandCodeHostAccess;
 import dev.campaigns.store.CampaignStore;
 import dev.campaigns.store.DynamoBlobStore;
 import java.nio.charset.StandardCharsets;
@@ -293,7 +294,8 @@ class PlanUploadTest {
         Limits small = new Limits(10_000, 10 * 1024 * 1024, 3L * 1024 * 1024, 100, 1_000, 2 * 1024 * 1024,
                 1024 * 1024);
         CampaignPlanService plans = new CampaignPlanService(new CampaignStore(stack.dynamo(), "CampaignsTable"),
-                new DynamoBlobStore(stack.dynamo(), "BlobsTable"), null, () -> null, (name, input) -> { },
+                new DynamoBlobStore(stack.dynamo(), "BlobsTable"), null, new OnDemandCodeHostAccess(() -> null),
+                (name, input) -> { },
                 Clock.systemUTC(), small);
         CampaignPlan limited = plans.createCampaignPlan("carol");
         List<PatchInput> batch = List.of(

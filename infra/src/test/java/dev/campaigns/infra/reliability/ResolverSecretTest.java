@@ -13,10 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Least privilege: in AWS only the step functions that reach the code host may read the token secret
- * (template.yaml gives the resolvers no Secrets Manager policy). Here every function is configured, as in AWS, with
- * the secret's ARN instead of the token, and Secrets Manager's endpoint answers every call with an error: the resolvers still
- * create and read plans, so they never ask for the secret.
+ * Least privilege: only the functions that reach the code host may read the token secret (template.yaml gives the
+ * resolvers no Secrets Manager policy, and the local IAM would refuse them). Here, beyond that, every function is
+ * configured with a secret ARN that exists nowhere and a Secrets Manager endpoint that answers every call with an
+ * error: the resolvers still create and read plans, so they never ask for the secret.
  */
 class ResolverSecretTest {
     private static LocalCampaigns stack;
@@ -27,7 +27,6 @@ class ResolverSecretTest {
         stack = LocalCampaigns.start(LocalCampaigns.Options.defaults("ghp_unused0123456789"),
                 new LocalCampaigns.Hooks(i -> i, env -> {
                     Map<String, String> e = new HashMap<>(env);
-                    e.remove("CODE_HOST_TOKEN");
                     e.put("CODE_HOST_TOKEN_SECRET_ARN",
                             "arn:aws:secretsmanager:us-east-1:000000000000:secret:campaigns-code-host-token");
                     // An endpoint that answers every Secrets Manager call at once with an error (DynamoDB's).

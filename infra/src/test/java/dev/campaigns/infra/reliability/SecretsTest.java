@@ -37,8 +37,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 
 /**
- * The code host token never leaks: a whole campaign runs with a recognisable token (passed to the functions as the
- * local runtime passes it, {@code CODE_HOST_TOKEN}; in AWS it comes from Secrets Manager), with failures on the way,
+ * The code host token never leaks: a whole campaign runs with a recognisable token (a secret of the local Secrets
+ * Manager, read by the functions that talk to the code host, as in AWS), with failures on the way,
  * one of them a hostile code host answer that echoes the token; then every log line (Log4j at all levels for the
  * project, JGit and the SDK, java.util.logging, stdout and stderr), every GraphQL answer and error, every item of
  * every table and every event of every execution's history (children included) is searched for it: zero hits.
