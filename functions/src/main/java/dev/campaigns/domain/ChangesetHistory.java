@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -29,7 +28,7 @@ public final class ChangesetHistory {
             throw new IllegalArgumentException("to (" + to + ") is before from (" + from + ")");
         }
         Map<String, List<ChangesetEvent>> byChangeset = events.stream()
-                .sorted(Comparator.comparing(ChangesetEvent::at))
+                .sorted(ChangesetEvent.REPLAY_ORDER)
                 .collect(Collectors.groupingBy(ChangesetEvent::changesetId));
         List<Instant> points = new ArrayList<>();
         for (Instant t = from.atOffset(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).toInstant(); !t.isAfter(to);

@@ -62,4 +62,22 @@ class ChangesetRulesAndHistoryTest {
                 ChangesetHistory.countsOverTime(events, Instant.parse("2026-01-03T00:00:00Z"),
                         Instant.parse("2026-01-03T00:00:00Z")).get(0), "reopened, still approved");
     }
+
+    @Test
+    void aPullRequestMergedOrClosedInTheSecondItOpenedCountsAsMergedOrClosed() {
+        // Code hosts give times to the second; the store reads a changeset's events back in key order, where
+        // "CLOSED" and "MERGED" sort before "OPEN".
+        Instant t = Instant.parse("2026-01-01T09:00:00Z");
+        List<ChangesetEvent> events = List.of(
+                new ChangesetEvent("a", t, Field.STATE, "MERGED"),
+                new ChangesetEvent("a", t, Field.STATE, "OPEN"),
+                new ChangesetEvent("b", t, Field.STATE, "CLOSED"),
+                new ChangesetEvent("b", t, Field.STATE, "OPEN"),
+                new ChangesetEvent("c", t, Field.STATE, "DELETED"),
+                new ChangesetEvent("c", t, Field.STATE, "OPEN"),
+                new ChangesetEvent("d", t, Field.REVIEW_STATE, "APPROVED"),
+                new ChangesetEvent("d", t, Field.STATE, "OPEN"));
+        List<ChangesetCounts> counts = ChangesetHistory.countsOverTime(events, t, t);
+        assertEquals(new ChangesetCounts(t, 3, 1, 1, 1, 1, 0, 0), counts.get(counts.size() - 1));
+    }
 }
