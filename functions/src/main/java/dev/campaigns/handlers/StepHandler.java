@@ -4,6 +4,7 @@ import dev.campaigns.codehost.CodeHostException;
 import dev.campaigns.git.GitEngineException;
 import dev.campaigns.service.CampaignsException;
 import dev.campaigns.store.CampaignStore;
+import dev.campaigns.store.DynamoTable;
 import dev.campaigns.workflow.PermanentStepFailure;
 import dev.campaigns.workflow.RateLimitedStepFailure;
 import dev.campaigns.workflow.StepFailure;
@@ -80,7 +81,7 @@ public abstract class StepHandler extends JsonHandler<StepInput> {
                 || e instanceof IllegalArgumentException) {
             return new PermanentStepFailure(message);
         }
-        if (e instanceof SdkClientException || (e instanceof SdkServiceException s && (s.isThrottlingException()
+        if (e instanceof DynamoTable.StoreBusyException || e instanceof SdkClientException || (e instanceof SdkServiceException s && (s.isThrottlingException()
                 || s.statusCode() >= 500)) || (e instanceof SdkException sdk && sdk.retryable())) {
             return new TransientStepFailure(message);
         }

@@ -23,19 +23,12 @@ import java.util.Set;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
-import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -64,12 +57,18 @@ public final class ChangesetStore {
     private static final String CHANGESET = "#CHANGESET";
     private static final String NONE = "NONE";
 
+    private final DynamoTable t;
     private final DynamoDbClient dynamo;
     private final String table;
 
+    public ChangesetStore(DynamoTable table) {
+        this.t = table;
+        this.dynamo = table.client();
+        this.table = table.name();
+    }
+
     public ChangesetStore(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
-        this.table = table;
+        this(new DynamoTable(dynamo, table));
     }
 
     /** The changeset ID of pull request {@code number} of {@code repository}: the same for every campaign. */
@@ -92,7 +91,7 @@ public final class ChangesetStore {
     }
 
     private static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(CampaignStore.PK, s(pk), CampaignStore.SK, s(sk));
+        return DynamoTable.key(pk, sk);
     }
 
     // ---- code host truth -------------------------------------------------------------------------------------
@@ -232,18 +231,9 @@ public final class ChangesetStore {
             for (String id : new java.util.LinkedHashSet<>(ids.subList(i, Math.min(ids.size(), i + 100)))) {
                 keys.add(key(changesetKey(id), CHANGESET));
             }
-            Map<String, KeysAndAttributes> pending = Map.of(table,
-                    KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
-            while (!pending.isEmpty()) {
-                BatchGetItemResponse response = dynamo.batchGetItem(
-                        software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest.builder()
-                                .requestItems(pending).build());
-                response.responses().getOrDefault(table, List.of()).forEach(item -> {
-                    Changeset c = changeset(item);
-                    found.put(c.id(), c);
-                });
-                pending = response.hasUnprocessedKeys() && !response.unprocessedKeys().isEmpty()
-                        ? response.unprocessedKeys() : Map.of();
+            for (Map<String, AttributeValue> item : t.batchGet(keys)) {
+                Changeset c = changeset(item);
+                found.put(c.id(), c);
             }
         }
         List<Changeset> out = new ArrayList<>();
@@ -397,45 +387,19 @@ public final class ChangesetStore {
             for (Map<String, AttributeValue> k : keys.subList(i, Math.min(keys.size(), i + 25))) {
                 writes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(k).build()).build());
             }
-            Map<String, List<WriteRequest>> pending = Map.of(table, writes);
-            while (!pending.isEmpty()) {
-                BatchWriteItemResponse response = dynamo.batchWriteItem(
-                        software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest.builder()
-                                .requestItems(pending).build());
-                pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
-            }
+            t.batchWrite(writes);
         }
     }
 
     // ---- mechanics -------------------------------------------------------------------------------------------
 
+    /** Runs a transaction; false if a condition failed. Conflicts are retried by {@link DynamoTable}. */
     private boolean transact(List<TransactWriteItem> items) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
-                return true;
-            } catch (TransactionCanceledException e) {
-                if (e.cancellationReasons().stream().map(CancellationReason::code)
-                        .anyMatch("ConditionalCheckFailed"::equals)) {
-                    return false;
-                }
-                if (attempt >= 12) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10L << Math.min(attempt, 6)));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        return t.transact(items) == DynamoTable.Outcome.APPLIED;
     }
 
     private Optional<Map<String, AttributeValue>> get(String pk, String sk) {
-        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
-                .key(key(pk, sk)).consistentRead(true).build()).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+        return t.get(pk, sk);
     }
 
     private static Map<String, AttributeValue> eventItem(ChangesetEvent e) {
