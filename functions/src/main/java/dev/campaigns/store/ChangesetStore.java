@@ -7,6 +7,7 @@ import dev.campaigns.codehost.PullRequestStatus;
 import dev.campaigns.domain.Changeset;
 import dev.campaigns.domain.ChangesetCheckState;
 import dev.campaigns.domain.ChangesetEvent;
+import dev.campaigns.domain.ChangesetRead;
 import dev.campaigns.domain.ChangesetReviewState;
 import dev.campaigns.domain.ChangesetState;
 import dev.campaigns.domain.Page;
@@ -55,7 +56,6 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 public final class ChangesetStore {
     static final String SYNC_INDEX = "Sync";
     private static final String CHANGESET = "#CHANGESET";
-    private static final String NONE = "NONE";
 
     private final DynamoTable t;
     private final DynamoDbClient dynamo;
@@ -106,46 +106,15 @@ public final class ChangesetStore {
         String repository = status.pullRequest().repository();
         String externalID = Long.toString(status.pullRequest().number());
         String id = changesetId(repository, externalID);
-        ChangesetState state = ChangesetState.valueOf(status.pullRequest().state().name());
+        ChangesetRead read = read(status);
+        ChangesetState state = read.state();
         for (int attempt = 0; ; attempt++) {
             Optional<Map<String, AttributeValue>> old = get(changesetKey(id), CHANGESET);
             if (old.isPresent() && !readAt.isAfter(instant(old.get(), "syncedAt"))) {
                 return changeset(old.get());
             }
-            List<ChangesetEvent> events = new ArrayList<>();
-            Instant stateAt = switch (state) {
-                case MERGED -> orElse(status.mergedAt(), status.updatedAt());
-                case CLOSED -> orElse(status.closedAt(), status.updatedAt());
-                default -> status.updatedAt();
-            };
-            Instant reviewAt = orElse(status.reviewChangedAt(), status.updatedAt());
-            Instant checkAt = orElse(status.checkChangedAt(), status.updatedAt());
-            String check = status.checkState() == null ? NONE : status.checkState().name();
-            if (old.isEmpty()) {
-                events.add(new ChangesetEvent(id, status.createdAt(), ChangesetEvent.Field.STATE, "OPEN"));
-                if (state != ChangesetState.OPEN) {
-                    events.add(new ChangesetEvent(id, stateAt, ChangesetEvent.Field.STATE, state.name()));
-                }
-                if (status.reviewState() != ChangesetReviewState.PENDING) {
-                    events.add(new ChangesetEvent(id, reviewAt, ChangesetEvent.Field.REVIEW_STATE,
-                            status.reviewState().name()));
-                }
-                if (status.checkState() != null) {
-                    events.add(new ChangesetEvent(id, checkAt, ChangesetEvent.Field.CHECK_STATE, check));
-                }
-            } else {
-                Map<String, AttributeValue> o = old.get();
-                if (!state.name().equals(Attr.str(o, "state"))) {
-                    events.add(new ChangesetEvent(id, stateAt, ChangesetEvent.Field.STATE, state.name()));
-                }
-                if (!status.reviewState().name().equals(Attr.str(o, "reviewState"))) {
-                    events.add(new ChangesetEvent(id, reviewAt, ChangesetEvent.Field.REVIEW_STATE,
-                            status.reviewState().name()));
-                }
-                if (!check.equals(Attr.str(o, "checkState"))) {
-                    events.add(new ChangesetEvent(id, checkAt, ChangesetEvent.Field.CHECK_STATE, check));
-                }
-            }
+            List<ChangesetEvent> events = read.impliedEvents(id, old.map(ChangesetStore::changeset).orElse(null));
+            String check = read.checkValue();
             Map<String, AttributeValue> values = new HashMap<>();
             values.put(":repository", s(repository));
             values.put(":externalID", s(externalID));
@@ -197,6 +166,19 @@ public final class ChangesetStore {
                 throw new IllegalStateException("changeset " + id + " kept changing under this write");
             }
         }
+    }
+
+    /** A pull request's status as the domain reads it: its states and since when each holds. */
+    static ChangesetRead read(PullRequestStatus status) {
+        ChangesetState state = ChangesetState.valueOf(status.pullRequest().state().name());
+        Instant stateAt = switch (state) {
+            case MERGED -> orElse(status.mergedAt(), status.updatedAt());
+            case CLOSED -> orElse(status.closedAt(), status.updatedAt());
+            default -> status.updatedAt();
+        };
+        return new ChangesetRead(state, status.reviewState(), status.checkState(), status.createdAt(), stateAt,
+                orElse(status.reviewChangedAt(), status.updatedAt()), orElse(status.checkChangedAt(),
+                status.updatedAt()));
     }
 
     /**
@@ -422,7 +404,7 @@ public final class ChangesetStore {
                 Attr.str(item, "externalID"), Attr.str(item, "externalURL"),
                 ChangesetState.valueOf(Attr.str(item, "state")),
                 ChangesetReviewState.valueOf(Attr.str(item, "reviewState")),
-                check == null || NONE.equals(check) ? null : ChangesetCheckState.valueOf(check),
+                check == null || ChangesetRead.NO_CHECKS.equals(check) ? null : ChangesetCheckState.valueOf(check),
                 Attr.str(item, "title"), labels, Attr.str(item, "headRef"), Attr.str(item, "baseRef"),
                 Attr.str(item, "headCommit"), instant(item, "createdAt"), instant(item, "updatedAt"),
                 Attr.str(item, "ownerCampaignId"), campaigns, instant(item, "syncedAt"));
