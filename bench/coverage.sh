@@ -15,8 +15,9 @@ csv=functions/target/site/jacoco/jacoco.csv
 [[ -f "$csv" ]] || { echo "no $csv: run without --no-run first" >&2; exit 1; }
 sums() {
   awk -F, 'NR > 1 {
-      pkg = $2; sub(/^dev\.campaigns\./, "", pkg)
-      lm[pkg] += $8; lc[pkg] += $9; bm[pkg] += $6; bc[pkg] += $7
+      # counted from the end: the group (the module name) may itself contain commas
+      pkg = $(NF - 11); sub(/^dev\.campaigns\./, "", pkg)
+      bm[pkg] += $(NF - 7); bc[pkg] += $(NF - 6); lm[pkg] += $(NF - 5); lc[pkg] += $(NF - 4)
     }
     END {
       for (k in lm) {
