@@ -12,6 +12,7 @@ import dev.campaigns.domain.ChangesetJob;
 import dev.campaigns.domain.JobCounters;
 import dev.campaigns.domain.JobState;
 import dev.campaigns.domain.Page;
+import dev.campaigns.domain.RepositoryName;
 import dev.campaigns.git.DiffStat;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -242,7 +243,7 @@ public final class CampaignStore {
     }
 
     static String repositoryKey(String repository) {
-        return "REPO#" + repository.toLowerCase(java.util.Locale.ROOT);
+        return "REPO#" + RepositoryName.identity(repository);
     }
 
     /**
