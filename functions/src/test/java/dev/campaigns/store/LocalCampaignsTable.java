@@ -35,7 +35,7 @@ final class LocalCampaignsTable {
 
     static synchronized DynamoDbClient client() {
         if (local == null) {
-            local = DynamoDBEmbedded.create();
+            local = DynamoDBEmbedded.create(true); // true: telemetry off, as the embedded runtime's server runs
         }
         return local.dynamoDbClient();
     }
