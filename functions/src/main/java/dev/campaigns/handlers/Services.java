@@ -5,7 +5,6 @@ import dev.campaigns.codehost.CodeHost;
 import dev.campaigns.codehost.github.GitHubCodeHost;
 import dev.campaigns.codehost.github.GitHubConfig;
 import dev.campaigns.domain.OwnerRule;
-import dev.campaigns.git.BotIdentity;
 import dev.campaigns.git.GitEngine;
 import dev.campaigns.git.GitEngineConfig;
 import dev.campaigns.git.RemoteCredentials;
@@ -22,16 +21,15 @@ import dev.campaigns.service.OnDemandCodeHostAccess;
 import dev.campaigns.service.PullRequestPacing;
 import dev.campaigns.pacing.Pacer;
 import dev.campaigns.pacing.PacerKey;
-import dev.campaigns.pacing.PacingConfig;
 import dev.campaigns.store.DynamoPacingStore;
 import dev.campaigns.store.CampaignStore;
+import dev.campaigns.store.DynamoTable;
 import dev.campaigns.store.ChangesetStore;
 import dev.campaigns.store.DynamoBlobStore;
 import dev.campaigns.store.IdempotencyStore;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -63,8 +61,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@code SESSION_OWNED_ROLES}.
  */
 public final class Services {
-    private final Map<String, String> env;
+    private final Configuration config;
     private final Clock clock;
+    private final Lazy<DynamoTable> campaignsTable;
     private final Lazy<DynamoDbClient> dynamo;
     private final Lazy<SfnClient> sfn;
     private final Lazy<CampaignStore> store;
@@ -81,7 +80,6 @@ public final class Services {
     private final Lazy<ChangesetService> changesets;
     private final Lazy<SqsClient> sqs;
     private final Lazy<String> webhookSecret;
-    private final Lazy<OwnerRule> ownerRule;
 
     public Services(Map<String, String> env) {
         this(env, Clock.systemUTC(), null);
@@ -92,43 +90,46 @@ public final class Services {
      *                         the configured GitHub or GitHub Enterprise
      */
     public Services(Map<String, String> env, Clock clock, CodeHost codeHostOverride) {
-        this.env = Map.copyOf(env);
+        this.config = Configuration.from(env);
         this.clock = clock;
         this.dynamo = new Lazy<>(() -> client(DynamoDbClient.builder(), "DYNAMODB").build());
         this.sfn = new Lazy<>(() -> client(SfnClient.builder(), "SFN").build());
-        this.store = new Lazy<>(() -> new CampaignStore(dynamo.get(), require("CAMPAIGNS_TABLE")));
-        this.blobs = new Lazy<>(() -> new DynamoBlobStore(dynamo.get(), require("BLOBS_TABLE")));
-        this.idempotency = new Lazy<>(() -> new IdempotencyStore(dynamo.get(), require("IDEMPOTENCY_TABLE"), clock));
+        this.campaignsTable = new Lazy<>(() -> new DynamoTable(dynamo.get(),
+                require(config.campaignsTable(), "CAMPAIGNS_TABLE")));
+        this.store = new Lazy<>(() -> new CampaignStore(campaignsTable.get()));
+        this.blobs = new Lazy<>(() -> new DynamoBlobStore(dynamo.get(), require(config.blobsTable(), "BLOBS_TABLE")));
+        this.idempotency = new Lazy<>(() -> new IdempotencyStore(dynamo.get(),
+                require(config.idempotencyTable(), "IDEMPOTENCY_TABLE"), clock));
         this.git = new Lazy<>(() -> new GitEngine(gitConfig(), blobs.get()));
         // Built, and the token read, only by what talks to the code host (see OnDemandCodeHostAccess).
         this.codeHost = new OnDemandCodeHostAccess(() -> {
             RemoteCredentials credentials = new RemoteCredentials(token());
             CodeHost host = codeHostOverride != null ? codeHostOverride
-                    : new GitHubCodeHost(new GitHubConfig(URI.create(require("CODE_HOST_API_URL")),
-                            URI.create(require("CODE_HOST_GIT_URL")), credentials::token,
-                            codeHostTimeout(), null, null, null, null));
-            return new CodeHostAccess(host, credentials, new BotIdentity(
-                    env.getOrDefault("BOT_NAME", "campaigns-bot"),
-                    env.getOrDefault("BOT_EMAIL", "campaigns-bot@users.noreply.github.com")));
+                    : new GitHubCodeHost(GitHubConfig.of(URI.create(require(config.codeHostApiUrl(),
+                            "CODE_HOST_API_URL")), URI.create(require(config.codeHostGitUrl(), "CODE_HOST_GIT_URL")),
+                            credentials::token).withRequestTimeout(config.codeHostTimeout()));
+            return new CodeHostAccess(host, credentials, config.bot());
         });
-        this.processes = new Lazy<>(() -> new StepFunctionsBackgroundProcesses(sfn.get(), require("STATE_MACHINE_ARN")));
+        this.processes = new Lazy<>(() -> new StepFunctionsBackgroundProcesses(sfn.get(),
+                require(config.stateMachineArn(), "STATE_MACHINE_ARN")));
         // Only the resolvers start executions (and have STATE_MACHINE_ARN): the client is built on first start.
         BackgroundProcesses startOnDemand = (name, input) -> processes.get().start(name, input);
         this.plans = new Lazy<>(() -> new CampaignPlanService(store.get(), blobs.get(), git.get(), codeHost,
                 startOnDemand, clock, Limits.DEFAULT));
         this.campaigns = new Lazy<>(() -> new CampaignService(store.get(), idempotency.get(), plans.get(),
                 startOnDemand, clock, Limits.DEFAULT));
-        this.changesetStore = new Lazy<>(() -> new ChangesetStore(dynamo.get(), require("CAMPAIGNS_TABLE")));
+        this.changesetStore = new Lazy<>(() -> new ChangesetStore(campaignsTable.get()));
         this.steps = new Lazy<>(() -> new ChangesetJobSteps(store.get(), changesetStore.get(), blobs.get(), git.get(),
                 codeHost, Limits.DEFAULT, clock));
         this.changesets = new Lazy<>(() -> new ChangesetService(changesetStore.get(), campaigns.get(),
                 idempotency.get(), codeHost, this::changesetCloseQueue, clock));
         this.sqs = new Lazy<>(() -> client(SqsClient.builder(), "SQS").build());
-        this.webhookSecret = new Lazy<>(() -> secret("WEBHOOK_SECRET_ARN"));
-        this.ownerRule = new Lazy<>(this::parseOwnerRule);
+        this.webhookSecret = new Lazy<>(() -> secret(config.webhookSecretArn()));
         this.pacing = new Lazy<>(() -> new PullRequestPacing(store.get(),
-                new Pacer(new DynamoPacingStore(dynamo.get(), require("PACING_TABLE")), pacingConfig(), clock),
-                PacerKey.of(require("CODE_HOST_API_URL"), codeHost.get().credentials().token()), clock));
+                new Pacer(new DynamoPacingStore(dynamo.get(), require(config.pacingTable(), "PACING_TABLE")),
+                        config.pacing(), clock),
+                PacerKey.of(require(config.codeHostApiUrl(), "CODE_HOST_API_URL"), codeHost.get().credentials().token()),
+                clock));
     }
 
     /**
@@ -178,14 +179,14 @@ public final class Services {
 
     /** The queue of pull requests to close in the background ({@code CLOSE_CHANGESETS_QUEUE_URL}). */
     public ChangesetCloseQueue changesetCloseQueue() {
-        String url = require("CLOSE_CHANGESETS_QUEUE_URL");
+        String url = require(config.closeChangesetsQueueUrl(), "CLOSE_CHANGESETS_QUEUE_URL");
         return (request, delay) -> sqs.get().sendMessage(b -> b.queueUrl(url).messageBody(request.toJson())
                 .delaySeconds((int) Math.min(900, Math.max(0, delay.toSeconds()))));
     }
 
     /** The queue verified webhook deliveries go to ({@code CHANGESET_EVENTS_QUEUE_URL}). */
     public ChangesetEventQueue changesetEventQueue() {
-        String url = require("CHANGESET_EVENTS_QUEUE_URL");
+        String url = require(config.changesetEventsQueueUrl(), "CHANGESET_EVENTS_QUEUE_URL");
         return delivery -> sqs.get().sendMessage(b -> b.queueUrl(url).messageBody(delivery.toJson()));
     }
 
@@ -199,29 +200,17 @@ public final class Services {
      * sessions are separate owners (a trailing {@code *} matches a prefix); unset: {@link OwnerRule#DEFAULT}.
      */
     public OwnerRule ownerRule() {
-        return ownerRule.get();
-    }
-
-    private OwnerRule parseOwnerRule() {
-        String roles = env.get("SESSION_OWNED_ROLES");
-        if (roles == null) {
-            return OwnerRule.DEFAULT;
-        }
-        try {
-            return OwnerRule.parse(roles);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("configuration SESSION_OWNED_ROLES: " + e.getMessage());
-        }
+        return config.ownerRule();
     }
 
     /** Code host requests one scheduled sync run may spend ({@code SYNC_REQUEST_BUDGET}, default 250). */
     public int syncRequestBudget() {
-        return Integer.parseInt(env.getOrDefault("SYNC_REQUEST_BUDGET", "250"));
+        return config.syncRequestBudget();
     }
 
     /** Requests of the token's rate-limit window the sync leaves to others ({@code SYNC_RESERVE_REQUESTS}, 1000). */
     public int syncReserveRequests() {
-        return Integer.parseInt(env.getOrDefault("SYNC_RESERVE_REQUESTS", "1000"));
+        return config.syncReserveRequests();
     }
 
     /** The code host access; the first call reads the token (only functions that talk to the code host call it). */
@@ -242,80 +231,32 @@ public final class Services {
     }
 
     GitEngineConfig gitConfig() {
-        String cacheDir = env.get("GIT_CACHE_DIR");
-        GitEngineConfig config = cacheDir == null || cacheDir.isBlank() ? GitEngineConfig.defaults()
-                : GitEngineConfig.defaults().withCacheDir(java.nio.file.Path.of(cacheDir));
-        Integer reads = wholeNumber("GIT_SNAPSHOT_READS");
-        if (reads != null) {
-            config = config.withSnapshotReads(reads);
+        GitEngineConfig engine = config.gitCacheDir() == null ? GitEngineConfig.defaults()
+                : GitEngineConfig.defaults().withCacheDir(config.gitCacheDir());
+        if (config.gitSnapshotReads() != null) {
+            engine = engine.withSnapshotReads(config.gitSnapshotReads());
         }
-        Integer cacheMb = wholeNumber("GIT_CACHE_MAX_MB");
-        if (cacheMb != null) {
-            config = config.withCacheMaxBytes((long) cacheMb << 20);
+        if (config.gitCacheMaxMb() != null) {
+            engine = engine.withCacheMaxBytes((long) config.gitCacheMaxMb() << 20);
         }
-        java.time.Duration timeout = codeHostTimeout();
-        return timeout == null ? config : config.withTimeout(timeout);
+        return config.codeHostTimeout() == null ? engine : engine.withTimeout(config.codeHostTimeout());
     }
 
-    /** The whole number >= 0 in the environment variable {@code name}; null when unset. */
-    private Integer wholeNumber(String name) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            int n = Integer.parseInt(value.strip());
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalStateException("configuration " + name + " must be a whole number >= 0, got " + value);
-    }
-
-    /**
-     * {@code CODE_HOST_TIMEOUT_SECONDS}: how long one code host request (REST call or git operation) may take
-     * before it counts as a transient failure; unset: the clients' defaults (30 s REST, 60 s git).
-     */
-    private java.time.Duration codeHostTimeout() {
-        String seconds = env.get("CODE_HOST_TIMEOUT_SECONDS");
-        if (seconds == null || seconds.isBlank()) {
-            return null;
-        }
-        try {
-            long s = Long.parseLong(seconds.strip());
-            if (s < 1) {
-                throw new NumberFormatException();
-            }
-            return java.time.Duration.ofSeconds(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException("configuration CODE_HOST_TIMEOUT_SECONDS must be a whole number of "
-                    + "seconds >= 1, got " + seconds);
-        }
-    }
-
-    private PacingConfig pacingConfig() {
-        String margin = env.getOrDefault("PACING_MARGIN_SECONDS", "10");
-        try {
-            return PacingConfig.parse(env.get("CODE_HOST_CONTENT_LIMITS"),
-                    java.time.Duration.ofMillis(Math.round(Double.parseDouble(margin.strip()) * 1000)));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("configuration PACING_MARGIN_SECONDS is not a number: " + margin);
-        }
+    /** The configuration this function was built with. */
+    public Configuration configuration() {
+        return config;
     }
 
     private String token() {
-        return secret("CODE_HOST_TOKEN_SECRET_ARN");
+        return secret(config.codeHostTokenSecretArn());
     }
 
     /**
      * The {@code SecretString} of the Secrets Manager secret whose ARN (or name) {@code arnVariable} holds; empty
      * when none is configured (no token: anonymous remotes; no webhook secret: every delivery refused).
      */
-    private String secret(String arnVariable) {
-        String secretArn = env.get(arnVariable);
-        if (secretArn == null || secretArn.isBlank()) {
+    private String secret(String secretArn) {
+        if (secretArn == null) {
             return "";
         }
         try (SecretsManagerClient secrets = client(SecretsManagerClient.builder(), "SECRETS_MANAGER").build()) {
@@ -324,9 +265,9 @@ public final class Services {
     }
 
     private <B extends AwsClientBuilder<B, C>, C> B client(B builder, String service) {
-        builder.region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")));
-        String endpoint = env.getOrDefault("AWS_ENDPOINT_URL_" + service, env.get("AWS_ENDPOINT_URL"));
-        if (endpoint != null && !endpoint.isBlank()) {
+        builder.region(Region.of(config.aws().region()));
+        String endpoint = config.aws().endpoint(service);
+        if (endpoint != null) {
             builder.endpointOverride(URI.create(endpoint));
         }
         builder.credentialsProvider(credentials());
@@ -342,18 +283,17 @@ public final class Services {
      * theirs from the container endpoint), the SDK's default chain.
      */
     private AwsCredentialsProvider credentials() {
-        String key = env.get("AWS_ACCESS_KEY_ID");
-        String secret = env.get("AWS_SECRET_ACCESS_KEY");
-        String session = env.get("AWS_SESSION_TOKEN");
-        if (key != null && !key.isBlank() && secret != null && !secret.isBlank()) {
-            return StaticCredentialsProvider.create(session == null || session.isBlank()
-                    ? AwsBasicCredentials.create(key, secret) : AwsSessionCredentials.create(key, secret, session));
+        Configuration.Aws aws = config.aws();
+        if (aws.hasStaticCredentials()) {
+            return StaticCredentialsProvider.create(aws.sessionToken() == null
+                    ? AwsBasicCredentials.create(aws.accessKeyId(), aws.secretAccessKey())
+                    : AwsSessionCredentials.create(aws.accessKeyId(), aws.secretAccessKey(), aws.sessionToken()));
         }
         return DefaultCredentialsProvider.builder().build();
     }
 
-    private String require(String name) {
-        return Objects.requireNonNull(env.get(name), () -> "configuration " + name + " is not set");
+    private static String require(String value, String variable) {
+        return Configuration.require(value, variable);
     }
 
     /** A value built once, on first use, thread-safely. */

@@ -1,19 +1,9 @@
 package dev.campaigns.handlers;
 
-import dev.campaigns.codehost.CodeHostException;
-import dev.campaigns.git.GitEngineException;
-import dev.campaigns.service.CampaignsException;
 import dev.campaigns.store.CampaignStore;
-import dev.campaigns.workflow.PermanentStepFailure;
-import dev.campaigns.workflow.RateLimitedStepFailure;
 import dev.campaigns.workflow.StepFailure;
-import dev.campaigns.workflow.TransientStepFailure;
-import dev.campaigns.workflow.UnexpectedStepFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.exception.SdkServiceException;
 
 /**
  * A workflow step: runs the step and turns whatever it throws into a {@link StepFailure} that
@@ -63,28 +53,7 @@ public abstract class StepHandler extends JsonHandler<StepInput> {
      */
     private StepFailure classify(RuntimeException e) {
         String message = services.redact(describe(e));
-        if (e instanceof StepFailure f) {
-            return f;
-        }
-        if (e instanceof GitEngineException g) {
-            return g.kind() == GitEngineException.Kind.UNEXPECTED ? new UnexpectedStepFailure(message)
-                    : g.isTransient() ? new TransientStepFailure(message) : new PermanentStepFailure(message);
-        }
-        if (e instanceof CodeHostException c) {
-            if (c.kind() == CodeHostException.Kind.RATE_LIMITED) {
-                return new RateLimitedStepFailure(message);
-            }
-            return c.isTransient() ? new TransientStepFailure(message) : new PermanentStepFailure(message);
-        }
-        if (e instanceof CampaignsException || e instanceof IllegalStateException
-                || e instanceof IllegalArgumentException) {
-            return new PermanentStepFailure(message);
-        }
-        if (e instanceof SdkClientException || (e instanceof SdkServiceException s && (s.isThrottlingException()
-                || s.statusCode() >= 500)) || (e instanceof SdkException sdk && sdk.retryable())) {
-            return new TransientStepFailure(message);
-        }
-        return new UnexpectedStepFailure(message);
+        return FailureClassification.classify(e, message);
     }
 
     private static String describe(RuntimeException e) {

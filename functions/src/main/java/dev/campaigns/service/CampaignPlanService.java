@@ -3,6 +3,7 @@ package dev.campaigns.service;
 import dev.campaigns.blob.BlobStore;
 import dev.campaigns.domain.BackgroundProcessStatus;
 import dev.campaigns.domain.CampaignJob;
+import dev.campaigns.domain.RepositoryName;
 import dev.campaigns.domain.CampaignPlan;
 import dev.campaigns.domain.JobCounters;
 import dev.campaigns.domain.JobState;
@@ -21,7 +22,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -269,7 +269,7 @@ public final class CampaignPlanService {
                 throw new InvalidInputException("patches[" + i + "] is null");
             }
             String repository = Validation.repository(at + "repository", p.repository());
-            if (!repositories.add(repository.toLowerCase(Locale.ROOT))) {
+            if (!repositories.add(RepositoryName.identity(repository))) {
                 throw new InvalidInputException(at + "repository " + repository
                         + " appears twice in the plan: give one patch per repository");
             }

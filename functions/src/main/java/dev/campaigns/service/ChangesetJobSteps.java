@@ -7,6 +7,7 @@ import dev.campaigns.domain.Campaign;
 import dev.campaigns.domain.CampaignJob;
 import dev.campaigns.domain.Changeset;
 import dev.campaigns.domain.ChangesetJob;
+import dev.campaigns.domain.ChangesetJobLifecycle;
 import dev.campaigns.domain.JobState;
 import dev.campaigns.git.CommitRequest;
 import dev.campaigns.git.CommitResult;
@@ -111,7 +112,7 @@ public final class ChangesetJobSteps {
         if (job == null || job.pushed()) {
             return;
         }
-        requireCommit(job);
+        ChangesetJobLifecycle.require(job, ChangesetJobLifecycle.Event.PUSH);
         Campaign campaign = campaign(campaignId);
         CodeHostAccess access = codeHost.get();
         git.push(new PushRequest(access.cloneUrl(job.repository()), access.credentials(), campaign.branch(),
@@ -125,9 +126,7 @@ public final class ChangesetJobSteps {
         if (job == null) {
             return null;
         }
-        if (!job.pushed()) {
-            throw new IllegalStateException("changeset job " + jobId + " has no pushed branch yet");
-        }
+        ChangesetJobLifecycle.require(job, ChangesetJobLifecycle.Event.OPEN_PULL_REQUEST);
         Campaign campaign = campaign(campaignId);
         PullRequest pr = codeHost.get().codeHost().ensurePullRequest(new PullRequestSpec(job.repository(),
                 campaign.branch(), job.baseRef(), campaign.name(), pullRequestBody(campaign), campaign.draft(),
@@ -147,9 +146,7 @@ public final class ChangesetJobSteps {
         if (job == null) {
             return;
         }
-        if (job.pullRequest() == 0) {
-            throw new IllegalStateException("changeset job " + jobId + " has no pull request yet");
-        }
+        ChangesetJobLifecycle.require(job, ChangesetJobLifecycle.Event.RECORD_CHANGESET);
         Instant readAt = clock.instant();
         PullRequestStatus pr = codeHost.get().codeHost().loadPullRequestStatus(job.repository(), job.pullRequest());
         Changeset changeset = changesets.observe(pr, readAt, campaignId);
@@ -177,7 +174,7 @@ public final class ChangesetJobSteps {
      */
     public void finish(String campaignId, Integer execution) {
         Campaign campaign = campaign(campaignId);
-        if (execution != null && campaign.executions() > execution) {
+        if (!ChangesetJobLifecycle.mayEnd(campaign.executions(), execution)) {
             return;
         }
         if (campaign.counters().pending() > 0) {
@@ -196,12 +193,6 @@ public final class ChangesetJobSteps {
                 .orElseThrow(() -> new IllegalStateException("changeset job " + jobId + " of campaign "
                         + campaignId + " does not exist"));
         return job.state() == JobState.PENDING ? job : null;
-    }
-
-    private static void requireCommit(ChangesetJob job) {
-        if (job.commitSha() == null) {
-            throw new IllegalStateException("changeset job " + job.jobId() + " has no commit yet");
-        }
     }
 
     private Campaign campaign(String campaignId) {

@@ -1,11 +1,11 @@
 package dev.campaigns.service;
 
+import dev.campaigns.domain.RepositoryName;
 import java.util.regex.Pattern;
 import org.eclipse.jgit.lib.Repository;
 
 /** Checks of user input shared by the services; each failure names the field and the rule. */
 final class Validation {
-    private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}");
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}");
 
     private Validation() {
@@ -13,7 +13,7 @@ final class Validation {
 
     static String repository(String field, String value) {
         String v = required(field, value);
-        if (!REPOSITORY.matcher(v).matches() || v.contains("..") || v.endsWith(".git")) {
+        if (!RepositoryName.isValid(v)) {
             throw new InvalidInputException(field + " must be OWNER/NAME (letters, digits, '.', '-', '_'), got "
                     + quote(v));
         }

@@ -12,6 +12,7 @@ import dev.campaigns.domain.ChangesetJob;
 import dev.campaigns.domain.JobCounters;
 import dev.campaigns.domain.JobState;
 import dev.campaigns.domain.Page;
+import dev.campaigns.domain.RepositoryName;
 import dev.campaigns.git.DiffStat;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -21,20 +22,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -59,19 +57,25 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * </pre>
  */
 public final class CampaignStore {
-    static final String PK = "PK";
-    static final String SK = "SK";
+    static final String PK = DynamoTable.PK;
+    static final String SK = DynamoTable.SK;
     static final String OWNER_INDEX = "Owner";
     static final String ERRORS_INDEX = "Errors";
     private static final String PLAN = "#PLAN";
     private static final String CAMPAIGN = "#CAMPAIGN";
 
+    private final DynamoTable t;
     private final DynamoDbClient dynamo;
     private final String table;
 
+    public CampaignStore(DynamoTable table) {
+        this.t = table;
+        this.dynamo = table.client();
+        this.table = table.name();
+    }
+
     public CampaignStore(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
-        this.table = table;
+        this(new DynamoTable(dynamo, table));
     }
 
     // ---- keys ----------------------------------------------------------------------------------------------
@@ -89,7 +93,7 @@ public final class CampaignStore {
     }
 
     private static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(PK, s(pk), SK, s(sk));
+        return DynamoTable.key(pk, sk);
     }
 
     // ---- campaign plans and their jobs ------------------------------------------------------------------
@@ -149,7 +153,7 @@ public final class CampaignStore {
 
     private int addChunk(String planId, List<NewCampaignJob> chunk, int maxJobs, long maxBytes) {
         String pk = planKey(planId);
-        for (int attempt = 0; !chunk.isEmpty(); attempt++) {
+        while (!chunk.isEmpty()) {
             long bytes = chunk.stream().mapToLong(NewCampaignJob::patchBytes).sum();
             List<TransactWriteItem> items = new ArrayList<>();
             for (NewCampaignJob j : chunk) {
@@ -173,20 +177,13 @@ public final class CampaignStore {
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build())
                     .build());
             try {
-                dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
+                t.transactOrCancel(items); // conflicts with a concurrent batch on the plan's counters: retried there
                 return chunk.size();
             } catch (TransactionCanceledException e) {
-                List<CancellationReason> reasons = e.cancellationReasons();
-                boolean conditionFailed = reasons.stream().map(CancellationReason::code)
-                        .anyMatch("ConditionalCheckFailed"::equals);
-                if (!conditionFailed) {
-                    if (attempt >= 12) {
-                        throw e;
-                    }
-                    sleepJitter(attempt); // a conflict with a concurrent batch on the plan's counters
-                    continue;
+                if (!DynamoTable.conditionFailed(e)) {
+                    throw e;
                 }
-                chunk = withoutJobsAlreadyThere(chunk, reasons, maxJobs, bytes);
+                chunk = withoutJobsAlreadyThere(chunk, e.cancellationReasons(), maxJobs, bytes);
             }
         }
         return 0;
@@ -204,8 +201,8 @@ public final class CampaignStore {
             NewCampaignJob j = chunk.get(i);
             CancellationReason jobReason = reasons.get(2 * i);
             CancellationReason repoReason = reasons.get(2 * i + 1);
-            boolean jobThere = "ConditionalCheckFailed".equals(jobReason.code());
-            boolean repoThere = "ConditionalCheckFailed".equals(repoReason.code());
+            boolean jobThere = DynamoTable.conditionFailed(jobReason);
+            boolean repoThere = DynamoTable.conditionFailed(repoReason);
             if (jobThere && !sameJob(jobReason.item(), j.job())) {
                 CampaignJob other = campaignJob(jobReason.item());
                 throw new PlanJobsRefusedException(PlanJobsRefusedException.Reason.POSITION_TAKEN, j.job(),
@@ -220,7 +217,7 @@ public final class CampaignStore {
             }
         }
         CancellationReason planReason = reasons.get(reasons.size() - 1);
-        if ("ConditionalCheckFailed".equals(planReason.code()) && remaining.size() == chunk.size()) {
+        if (DynamoTable.conditionFailed(planReason) && remaining.size() == chunk.size()) {
             Map<String, AttributeValue> old = planReason.item();
             PlanJobsRefusedException.Reason why;
             if (old == null || old.isEmpty()) {
@@ -246,7 +243,7 @@ public final class CampaignStore {
     }
 
     static String repositoryKey(String repository) {
-        return "REPO#" + repository.toLowerCase(java.util.Locale.ROOT);
+        return "REPO#" + RepositoryName.identity(repository);
     }
 
     /**
@@ -391,18 +388,15 @@ public final class CampaignStore {
 
     /** Records a plan job's successful execution, once. Returns false if the job was already terminal. */
     public boolean completeCampaignJob(String planId, String jobId, DiffStat diffStat) {
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":done", s(JobState.COMPLETED.name()));
-        values.put(":a", n(diffStat.added()));
-        values.put(":c", n(diffStat.changed()));
-        values.put(":d", n(diffStat.deleted()));
-        return finishJob(planKey(planId), jobId, "completed",
-                "SET #state = :done, added = :a, changed = :c, deleted = :d", values);
+        String pk = planKey(planId);
+        return transactFinish(Owner.PLAN_JOBS, pk, List.of(), completedJob(pk, jobId,
+                "added = :a, changed = :c, deleted = :d", Map.of(":a", n(diffStat.added()),
+                        ":c", n(diffStat.changed()), ":d", n(diffStat.deleted()))), "completed");
     }
 
     /** Records a plan job's error, once. Returns false if the job was already terminal. */
     public boolean failCampaignJob(String planId, String jobId, String error) {
-        return failJob(planKey(planId), jobId, error);
+        return failJob(Owner.PLAN_JOBS, planKey(planId), jobId, error);
     }
 
     // ---- campaigns -----------------------------------------------------------------------------------------
@@ -525,21 +519,19 @@ public final class CampaignStore {
     public boolean completeChangesetJob(String campaignId, String jobId, Changeset changeset) {
         List<TransactWriteItem> membership = ChangesetStore.membershipWrites(table, campaignId, changeset.id(),
                 changeset.repository(), changeset.externalID(), true, jobId);
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":done", s(JobState.COMPLETED.name()));
-        values.put(":cs", s(changeset.id()));
-        return transactFinish(campaignKey(campaignId), jobId, "completed", "SET #state = :done, changesetId = :cs",
-                values, membership);
+        String pk = campaignKey(campaignId);
+        return transactFinish(Owner.CAMPAIGN_JOBS, pk, membership,
+                completedJob(pk, jobId, "changesetId = :cs", Map.of(":cs", s(changeset.id()))), "completed");
     }
 
     /** Marks every still-pending job of a plan errored (its execution ended without it). */
     public void failPendingCampaignJobs(String planId, int jobs, String error) {
-        failPending(planKey(planId), jobs, error);
+        failPending(Owner.PLAN_JOBS, planKey(planId), jobs, error);
     }
 
     /** Marks every still-pending changeset job of a campaign errored (its execution ended without it). */
     public void failPendingChangesetJobs(String campaignId, int jobs, String error) {
-        failPending(campaignKey(campaignId), jobs, error);
+        failPending(Owner.CAMPAIGN_JOBS, campaignKey(campaignId), jobs, error);
     }
 
     /**
@@ -557,13 +549,7 @@ public final class CampaignStore {
                     continue;
                 }
                 String jobId = Attr.str(item, SK).substring("JOB#".length());
-                Update job = Update.builder().tableName(table).key(key(pk, jobKey(jobId)))
-                        .conditionExpression("#state = :pending")
-                        .updateExpression("SET #state = :errored, #error = :error, ERRPK = :errpk")
-                        .expressionAttributeNames(Map.of("#state", "state", "#error", "error"))
-                        .expressionAttributeValues(Map.of(":pending", s(JobState.PENDING.name()),
-                                ":errored", s(JobState.ERRORED.name()), ":error", s(error), ":errpk", s(pk)))
-                        .build();
+                Update job = failedJob(pk, jobId, error);
                 Update counter = Update.builder().tableName(table).key(key(pk, CAMPAIGN))
                         .conditionExpression("executions <= :n")
                         .updateExpression("ADD errored :one")
@@ -574,12 +560,12 @@ public final class CampaignStore {
         }
     }
 
-    private void failPending(String pk, int jobs, String error) {
+    private void failPending(Owner owner, String pk, int jobs, String error) {
         int pageSize = 1000;
         for (int from = 0; from < jobs; from += pageSize) {
             for (Map<String, AttributeValue> item : queryRange(pk, from, Math.min(jobs, from + pageSize), i -> i)) {
                 if (JobState.PENDING.name().equals(Attr.str(item, "state"))) {
-                    failJob(pk, Attr.str(item, SK).substring("JOB#".length()), error);
+                    failJob(owner, pk, Attr.str(item, SK).substring("JOB#".length()), error);
                 }
             }
         }
@@ -587,7 +573,7 @@ public final class CampaignStore {
 
     /** Records a changeset job's error, once. Returns false if the job was already terminal. */
     public boolean failChangesetJob(String campaignId, String jobId, String error) {
-        return failJob(campaignKey(campaignId), jobId, error);
+        return failJob(Owner.CAMPAIGN_JOBS, campaignKey(campaignId), jobId, error);
     }
 
     /**
@@ -623,34 +609,47 @@ public final class CampaignStore {
 
     // ---- shared mechanics ----------------------------------------------------------------------------------
 
-    private boolean failJob(String pk, String jobId, String error) {
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":errored", s(JobState.ERRORED.name()));
-        values.put(":error", s(error));
-        values.put(":errpk", s(pk));
-        return finishJob(pk, jobId, "errored", "SET #state = :errored, #error = :error, ERRPK = :errpk", values);
+    /** Who counts a job: a plan's jobs count on the plan item, a campaign's changeset jobs on the campaign item. */
+    private enum Owner {
+        PLAN_JOBS(CampaignStore.PLAN), CAMPAIGN_JOBS(CampaignStore.CAMPAIGN);
+
+        private final String sortKey;
+
+        Owner(String sortKey) {
+            this.sortKey = sortKey;
+        }
     }
 
-    private boolean finishJob(String pk, String jobId, String counter, String update,
-                              Map<String, AttributeValue> values) {
-        return transactFinish(pk, jobId, counter, update, values, List.of());
+    private boolean failJob(Owner owner, String pk, String jobId, String error) {
+        return transactFinish(owner, pk, List.of(), failedJob(pk, jobId, error), "errored");
     }
 
-    /** Moves a PENDING job to a terminal state and adds one to its owner's counter, atomically. */
-    private boolean transactFinish(String pk, String jobId, String counter, String update,
-                                   Map<String, AttributeValue> values, List<TransactWriteItem> more) {
+    /** The one write that moves a PENDING job to ERRORED with its error (listed in the sparse Errors index). */
+    private Update failedJob(String pk, String jobId, String error) {
+        return Update.builder().tableName(table).key(key(pk, jobKey(jobId)))
+                .conditionExpression("#state = :pending")
+                .updateExpression("SET #state = :errored, #error = :error, ERRPK = :errpk")
+                .expressionAttributeNames(Map.of("#state", "state", "#error", "error"))
+                .expressionAttributeValues(Map.of(":pending", s(JobState.PENDING.name()),
+                        ":errored", s(JobState.ERRORED.name()), ":error", s(error), ":errpk", s(pk)))
+                .build();
+    }
+
+    /** The write that moves a PENDING job to COMPLETED, setting {@code update}'s extra attributes. */
+    private Update completedJob(String pk, String jobId, String extraSets, Map<String, AttributeValue> values) {
         Map<String, AttributeValue> allValues = new HashMap<>(values);
         allValues.put(":pending", s(JobState.PENDING.name()));
-        Map<String, String> names = new HashMap<>(Map.of("#state", "state"));
-        if (update.contains("#error")) {
-            names.put("#error", "error");
-        }
-        Update job = Update.builder().tableName(table).key(key(pk, jobKey(jobId)))
-                .conditionExpression("#state = :pending").updateExpression(update)
-                .expressionAttributeNames(names).expressionAttributeValues(allValues).build();
+        allValues.put(":done", s(JobState.COMPLETED.name()));
+        return Update.builder().tableName(table).key(key(pk, jobKey(jobId)))
+                .conditionExpression("#state = :pending").updateExpression("SET #state = :done, " + extraSets)
+                .expressionAttributeNames(Map.of("#state", "state")).expressionAttributeValues(allValues).build();
+    }
+
+    /** Applies a job's move out of PENDING and adds one to its owner's {@code counter}, atomically. */
+    private boolean transactFinish(Owner owner, String pk, List<TransactWriteItem> more, Update job, String counter) {
         List<TransactWriteItem> items = new ArrayList<>(more);
         items.add(TransactWriteItem.builder().update(job).build());
-        items.add(counterUpdate(pk, pk.startsWith("PLAN#") ? PLAN : CAMPAIGN, counter, 1));
+        items.add(counterUpdate(pk, owner.sortKey, counter, 1));
         return transact(items);
     }
 
@@ -661,27 +660,9 @@ public final class CampaignStore {
                 .expressionAttributeValues(Map.of(":delta", n(delta))).build()).build();
     }
 
-    /**
-     * Runs a transaction; false if a condition failed (the step's work was already recorded). Transaction
-     * conflicts on the hot counter item are retried here with full jitter; they are not failures of the step.
-     */
+    /** Runs a transaction; false if a condition failed (the step's work was already recorded). */
     private boolean transact(List<TransactWriteItem> items) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
-                return true;
-            } catch (TransactionCanceledException e) {
-                boolean conditionFailed = e.cancellationReasons().stream().map(CancellationReason::code)
-                        .anyMatch("ConditionalCheckFailed"::equals);
-                if (conditionFailed) {
-                    return false;
-                }
-                if (attempt >= 12) {
-                    throw e;
-                }
-                sleepJitter(attempt);
-            }
-        }
+        return t.transact(items) == DynamoTable.Outcome.APPLIED;
     }
 
     private void updatePending(String campaignId, String jobId, String update, Map<String, AttributeValue> values) {
@@ -729,37 +710,19 @@ public final class CampaignStore {
 
     private <T> List<T> queryRange(String pk, int from, int to, Function<Map<String, AttributeValue>, T> map) {
         List<T> result = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table)
-                    .keyConditionExpression("PK = :pk AND SK BETWEEN :from AND :to")
-                    .expressionAttributeValues(Map.of(":pk", s(pk), ":from", s(jobKey(JobIds.of(from))),
-                            ":to", s(jobKey(JobIds.of(to - 1)))))
-                    .consistentRead(true).exclusiveStartKey(start).build());
-            page.items().forEach(item -> result.add(map.apply(item)));
-            start = nextKey(page);
-        } while (start != null);
+        t.query(QueryRequest.builder().keyConditionExpression("PK = :pk AND SK BETWEEN :from AND :to")
+                .expressionAttributeValues(Map.of(":pk", s(pk), ":from", s(jobKey(JobIds.of(from))),
+                        ":to", s(jobKey(JobIds.of(to - 1)))))
+                .consistentRead(true).build(), item -> result.add(map.apply(item)));
         return result;
     }
 
     private Optional<Map<String, AttributeValue>> get(String pk, String sk) {
-        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
-                .key(key(pk, sk)).consistentRead(true).build()).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
-    }
-
-    private static void sleepJitter(int attempt) {
-        long cap = Math.min(1000, 10L << Math.min(attempt, 10));
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(cap + 1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return t.get(pk, sk);
     }
 
     private static Map<String, AttributeValue> nextKey(QueryResponse page) {
-        return page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        return DynamoTable.nextKey(page);
     }
 
     private static String nextCursor(QueryResponse page) {

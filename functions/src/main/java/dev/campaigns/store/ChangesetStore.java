@@ -7,6 +7,7 @@ import dev.campaigns.codehost.PullRequestStatus;
 import dev.campaigns.domain.Changeset;
 import dev.campaigns.domain.ChangesetCheckState;
 import dev.campaigns.domain.ChangesetEvent;
+import dev.campaigns.domain.ChangesetRead;
 import dev.campaigns.domain.ChangesetReviewState;
 import dev.campaigns.domain.ChangesetState;
 import dev.campaigns.domain.Page;
@@ -23,19 +24,12 @@ import java.util.Set;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
-import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -62,14 +56,19 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 public final class ChangesetStore {
     static final String SYNC_INDEX = "Sync";
     private static final String CHANGESET = "#CHANGESET";
-    private static final String NONE = "NONE";
 
+    private final DynamoTable t;
     private final DynamoDbClient dynamo;
     private final String table;
 
+    public ChangesetStore(DynamoTable table) {
+        this.t = table;
+        this.dynamo = table.client();
+        this.table = table.name();
+    }
+
     public ChangesetStore(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
-        this.table = table;
+        this(new DynamoTable(dynamo, table));
     }
 
     /** The changeset ID of pull request {@code number} of {@code repository}: the same for every campaign. */
@@ -92,7 +91,7 @@ public final class ChangesetStore {
     }
 
     private static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(CampaignStore.PK, s(pk), CampaignStore.SK, s(sk));
+        return DynamoTable.key(pk, sk);
     }
 
     // ---- code host truth -------------------------------------------------------------------------------------
@@ -107,46 +106,15 @@ public final class ChangesetStore {
         String repository = status.pullRequest().repository();
         String externalID = Long.toString(status.pullRequest().number());
         String id = changesetId(repository, externalID);
-        ChangesetState state = ChangesetState.valueOf(status.pullRequest().state().name());
+        ChangesetRead read = read(status);
+        ChangesetState state = read.state();
         for (int attempt = 0; ; attempt++) {
             Optional<Map<String, AttributeValue>> old = get(changesetKey(id), CHANGESET);
             if (old.isPresent() && !readAt.isAfter(instant(old.get(), "syncedAt"))) {
                 return changeset(old.get());
             }
-            List<ChangesetEvent> events = new ArrayList<>();
-            Instant stateAt = switch (state) {
-                case MERGED -> orElse(status.mergedAt(), status.updatedAt());
-                case CLOSED -> orElse(status.closedAt(), status.updatedAt());
-                default -> status.updatedAt();
-            };
-            Instant reviewAt = orElse(status.reviewChangedAt(), status.updatedAt());
-            Instant checkAt = orElse(status.checkChangedAt(), status.updatedAt());
-            String check = status.checkState() == null ? NONE : status.checkState().name();
-            if (old.isEmpty()) {
-                events.add(new ChangesetEvent(id, status.createdAt(), ChangesetEvent.Field.STATE, "OPEN"));
-                if (state != ChangesetState.OPEN) {
-                    events.add(new ChangesetEvent(id, stateAt, ChangesetEvent.Field.STATE, state.name()));
-                }
-                if (status.reviewState() != ChangesetReviewState.PENDING) {
-                    events.add(new ChangesetEvent(id, reviewAt, ChangesetEvent.Field.REVIEW_STATE,
-                            status.reviewState().name()));
-                }
-                if (status.checkState() != null) {
-                    events.add(new ChangesetEvent(id, checkAt, ChangesetEvent.Field.CHECK_STATE, check));
-                }
-            } else {
-                Map<String, AttributeValue> o = old.get();
-                if (!state.name().equals(Attr.str(o, "state"))) {
-                    events.add(new ChangesetEvent(id, stateAt, ChangesetEvent.Field.STATE, state.name()));
-                }
-                if (!status.reviewState().name().equals(Attr.str(o, "reviewState"))) {
-                    events.add(new ChangesetEvent(id, reviewAt, ChangesetEvent.Field.REVIEW_STATE,
-                            status.reviewState().name()));
-                }
-                if (!check.equals(Attr.str(o, "checkState"))) {
-                    events.add(new ChangesetEvent(id, checkAt, ChangesetEvent.Field.CHECK_STATE, check));
-                }
-            }
+            List<ChangesetEvent> events = read.impliedEvents(id, old.map(ChangesetStore::changeset).orElse(null));
+            String check = read.checkValue();
             Map<String, AttributeValue> values = new HashMap<>();
             values.put(":repository", s(repository));
             values.put(":externalID", s(externalID));
@@ -200,6 +168,19 @@ public final class ChangesetStore {
         }
     }
 
+    /** A pull request's status as the domain reads it: its states and since when each holds. */
+    static ChangesetRead read(PullRequestStatus status) {
+        ChangesetState state = ChangesetState.valueOf(status.pullRequest().state().name());
+        Instant stateAt = switch (state) {
+            case MERGED -> orElse(status.mergedAt(), status.updatedAt());
+            case CLOSED -> orElse(status.closedAt(), status.updatedAt());
+            default -> status.updatedAt();
+        };
+        return new ChangesetRead(state, status.reviewState(), status.checkState(), status.createdAt(), stateAt,
+                orElse(status.reviewChangedAt(), status.updatedAt()), orElse(status.checkChangedAt(),
+                status.updatedAt()));
+    }
+
     /**
      * Records that the code host no longer has the pull request (404), read starting at {@code readAt}: state
      * DELETED with an event at that time. A read older than the stored one changes nothing.
@@ -232,18 +213,9 @@ public final class ChangesetStore {
             for (String id : new java.util.LinkedHashSet<>(ids.subList(i, Math.min(ids.size(), i + 100)))) {
                 keys.add(key(changesetKey(id), CHANGESET));
             }
-            Map<String, KeysAndAttributes> pending = Map.of(table,
-                    KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
-            while (!pending.isEmpty()) {
-                BatchGetItemResponse response = dynamo.batchGetItem(
-                        software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest.builder()
-                                .requestItems(pending).build());
-                response.responses().getOrDefault(table, List.of()).forEach(item -> {
-                    Changeset c = changeset(item);
-                    found.put(c.id(), c);
-                });
-                pending = response.hasUnprocessedKeys() && !response.unprocessedKeys().isEmpty()
-                        ? response.unprocessedKeys() : Map.of();
+            for (Map<String, AttributeValue> item : t.batchGet(keys)) {
+                Changeset c = changeset(item);
+                found.put(c.id(), c);
             }
         }
         List<Changeset> out = new ArrayList<>();
@@ -397,45 +369,19 @@ public final class ChangesetStore {
             for (Map<String, AttributeValue> k : keys.subList(i, Math.min(keys.size(), i + 25))) {
                 writes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(k).build()).build());
             }
-            Map<String, List<WriteRequest>> pending = Map.of(table, writes);
-            while (!pending.isEmpty()) {
-                BatchWriteItemResponse response = dynamo.batchWriteItem(
-                        software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest.builder()
-                                .requestItems(pending).build());
-                pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
-            }
+            t.batchWrite(writes);
         }
     }
 
     // ---- mechanics -------------------------------------------------------------------------------------------
 
+    /** Runs a transaction; false if a condition failed. Conflicts are retried by {@link DynamoTable}. */
     private boolean transact(List<TransactWriteItem> items) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
-                return true;
-            } catch (TransactionCanceledException e) {
-                if (e.cancellationReasons().stream().map(CancellationReason::code)
-                        .anyMatch("ConditionalCheckFailed"::equals)) {
-                    return false;
-                }
-                if (attempt >= 12) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10L << Math.min(attempt, 6)));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        return t.transact(items) == DynamoTable.Outcome.APPLIED;
     }
 
     private Optional<Map<String, AttributeValue>> get(String pk, String sk) {
-        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
-                .key(key(pk, sk)).consistentRead(true).build()).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+        return t.get(pk, sk);
     }
 
     private static Map<String, AttributeValue> eventItem(ChangesetEvent e) {
@@ -458,7 +404,7 @@ public final class ChangesetStore {
                 Attr.str(item, "externalID"), Attr.str(item, "externalURL"),
                 ChangesetState.valueOf(Attr.str(item, "state")),
                 ChangesetReviewState.valueOf(Attr.str(item, "reviewState")),
-                check == null || NONE.equals(check) ? null : ChangesetCheckState.valueOf(check),
+                check == null || ChangesetRead.NO_CHECKS.equals(check) ? null : ChangesetCheckState.valueOf(check),
                 Attr.str(item, "title"), labels, Attr.str(item, "headRef"), Attr.str(item, "baseRef"),
                 Attr.str(item, "headCommit"), instant(item, "createdAt"), instant(item, "updatedAt"),
                 Attr.str(item, "ownerCampaignId"), campaigns, instant(item, "syncedAt"));

@@ -116,8 +116,14 @@ class CampaignEndToEndTest {
             assertNotNull(c.get("externalURL"));
         }
 
-        // Retrying a completed campaign changes nothing.
-        api.retryCampaign(id);
+        // Retrying a completed campaign changes nothing: it starts no execution (so nothing asynchronous can happen
+        // after these assertions), answers the campaign as it is, and leaves the pull requests and changesets.
+        int executions = stack.stepFunctions().listExecutions(stack.stateMachineArn(), null).size();
+        Map<String, Object> again = api.retryCampaign(id);
+        assertEquals(Map.of("state", "COMPLETED", "completedCount", 20, "pendingCount", 0, "errors", List.of()),
+                CampaignsApi.status(again, "changesetCreationStatus"));
+        assertEquals(executions, stack.stepFunctions().listExecutions(stack.stateMachineArn(), null).size(),
+                "a retry of a completed campaign started an execution");
         assertEquals(20, openPullRequests(patches));
         assertEquals(20, allChangesets(id).size());
     }
