@@ -58,6 +58,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("Starting the embedded local AWS (DynamoDB Local, Step Functions, Lambdas, AppSync) and code host...");
         out.flush();
         try (LocalCampaigns stack = LocalCampaigns.start(LocalCampaigns.Options.defaults("demo-token")
+                .withDefaultUser(LocalAppSync.DEFAULT_USER)
                 .withGraphqlPort(port)
                 .withCodeHost(new dev.campaigns.infra.codehost.LocalCodeHost.Options().contentLimits(100_000, 1_000_000)))) {
             // As the web page's user, so that the printed page shows the campaign.
