@@ -220,6 +220,41 @@ class CliEndToEndTest {
     }
 
     @Test
+    void sigV4SignedRequestsAreVerifiedAndActAsTheSigningIamUser() throws Exception {
+        dev.campaigns.infra.local.iam.Principal.Credentials keys = stack.appSync().callers().credentials("carol");
+        Map<String, String> signed = Map.of("CAMPAIGNS_ENDPOINT", stack.graphqlUrl(), "AWS_REGION", "us-east-1",
+                "AWS_ACCESS_KEY_ID", keys.accessKeyId(), "AWS_SECRET_ACCESS_KEY", keys.secretAccessKey(),
+                "CAMPAIGNS_CODE_HOST_API", stack.codeHost().apiUrl(), "GITHUB_TOKEN", TOKEN);
+        Run plan = cli(signed, "plan", "--sigv4", "--repo", "acme/svc-05", "--", "sh", "-c", "echo signed > S.md");
+        assertEquals(0, plan.exit(), plan.out() + plan.err());
+        Matcher last = PLAN_LINE.matcher(lastLine(plan.out()));
+        assertTrue(last.matches(), plan.out());
+        // The plan is the signing user's: its owner is the IAM user's ARN, so alice (a Cognito-style user) sees
+        // nothing of it, and the signed caller does.
+        Run foreign = alice("apply", "--plan", last.group(1), "--name", "x", "--branch", "campaigns/x", "--detach");
+        assertEquals(1, foreign.exit());
+        assertTrue(foreign.err().contains("no campaign plan " + last.group(1) + " of yours"), foreign.err());
+        Run own = cli(signed, "apply", "--sigv4", "--plan", last.group(1), "--name", "Signed", "--branch",
+                "campaigns/signed", "--poll", "PT0.2S");
+        assertEquals(0, own.exit(), own.out() + own.err());
+        assertTrue(lastLine(own.out()).endsWith(": COMPLETED (completed 1, pending 0, errors 0)"), own.out());
+
+        Map<String, String> wrongSecret = new java.util.HashMap<>(signed);
+        wrongSecret.put("AWS_SECRET_ACCESS_KEY", "not-" + keys.secretAccessKey());
+        Run refused = cli(wrongSecret, "list", "--sigv4");
+        assertEquals(1, refused.exit());
+        assertTrue(refused.err().contains("InvalidSignatureException: The request signature we calculated does not "
+                + "match the signature you provided."), refused.err());
+        assertFalse(refused.err().contains(keys.secretAccessKey()), "no secret in errors");
+        Map<String, String> unknownKey = new java.util.HashMap<>(signed);
+        unknownKey.put("AWS_ACCESS_KEY_ID", "AKIAUNKNOWN000000000");
+        Run unknown = cli(unknownKey, "list", "--sigv4");
+        assertEquals(1, unknown.exit());
+        assertTrue(unknown.err().contains("UnrecognizedClientException: The security token included in the request "
+                + "is invalid."), unknown.err());
+    }
+
+    @Test
     void withoutAnyIdentityANonServeStackRefuses() {
         Run anonymous = cli(Map.of("CAMPAIGNS_ENDPOINT", stack.graphqlUrl()), "list");
         assertEquals(1, anonymous.exit());
