@@ -32,8 +32,8 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  *   <li>SigV4 with the AWS SDK's signer (service {@code appsync}) when {@code --sigv4} is given or the endpoint is
  *       an AppSync URL ({@code *.appsync-api.REGION.amazonaws.com}): credentials from {@code AWS_ACCESS_KEY_ID},
  *       {@code AWS_SECRET_ACCESS_KEY} (and {@code AWS_SESSION_TOKEN}), else the SDK's default credential chain
- *       (profiles, SSO, instance roles...); the region from {@code --region}, {@code AWS_REGION}, the config file or
- *       the endpoint's host;</li>
+ *       (profiles, SSO, instance roles...); the region from {@code --region}, else an AppSync URL's host, else
+ *       {@code AWS_REGION}, the config file or {@code AWS_DEFAULT_REGION};</li>
  *   <li>otherwise, on the local stack, {@code --user} ({@code CAMPAIGNS_USER}) as the {@code x-campaigns-user}
  *       header, or nothing: {@code serve}'s default user.</li>
  * </ul>
@@ -89,20 +89,25 @@ public final class ApiOptions {
     }
 
     public GraphQLClient client(CliEnvironment env) {
+        return new GraphQLClient(endpoint(env), identity(env));
+    }
+
+    /** Who the requests say they are: a token, a SigV4 signature, or the local user header (see the class). */
+    GraphQLClient.Identity identity(CliEnvironment env) {
         String url = endpoint(env);
         String jwt = env.setting(token, "CAMPAIGNS_TOKEN", "token", null);
         if (jwt != null) {
-            return new GraphQLClient(url, (request, u, body) -> request.header("Authorization", jwt));
+            return (request, u, body) -> request.header("Authorization", jwt);
         }
         Matcher appsync = APPSYNC_HOST.matcher(URI.create(url).getHost());
         if (sigv4 || appsync.matches()) {
-            String signingRegion = env.setting(region, "AWS_REGION", "region",
-                    env.variable("AWS_DEFAULT_REGION") != null ? env.variable("AWS_DEFAULT_REGION")
-                            : appsync.matches() ? appsync.group(1) : "us-east-1");
-            return new GraphQLClient(url, sigV4(credentials(env), signingRegion));
+            // An AppSync URL names its region; otherwise the flag, the environment, the config file.
+            String signingRegion = region == null && appsync.matches() ? appsync.group(1)
+                    : env.setting(region, "AWS_REGION", "region", env.variable("AWS_DEFAULT_REGION") != null
+                            ? env.variable("AWS_DEFAULT_REGION") : "us-east-1");
+            return sigV4(credentials(env), signingRegion);
         }
-        return new GraphQLClient(url, GraphQLClient.Identity.localUser(env.setting(user, "CAMPAIGNS_USER", "user",
-                null)));
+        return GraphQLClient.Identity.localUser(env.setting(user, "CAMPAIGNS_USER", "user", null));
     }
 
     /** AWS credentials: the environment's keys when set, else the SDK's default chain. */

@@ -96,8 +96,9 @@ public final class DemoCommand implements Callable<Integer> {
             int prs = 0;
             for (Patch p : patches) {
                 for (LocalPullRequest pr : stack.codeHost().pullRequests(p.repository())) {
-                    out.printf("  %-22s #%d %-6s %s <- %s  %s%n", pr.repository(), pr.number(), pr.state(),
-                            pr.baseRef(), pr.headRef(), pr.title());
+                    out.printf("  %-22s #%d %-6s %s <- %s  %s  %s%n", pr.repository(), pr.number(), pr.state(),
+                            pr.baseRef(), pr.headRef(), pr.title(), stack.codeHost().baseUrl() + "/"
+                                    + pr.repository() + "/pull/" + pr.number());
                     prs++;
                 }
             }

@@ -71,6 +71,11 @@ public final class ServeCommand implements Callable<Integer> {
         LocalCampaigns stack = LocalCampaigns.start(options.withCodeHost(host));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("Stopping. Code host: " + stack.codeHost().requestCounts().values().stream()
+                    .mapToLong(Long::longValue).sum() + " API requests, " + stack.codeHost().secondaryLimitResponses()
+                    + " secondary-limit answers, " + stack.codeHost().primaryLimitResponses()
+                    + " primary-limit answers");
+            out.flush();
             stack.close();
             stopped.countDown();
         }));

@@ -187,6 +187,19 @@ class CliEndToEndTest {
     }
 
     @Test
+    void aDiffOverTheApiLimitIsThatRepositorysErrorOnly() {
+        Run run = alice("plan", "--repo", "acme/svc-06", "--repo", "acme/svc-08", "--dry-run", "--json", "--", "sh",
+                "-c", "case \"$REPOSITORY\" in *-06) head -c 11000000 /dev/zero | tr '\\0' a | fold -w 99 > big.txt;;"
+                        + " *) echo small > small.txt;; esac");
+        assertEquals(1, run.exit(), run.err());
+        JsonNode doc = assertJson(run.out());
+        assertEquals("error", doc.get("repositories").get(0).get("outcome").asText());
+        assertTrue(doc.get("repositories").get(0).get("error").asText().matches("the diff is 10\\.\\d MiB, over the "
+                + "API's limit of 10 MiB for one repository"), doc.get("repositories").get(0).toString());
+        assertEquals("changed", doc.get("repositories").get(1).get("outcome").asText());
+    }
+
+    @Test
     void badInputGetsAClearAnswer() {
         Run unknown = alice("plan", "--orgg", "acme", "--", "true");
         assertEquals(2, unknown.exit());
