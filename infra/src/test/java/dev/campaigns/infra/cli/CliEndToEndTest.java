@@ -173,6 +173,24 @@ class CliEndToEndTest {
     }
 
     @Test
+    void topicsAndSearchSelectThroughTheCodeHostsApi() {
+        stack.codeHost().setTopics("acme/svc-11", "java", "ci");
+        stack.codeHost().setTopics("acme/svc-12", "java");
+        stack.codeHost().setTopics("other/elsewhere", "java");
+        JsonNode byTopic = assertJson(alice("plan", "--org", "acme", "--topic", "java", "--dry-run", "--json", "--",
+                "true").out());
+        assertEquals(List.of("acme/svc-11", "acme/svc-12"), byTopic.get("repositories").findValuesAsText("repository"));
+        assertEquals("unchanged", byTopic.get("repositories").get(0).get("outcome").asText());
+        JsonNode bySearch = assertJson(alice("plan", "--search", "topic:java", "--dry-run", "--json", "--", "true")
+                .out());
+        assertEquals(List.of("acme/svc-11", "acme/svc-12", "other/elsewhere"),
+                bySearch.get("repositories").findValuesAsText("repository"));
+        JsonNode both = assertJson(alice("plan", "--search", "org:acme topic:ci", "--dry-run", "--json", "--", "true")
+                .out());
+        assertEquals(List.of("acme/svc-11"), both.get("repositories").findValuesAsText("repository"));
+    }
+
+    @Test
     void aCommandThatHangsTimesOutAndTheOthersGoOn() {
         Run run = alice("plan", "--repo", "acme/svc-03", "--repo", "acme/svc-04", "--timeout", "2", "--dry-run",
                 "--json", "--", "sh", "-c", "case \"$REPOSITORY\" in *-03) sleep 60;; esac; echo x > X.md");
