@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * on Ctrl-C.
  *
  * <p>One clock runs the whole stack in real time (the code host's rate limits, the pacer, Step Functions' waits and
- * retries), so a campaign of any size completes under GitHub's limits without a limit error or a retry;
+ * retries), so a campaign of any size completes under GitHub's limits without a limit error from the code host;
  * {@code --no-rate-limits} lifts the code host's limits and the pacing for quick trials. Requests without identity
  * act as {@code --user}; SigV4-signed requests act as the local IAM user whose keys signed them (printed).
  */
