@@ -58,6 +58,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("Starting the embedded local AWS (DynamoDB Local, Step Functions, Lambdas, AppSync) and code host...");
         out.flush();
         try (LocalCampaigns stack = LocalCampaigns.start(LocalCampaigns.Options.defaults("demo-token")
+                .withDefaultUser(LocalAppSync.DEFAULT_USER)
                 .withGraphqlPort(port)
                 .withCodeHost(new dev.campaigns.infra.codehost.LocalCodeHost.Options().contentLimits(100_000, 1_000_000)))) {
             // As the web page's user, so that the printed page shows the campaign.
@@ -95,8 +96,9 @@ public final class DemoCommand implements Callable<Integer> {
             int prs = 0;
             for (Patch p : patches) {
                 for (LocalPullRequest pr : stack.codeHost().pullRequests(p.repository())) {
-                    out.printf("  %-22s #%d %-6s %s <- %s  %s%n", pr.repository(), pr.number(), pr.state(),
-                            pr.baseRef(), pr.headRef(), pr.title());
+                    out.printf("  %-22s #%d %-6s %s <- %s  %s  %s%n", pr.repository(), pr.number(), pr.state(),
+                            pr.baseRef(), pr.headRef(), pr.title(), stack.codeHost().baseUrl() + "/"
+                                    + pr.repository() + "/pull/" + pr.number());
                     prs++;
                 }
             }

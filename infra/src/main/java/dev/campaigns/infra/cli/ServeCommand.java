@@ -1,6 +1,8 @@
 package dev.campaigns.infra.cli;
 
+import dev.campaigns.infra.codehost.LocalCodeHost;
 import dev.campaigns.infra.demo.SampleCampaign;
+import dev.campaigns.infra.local.iam.Principal;
 import dev.campaigns.infra.local.LocalAppSync;
 import dev.campaigns.infra.local.LocalCampaigns;
 import dev.campaigns.infra.local.LocalWebSite;
@@ -13,9 +15,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code campaigns serve}: keeps the embedded stack up for the user's own GraphQL client, git and browser (the web
- * page on the GraphQL port, as {@link LocalAppSync#DEFAULT_USER}), with sample repositories to run campaigns on, and
- * prints the endpoints. Stops on Ctrl-C.
+ * {@code campaigns serve}: keeps the embedded stack up for the CLI, the user's own GraphQL client, git and browser
+ * (the web page on the GraphQL port), with sample repositories to run campaigns on, and prints the endpoints. Stops
+ * on Ctrl-C.
+ *
+ * <p>One clock runs the whole stack in real time (the code host's rate limits, the pacer, Step Functions' waits and
+ * retries), so a campaign of any size completes under GitHub's limits without a limit error from the code host;
+ * {@code --no-rate-limits} lifts the code host's limits and the pacing for quick trials. Requests without identity
+ * act as {@code --user}; SigV4-signed requests act as the local IAM user whose keys signed them (printed).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Keep the embedded local AWS and code host running and print their endpoints.")
@@ -36,16 +43,39 @@ public final class ServeCommand implements Callable<Integer> {
             + "(X-Hub-Signature-256) and checked against; default: a random one, printed at start.")
     String webhookSecret;
 
+    @Option(names = "--user", defaultValue = LocalAppSync.DEFAULT_USER, description = "Who requests without any "
+            + "identity act as: the CLI's, the web page's and curl's user (default: ${DEFAULT-VALUE}).")
+    String user;
+
+    @Option(names = "--code-host-port", defaultValue = "4001", description = "The code host's port on 127.0.0.1 "
+            + "(default: ${DEFAULT-VALUE}, where the CLI looks for it; 0: any).")
+    int codeHostPort;
+
+    @Option(names = "--no-rate-limits", description = "Lift the code host's rate limits (GitHub's 80 content "
+            + "creations a minute, 500 an hour, 5,000 requests an hour) and the pacing that keeps under them.")
+    boolean noRateLimits;
+
     @Option(names = "--sync-minutes", defaultValue = "1", description = "Minutes between scheduled changeset syncs (default: ${DEFAULT-VALUE}).")
     int syncMinutes;
 
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        LocalCampaigns stack = LocalCampaigns.start(LocalCampaigns.Options.defaults(token).withGraphqlPort(port)
-                .withWebhookSecret(webhookSecret));
+        LocalCodeHost.Options host = new LocalCodeHost.Options().port(codeHostPort);
+        LocalCampaigns.Options options = LocalCampaigns.Options.defaults(token).withGraphqlPort(port)
+                .withWebhookSecret(webhookSecret).withDefaultUser(user).withSharedClock(1);
+        if (noRateLimits) {
+            host.contentLimits(0, 0).primaryLimitPerHour(0);
+            options = options.withParameter("CodeHostContentLimits", "none");
+        }
+        LocalCampaigns stack = LocalCampaigns.start(options.withCodeHost(host));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("Stopping. Code host: " + stack.codeHost().requestCounts().values().stream()
+                    .mapToLong(Long::longValue).sum() + " API requests, " + stack.codeHost().secondaryLimitResponses()
+                    + " secondary-limit answers, " + stack.codeHost().primaryLimitResponses()
+                    + " primary-limit answers");
+            out.flush();
             stack.close();
             stopped.countDown();
         }));
@@ -59,13 +89,24 @@ public final class ServeCommand implements Callable<Integer> {
         out.println("Campaigns is serving (Ctrl-C to stop):");
         out.println("  Web page:            " + (LocalWebSite.bundled() ? stack.webUrl() + "   (as "
                 + LocalAppSync.DEFAULT_USER + ")" : "not built into this jar (build with Node.js and npm)"));
-        out.println("  GraphQL (AppSync):   POST " + stack.graphqlUrl() + "   header " + LocalAppSync.USER_HEADER
-                + ": <your name>");
+        out.println("  GraphQL (AppSync):   POST " + stack.graphqlUrl() + "   as '" + user + "' without identity; "
+                + "another user: header " + LocalAppSync.USER_HEADER + ": <name>");
+        Principal.Credentials keys = stack.appSync().callers().credentials(user);
+        out.println("  SigV4 (as AppSync's IAM auth), signing as IAM user '" + user + "': AWS_ACCESS_KEY_ID="
+                + keys.accessKeyId() + " AWS_SECRET_ACCESS_KEY=" + keys.secretAccessKey() + " AWS_REGION=us-east-1"
+                + " campaigns list --sigv4");
         out.println("  Step Functions API:  " + stack.stepFunctionsEndpoint() + "   state machine " + stack.stateMachineArn());
         out.println("  DynamoDB Local:      " + stack.dynamoEndpoint());
         out.println("  Code host (GitHub):  " + stack.codeHost().baseUrl() + "   REST " + stack.codeHost().apiUrl()
                 + "   token " + "'" + token + "'");
-        out.println("  git clone " + stack.codeHost().baseUrl() + "/" + SampleCampaign.repository(1) + ".git");
+        String authed = stack.codeHost().baseUrl().replace("http://", "http://x-access-token:" + token + "@");
+        out.println("  git clone " + authed + "/" + SampleCampaign.repository(1) + ".git   (user x-access-token, "
+                + "password: the token, as on GitHub)");
+        out.println("  Your own repository: curl -s -X POST " + stack.codeHost().apiUrl() + "/orgs/ORG/repos -H "
+                + "'Authorization: Bearer " + token + "' -d '{\"name\":\"NAME\"}'; then git push " + authed
+                + "/ORG/NAME.git main");
+        out.println("  Rate limits:         " + (noRateLimits ? "none (--no-rate-limits); pacing off"
+                : "GitHub's (80 content creations/min, 500/h, 5,000 requests/h), paced; one real-time clock"));
         out.println("  " + repos + " sample repositories acme/service-001..; e.g. " + sample);
         out.println("  Webhooks:            the code host delivers pull request events to " + stack.webhookUrl());
         out.println("                       signed with secret '" + stack.webhookSecret() + "' (sign your own: "
@@ -91,6 +132,10 @@ public final class ServeCommand implements Callable<Integer> {
         }, syncMinutes, syncMinutes, java.util.concurrent.TimeUnit.MINUTES);
         out.println("Try: curl -s " + stack.graphqlUrl()
                 + " -H 'content-type: application/json' -d '{\"query\":\"{ campaigns { nodes { id name } } }\"}'");
+        out.println("Or the CLI: campaigns plan --org acme -- sh -c 'echo hello > HELLO.md'   then   campaigns apply "
+                + "--plan PLAN_ID --name Hello --branch campaigns/hello"
+                + (port == 4000 && codeHostPort == 4001 ? "" : "   (with --endpoint " + stack.graphqlUrl()
+                + " --code-host " + stack.codeHost().apiUrl() + ")"));
         out.flush();
         stopped.await();
         return 0;

@@ -123,6 +123,13 @@ final class ApiServlet extends HttpServlet {
                 .add("GET", "/rate_limit", this::rateLimit)
                 .add("GET", "/repos/{owner}/{repo}", c -> Reply.of(200, json.repository(c.repo(),
                         c.access() == LocalCodeHost.Access.WRITE)))
+                .add("GET", "/user/repos", this::listUserRepos)
+                .add("POST", "/user/repos", c -> createRepo(c, state.botLogin()))
+                .add("GET", "/orgs/{org}/repos", this::listOrgRepos)
+                .add("POST", "/orgs/{org}/repos", c -> createRepo(c, c.param("org")))
+                .add("GET", "/repos/{owner}/{repo}/topics", c -> Reply.of(200, json.topics(state.topics(c.repo()))))
+                .add("PUT", "/repos/{owner}/{repo}/topics", this::replaceTopics)
+                .add("GET", "/search/repositories", this::searchRepos)
                 .add("GET", "/repos/{owner}/{repo}/pulls", this::listPulls)
                 .add("POST", "/repos/{owner}/{repo}/pulls", this::createPull)
                 .add("GET", "/repos/{owner}/{repo}/pulls/{pull_number}", this::getPull)
@@ -186,6 +193,63 @@ final class ApiServlet extends HttpServlet {
         // Free, as on GitHub: FrontFilter reports the window without counting this request.
         RateLimiter.Primary p = (RateLimiter.Primary) c.req.getAttribute(FrontFilter.PRIMARY);
         return Reply.of(200, json.rateLimit(p.limit(), p.remaining(), p.resetEpochSecond(), p.used()));
+    }
+
+    private Reply listUserRepos(Call c) {
+        if (c.access() == null) {
+            throw GitHubError.of(401, "Requires authentication");
+        }
+        boolean write = c.access() == LocalCodeHost.Access.WRITE;
+        return page(c, state.repositoriesOf(null), r -> json.repository(r, write));
+    }
+
+    private Reply listOrgRepos(Call c) {
+        // Every repository here is private: an anonymous caller sees none of an organisation's.
+        List<HostedRepository> repos = c.access() == null ? List.of() : state.repositoriesOf(c.param("org"));
+        if (repos.isEmpty() && c.access() != null) { // an organisation exists here through its repositories
+            throw GitHubError.notFound();
+        }
+        boolean write = c.access() == LocalCodeHost.Access.WRITE;
+        return page(c, repos, r -> json.repository(r, write));
+    }
+
+    private Reply createRepo(Call c, String owner) throws IOException {
+        if (c.access() == null) {
+            throw GitHubError.of(401, "Requires authentication");
+        }
+        if (c.access() != LocalCodeHost.Access.WRITE) {
+            throw GitHubError.of(403, "Resource not accessible by personal access token");
+        }
+        JsonNode auto = c.body().path("auto_init");
+        HostedRepository repo = state.createRepositoryByApi(owner, c.text("Repository", "name"),
+                auto.isBoolean() && auto.asBoolean());
+        JsonNode created = json.repository(repo, true);
+        return new Reply(201, created, Map.of("Location", created.get("url").asText()));
+    }
+
+    private Reply replaceTopics(Call c) throws IOException {
+        HostedRepository repo = c.writableRepo();
+        JsonNode names = c.body().get("names");
+        if (names == null || !names.isArray()) {
+            throw GitHubError.invalid("Topic", "names", "missing_field");
+        }
+        List<String> topics = new ArrayList<>();
+        for (JsonNode n : names) {
+            if (!n.isTextual()) {
+                throw GitHubError.invalid("Topic", "names", "invalid");
+            }
+            topics.add(n.asText());
+        }
+        return Reply.of(200, json.topics(state.replaceTopics(repo, topics)));
+    }
+
+    private Reply searchRepos(Call c) {
+        // Anonymous callers find no (private) repository.
+        List<HostedRepository> found = state.search(c.query("q"));
+        List<HostedRepository> visible = c.access() == null ? List.of() : found;
+        boolean write = c.access() == LocalCodeHost.Access.WRITE;
+        Reply page = page(c, visible, r -> json.repository(r, write).put("score", 1.0));
+        return new Reply(200, json.searchResult(visible.size(), (ArrayNode) page.body()), page.headers());
     }
 
     private Reply listPulls(Call c) {

@@ -118,31 +118,133 @@ final class CodeHostState {
 
     /** Creates {@code repository} with one commit on {@code main} holding {@code files}; returns that commit. */
     String createRepository(String repository, Map<String, ?> files) {
-        String[] parts = splitName(repository);
-        Repository git = newStorage(repository);
-        String sha;
+        HostedRepository hosted = register(repository, false);
         try {
-            if (git instanceof FileRepository) {
-                git.create(true);
-                StoredConfig config = git.getConfig();
-                config.setBoolean("http", null, "receivepack", true);
-                config.save();
-            }
-            sha = commit(git, null, files, "Initial commit");
-            RefUpdate main = git.updateRef(Constants.R_HEADS + "main");
+            String sha = commit(hosted.git, null, files, "Initial commit");
+            RefUpdate main = hosted.git.updateRef(Constants.R_HEADS + "main");
             main.setNewObjectId(ObjectId.fromString(sha));
             main.setExpectedOldObjectId(ObjectId.zeroId());
             check(main.update(), repository);
-            RefUpdate head = git.updateRef(Constants.HEAD);
-            head.link(Constants.R_HEADS + "main");
+            return sha;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create repository " + repository, e);
         }
-        HostedRepository hosted = new HostedRepository(parts[0], parts[1], git, clock.instant());
-        if (repos.putIfAbsent(repository, hosted) != null) {
-            throw new IllegalArgumentException("repository already exists: " + repository);
+    }
+
+    /**
+     * Creates {@code owner/name} as GitHub's {@code POST /user/repos} and {@code POST /orgs/{org}/repos} do: empty
+     * (a push creates its branches) or, with {@code autoInit}, with a README on {@code main}. 422 for a name GitHub
+     * refuses or one that already exists.
+     */
+    HostedRepository createRepositoryByApi(String owner, String name, boolean autoInit) {
+        if (name == null || name.isEmpty()) {
+            throw GitHubError.invalid("Repository", "name", "missing_field");
         }
-        return sha;
+        if (!name.matches("[A-Za-z0-9._-]{1,100}") || name.equals(".") || name.equals("..")
+                || name.toLowerCase(java.util.Locale.ROOT).endsWith(".git")) {
+            throw GitHubError.custom("Repository", "name is invalid: use letters, digits, '.', '-' and '_' "
+                    + "(at most 100, not ending in .git)");
+        }
+        String repository = owner + "/" + name;
+        if (repos.containsKey(repository)) {
+            throw GitHubError.custom("Repository", "name already exists on this account");
+        }
+        if (autoInit) {
+            createRepository(repository, Map.of("README.md", "# " + name + "\n"));
+            return repos.get(repository);
+        }
+        return register(repository, true);
+    }
+
+    /** Opens storage for {@code repository} with HEAD on {@code main} and registers it (once). */
+    private HostedRepository register(String repository, boolean apiRefusal) {
+        String[] parts = splitName(repository);
+        synchronized (repos) {
+            if (repos.containsKey(repository)) {
+                if (apiRefusal) {
+                    throw GitHubError.custom("Repository", "name already exists on this account");
+                }
+                throw new IllegalArgumentException("repository already exists: " + repository);
+            }
+            Repository git = newStorage(repository);
+            try {
+                if (git instanceof FileRepository) {
+                    git.create(true);
+                    StoredConfig config = git.getConfig();
+                    config.setBoolean("http", null, "receivepack", true);
+                    config.save();
+                }
+                RefUpdate head = git.updateRef(Constants.HEAD);
+                head.link(Constants.R_HEADS + "main");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create repository " + repository, e);
+            }
+            HostedRepository hosted = new HostedRepository(parts[0], parts[1], git, clock.instant());
+            repos.put(repository, hosted);
+            return hosted;
+        }
+    }
+
+    /** Every repository whose owner is {@code owner} (all when null), sorted by full name. */
+    List<HostedRepository> repositoriesOf(String owner) {
+        return repos.values().stream().filter(r -> owner == null || r.owner.equals(owner))
+                .sorted(Comparator.comparing(HostedRepository::fullName)).toList();
+    }
+
+    /** Replaces the repository's topics, saved lowercase, with GitHub's rules (422 otherwise). */
+    List<String> replaceTopics(HostedRepository repo, List<String> names) {
+        List<String> topics = new ArrayList<>();
+        for (String n : names) {
+            String t = n.toLowerCase(java.util.Locale.ROOT);
+            if (!t.matches("[a-z0-9][a-z0-9-]{0,49}")) {
+                throw GitHubError.unprocessable("Topics must start with a lowercase letter or number, consist of 50 "
+                        + "characters or less, and can include hyphens.");
+            }
+            if (!topics.contains(t)) {
+                topics.add(t);
+            }
+        }
+        if (topics.size() > 20) {
+            throw GitHubError.unprocessable("A repository cannot have more than 20 topics.");
+        }
+        synchronized (repo) {
+            repo.topics.clear();
+            repo.topics.addAll(topics);
+            return List.copyOf(repo.topics);
+        }
+    }
+
+    List<String> topics(HostedRepository repo) {
+        synchronized (repo) {
+            return List.copyOf(repo.topics);
+        }
+    }
+
+    /**
+     * GitHub's repository search over what the host holds: {@code org:O}, {@code user:U}, {@code topic:T} and
+     * {@code repo:O/N} qualifiers (all must hold) and plain words matched in the name; 422 without a query.
+     */
+    List<HostedRepository> search(String q) {
+        if (q == null || q.isBlank()) {
+            throw GitHubError.invalid("Search", "q", "missing");
+        }
+        List<java.util.function.Predicate<HostedRepository>> rules = new ArrayList<>();
+        for (String term : q.trim().split("\\s+")) {
+            int colon = term.indexOf(':');
+            String key = colon < 0 ? "" : term.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
+            String value = colon < 0 ? term : term.substring(colon + 1);
+            switch (key) {
+                case "org", "user" -> rules.add(r -> r.owner.equalsIgnoreCase(value));
+                case "repo" -> rules.add(r -> r.fullName().equalsIgnoreCase(value));
+                case "topic" -> rules.add(r -> topics(r).contains(value.toLowerCase(java.util.Locale.ROOT)));
+                case "in", "is", "fork", "archived", "sort" -> { } // every repository here matches these
+                default -> {
+                    String word = term.toLowerCase(java.util.Locale.ROOT);
+                    rules.add(r -> r.name.toLowerCase(java.util.Locale.ROOT).contains(word));
+                }
+            }
+        }
+        return repositoriesOf(null).stream().filter(r -> rules.stream().allMatch(p -> p.test(r))).toList();
     }
 
     /** Commits {@code files} on {@code branch} (or on main's tip for a new branch) and moves the branch: a push. */

@@ -258,7 +258,10 @@ final class GitHubJson {
         r.put("open_issues_count", open);
         r.put("open_issues", open);
         r.put("is_template", false);
-        r.putArray("topics");
+        ArrayNode topics = r.putArray("topics");
+        synchronized (repo) {
+            repo.topics.forEach(topics::add);
+        }
         r.put("has_issues", true);
         r.put("has_projects", true);
         r.put("has_wiki", true);
@@ -286,6 +289,23 @@ final class GitHubJson {
         r.put("network_count", 0);
         r.put("subscribers_count", 0);
         return r;
+    }
+
+    /** GitHub's {@code topic}: {@code {"names": [...]}}. */
+    ObjectNode topics(List<String> names) {
+        ObjectNode o = JSON.createObjectNode();
+        ArrayNode list = o.putArray("names");
+        names.forEach(list::add);
+        return o;
+    }
+
+    /** A search answer: {@code total_count}, {@code incomplete_results} and one page of {@code items}. */
+    ObjectNode searchResult(int total, ArrayNode items) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("total_count", total);
+        o.put("incomplete_results", false);
+        o.set("items", items);
+        return o;
     }
 
     // ---- pull requests -----------------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ final class HostedRepository {
     final Instant createdAt;
     final List<PullRequestState> pulls = new ArrayList<>();
     final LinkedHashSet<String> labels = new LinkedHashSet<>();
+    /** The repository's topics (GitHub's rules: lowercase letters, digits and hyphens; at most 20). */
+    final List<String> topics = new ArrayList<>();
     /** Check runs by head SHA, in creation order. */
     final Map<String, List<CheckRun>> checkRuns = new HashMap<>();
     /** Commit statuses by SHA, oldest first (GitHub lists them newest first). */

@@ -258,6 +258,11 @@ public final class LocalCodeHost implements AutoCloseable {
      * does not exist yet, and moves {@code branch} there: a push, without git (open pull requests from the branch
      * follow it and announce {@code synchronize}). Returns the new SHA.
      */
+    /** Replaces the topics of {@code repository} (as {@code PUT /repos/{owner}/{repo}/topics}). */
+    public void setTopics(String repository, String... topics) {
+        state.replaceTopics(state.require(repository), List.of(topics));
+    }
+
     public String commitFiles(String repository, String branch, Map<String, ?> files, String message) {
         return state.commitFiles(repository, branch, files, message);
     }

@@ -18,7 +18,14 @@ public final class CampaignsApi {
     public static final String CAMPAIGN = "query($id: ID!, $first: Int, $after: String) { campaign(id: $id) {"
             + " id name branch changesetCreationStatus { " + STATUS + " }"
             + " changesets(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor }"
-            + " nodes { id repository externalID externalURL state title headRef baseRef headCommit } } } }";
+            + " nodes { id repository externalID externalURL state reviewState checkState title headRef baseRef"
+            + " headCommit } } } }";
+    public static final String CAMPAIGNS = "query($first: Int, $after: String) { campaigns(first: $first, after: $after)"
+            + " { nodes { id name branch createdAt closedAt changesetCreationStatus { " + STATUS + " } }"
+            + " pageInfo { hasNextPage endCursor } } }";
+    public static final String CLOSE_CAMPAIGN = "mutation($id: ID!, $close: Boolean) {"
+            + " closeCampaign(campaign: $id, closeChangesets: $close) { id name closedAt changesetCreationStatus { "
+            + STATUS + " } } }";
 
     private final GraphQLClient client;
 
@@ -48,6 +55,12 @@ public final class CampaignsApi {
         return new PlanUploader(client).upload(patches);
     }
 
+    /** The plan's ID and status only (no jobs), or null when the caller has no such plan. */
+    public Map<String, Object> planStatus(String id) {
+        return field(client.data("query($id: ID!) { campaignPlan(id: $id) { id status { " + STATUS + " } } }",
+                Map.of("id", id)), "campaignPlan");
+    }
+
     public Map<String, Object> plan(String id) {
         return field(client.data(PLAN, Map.of("id", id)), "campaignPlan");
     }
@@ -71,6 +84,50 @@ public final class CampaignsApi {
             vars.put("after", after);
         }
         return field(client.data(CAMPAIGN, vars), "campaign");
+    }
+
+    /** Every changeset of the campaign, following the pages (100 a call). */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> changesets(String id) {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        String after = null;
+        while (true) {
+            Map<String, Object> campaign = campaign(id, 100, after);
+            if (campaign == null) {
+                throw new IllegalArgumentException("no campaign " + id + " of yours");
+            }
+            Map<String, Object> page = (Map<String, Object>) campaign.get("changesets");
+            out.addAll((List<Map<String, Object>>) page.get("nodes"));
+            Map<String, Object> info = (Map<String, Object>) page.get("pageInfo");
+            if (!Boolean.TRUE.equals(info.get("hasNextPage"))) {
+                return out;
+            }
+            after = (String) info.get("endCursor");
+        }
+    }
+
+    /** The caller's campaigns, newest first, following the pages. */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> campaigns() {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        String after = null;
+        while (true) {
+            Map<String, Object> vars = new java.util.HashMap<>(Map.of("first", 100));
+            if (after != null) {
+                vars.put("after", after);
+            }
+            Map<String, Object> page = field(client.data(CAMPAIGNS, vars), "campaigns");
+            out.addAll((List<Map<String, Object>>) page.get("nodes"));
+            Map<String, Object> info = (Map<String, Object>) page.get("pageInfo");
+            if (!Boolean.TRUE.equals(info.get("hasNextPage"))) {
+                return out;
+            }
+            after = (String) info.get("endCursor");
+        }
+    }
+
+    public Map<String, Object> closeCampaign(String id, boolean closeChangesets) {
+        return field(client.data(CLOSE_CAMPAIGN, Map.of("id", id, "close", closeChangesets)), "closeCampaign");
     }
 
     /** Polls the campaign until its changeset creation is no longer PROCESSING. */

@@ -55,8 +55,9 @@ import org.eclipse.jetty.server.ServerConnector;
  * and response from a data source are at most 5 MB ({@code MappingTemplate}, "Transformation too large"). Lambda's
  * own limits apply behind it ({@link LocalLambdas}).
  *
- * <p>The caller's identity comes from the {@code x-campaigns-user} header (default {@link #DEFAULT_USER}) and reaches
- * the resolver as a Cognito-style identity whose {@code sub} is that name.
+ * <p>The caller is identified by {@link AppSyncCallers}: a SigV4 signature (an IAM identity, as AppSync passes it),
+ * else the {@code x-campaigns-user} header (a Cognito-style identity whose {@code sub} is that name), else the default
+ * user if the stack has one; otherwise the request is refused as AppSync refuses it.
  */
 public final class LocalAppSync implements AutoCloseable {
     public static final String USER_HEADER = "x-campaigns-user";
@@ -70,17 +71,20 @@ public final class LocalAppSync implements AutoCloseable {
             + "directive @aws_cognito_user_pools(cognito_groups: [String]) on OBJECT | FIELD_DEFINITION\n";
 
     private static final String DEADLINE = "local-appsync-deadline";
+    private static final String IDENTITY = "local-appsync-identity";
     /** graphql-java refuses documents over 1 MB by default; AppSync documents no such limit (its limits bind later). */
     private static final ParserOptions PARSER = ParserOptions.getDefaultOperationParserOptions()
             .transform(b -> b.maxCharacters(Integer.MAX_VALUE));
     private final GraphQL graphql;
     private final Server server;
     private final Duration requestExecutionTime;
+    private final AppSyncCallers callers;
 
-    private LocalAppSync(GraphQL graphql, Server server, Duration requestExecutionTime) {
+    private LocalAppSync(GraphQL graphql, Server server, Duration requestExecutionTime, AppSyncCallers callers) {
         this.graphql = graphql;
         this.server = server;
         this.requestExecutionTime = requestExecutionTime;
+        this.callers = callers;
     }
 
     /**
@@ -113,7 +117,13 @@ public final class LocalAppSync implements AutoCloseable {
      */
     public static LocalAppSync start(SamTemplate template, LocalLambdas lambdas, int port, HttpServlet site,
                                      InvokeCheck check) {
-        return start(template, lambdas, port, site, check, AppSyncLimits.REQUEST_EXECUTION_TIME);
+        return start(template, lambdas, port, site, check, AppSyncCallers.withDefaultUser(DEFAULT_USER));
+    }
+
+    /** As {@link #start(SamTemplate, LocalLambdas, int, HttpServlet, InvokeCheck)}, identifying callers by {@code callers}. */
+    public static LocalAppSync start(SamTemplate template, LocalLambdas lambdas, int port, HttpServlet site,
+                                     InvokeCheck check, AppSyncCallers callers) {
+        return start(template, lambdas, port, site, check, AppSyncLimits.REQUEST_EXECUTION_TIME, callers);
     }
 
     /**
@@ -122,6 +132,12 @@ public final class LocalAppSync implements AutoCloseable {
      */
     static LocalAppSync start(SamTemplate template, LocalLambdas lambdas, int port, HttpServlet site,
                               InvokeCheck check, Duration requestExecutionTime) {
+        return start(template, lambdas, port, site, check, requestExecutionTime,
+                AppSyncCallers.withDefaultUser(DEFAULT_USER));
+    }
+
+    private static LocalAppSync start(SamTemplate template, LocalLambdas lambdas, int port, HttpServlet site,
+                                      InvokeCheck check, Duration requestExecutionTime, AppSyncCallers callers) {
         GraphQL graphql = GraphQL.newGraphQL(schema(template, lambdas, check)).build();
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
@@ -129,7 +145,7 @@ public final class LocalAppSync implements AutoCloseable {
         connector.setPort(port);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
-        LocalAppSync appSync = new LocalAppSync(graphql, server, requestExecutionTime);
+        LocalAppSync appSync = new LocalAppSync(graphql, server, requestExecutionTime, callers);
         context.addServlet(new ServletHolder(appSync.new GraphQLServlet()), "/graphql");
         if (site != null) {
             context.addServlet(new ServletHolder(site), "/");
@@ -152,12 +168,21 @@ public final class LocalAppSync implements AutoCloseable {
         return "http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
-    /** Executes a request as {@code user}; returns the response as AppSync shapes it. */
+    /** Who requests are (the default user, local IAM users' keys). */
+    public AppSyncCallers callers() {
+        return callers;
+    }
+
+    /** Executes a request as {@code user} (a Cognito-style identity); returns the response as AppSync shapes it. */
     public Map<String, Object> execute(String user, String query, Map<String, Object> variables) {
+        return executeAs(AppSyncCallers.cognito(user), query, variables);
+    }
+
+    private Map<String, Object> executeAs(Map<String, Object> identity, String query, Map<String, Object> variables) {
         long deadline = System.nanoTime() + requestExecutionTime.toNanos();
         ExecutionResult result = graphql.execute(ExecutionInput.newExecutionInput().query(query)
                 .variables(variables == null ? Map.of() : variables)
-                .graphQLContext(Map.of(USER_HEADER, user, DEADLINE, deadline, ParserOptions.class, PARSER)).build());
+                .graphQLContext(Map.of(IDENTITY, identity, DEADLINE, deadline, ParserOptions.class, PARSER)).build());
         Map<String, Object> spec = new LinkedHashMap<>(result.toSpecification());
         Object errors = spec.get("errors");
         if (errors instanceof List<?> list) {
@@ -208,10 +233,9 @@ public final class LocalAppSync implements AutoCloseable {
                         + java.util.UUID.randomUUID() + "; Proxy: null)")
                         .extensions(Map.of("errorType", "Lambda:AWSLambdaException")).build()).build();
             }
-            String user = env.getGraphQlContext().getOrDefault(USER_HEADER, DEFAULT_USER);
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("arguments", env.getArguments());
-            event.put("identity", Map.of("sub", user, "username", user, "issuer", "local", "claims", Map.of()));
+            event.put("identity", env.getGraphQlContext().<Map<String, Object>>get(IDENTITY));
             event.put("source", env.getSource());
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("parentTypeName", env.getParentType() instanceof graphql.schema.GraphQLNamedType t ? t.getName() : "");
@@ -268,9 +292,19 @@ public final class LocalAppSync implements AutoCloseable {
     private final class GraphQLServlet extends HttpServlet {
         @Override
         protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            byte[] bytes = request.getInputStream().readAllBytes();
+            AppSyncCallers.Caller caller = callers.identify(request.getMethod(), request.getRequestURI(),
+                    request.getQueryString(), name -> AppSyncCallers.values(request.getHeaders(name)), bytes,
+                    request.getRemoteAddr());
+            if (caller.refused()) {
+                response.setHeader("x-amzn-ErrorType", caller.errorType());
+                write(response, caller.status(), Map.of("errors", List.of(Map.of("errorType", caller.errorType(),
+                        "message", caller.message()))));
+                return;
+            }
             Map<String, Object> body;
             try {
-                body = JSON.readValue(request.getInputStream(), new TypeReference<Map<String, Object>>() { });
+                body = JSON.readValue(bytes, new TypeReference<Map<String, Object>>() { });
             } catch (IOException e) {
                 write(response, 400, Map.of("errors", List.of(Map.of("errorType", "MalformedHttpRequestException",
                         "message", "the request body is not JSON"))));
@@ -284,8 +318,7 @@ public final class LocalAppSync implements AutoCloseable {
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> variables = body.get("variables") instanceof Map<?, ?> v ? (Map<String, Object>) v : Map.of();
-            String user = request.getHeader(USER_HEADER);
-            write(response, 200, execute(user == null || user.isBlank() ? DEFAULT_USER : user, q, variables));
+            write(response, 200, executeAs(caller.identity(), q, variables));
         }
 
         private void write(HttpServletResponse response, int status, Object body) throws IOException {

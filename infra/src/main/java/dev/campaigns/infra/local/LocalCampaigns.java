@@ -66,6 +66,7 @@ public final class LocalCampaigns implements AutoCloseable {
      *
      * @param parameters template parameters to override (e.g. {@code CodeHostContentLimits}); others keep their
      *                   {@code Default}
+     * @param defaultUser who a GraphQL request without identity acts as; null: refused (see {@link AppSyncCallers})
      * @param sharedClockFactor when &gt; 0, one clock running this many times faster than real time is shared by the
      *                   code host (its rate limits), the Step Functions engine (Wait states, retry intervals) and
      *                   the functions (the pacer), so pacing benchmarks run hours of rate limits in minutes; task
@@ -75,31 +76,31 @@ public final class LocalCampaigns implements AutoCloseable {
     public record Options(String codeHostToken, double timeScale, int graphqlPort, Path workDir,
                           LocalCodeHost.Options codeHostOptions, SfnConfig sfnConfig,
                           Map<String, String> parameters, double sharedClockFactor, String webhookSecret,
-                          String templateYaml) {
+                          String templateYaml, String defaultUser) {
         /** A stack with a fresh code host accepting {@code token}, Step Functions time sped up 1000×. */
         public static Options defaults(String token) {
-            return new Options(token, 0.001, 0, null, null, null, Map.of(), 0, null, null);
+            return new Options(token, 0.001, 0, null, null, null, Map.of(), 0, null, null, null);
         }
 
         /** The secret the code host signs webhook deliveries with and the receiver checks; null: a random one. */
         public Options withWebhookSecret(String secret) {
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, sfnConfig, parameters,
-                    sharedClockFactor, secret, templateYaml);
+                    sharedClockFactor, secret, templateYaml, defaultUser);
         }
 
         public Options withGraphqlPort(int port) {
             return new Options(codeHostToken, timeScale, port, workDir, codeHostOptions, sfnConfig, parameters,
-                    sharedClockFactor, webhookSecret, templateYaml);
+                    sharedClockFactor, webhookSecret, templateYaml, defaultUser);
         }
 
         public Options withCodeHost(LocalCodeHost.Options options) {
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, options, sfnConfig, parameters,
-                    sharedClockFactor, webhookSecret, templateYaml);
+                    sharedClockFactor, webhookSecret, templateYaml, defaultUser);
         }
 
         public Options withSfnConfig(SfnConfig config) {
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, config, parameters,
-                    sharedClockFactor, webhookSecret, templateYaml);
+                    sharedClockFactor, webhookSecret, templateYaml, defaultUser);
         }
 
         /** Overrides template parameter {@code name} (e.g. {@code CodeHostContentLimits}). */
@@ -107,7 +108,7 @@ public final class LocalCampaigns implements AutoCloseable {
             Map<String, String> p = new HashMap<>(parameters);
             p.put(name, value);
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, sfnConfig, Map.copyOf(p),
-                    sharedClockFactor, webhookSecret, templateYaml);
+                    sharedClockFactor, webhookSecret, templateYaml, defaultUser);
         }
 
         /**
@@ -116,13 +117,22 @@ public final class LocalCampaigns implements AutoCloseable {
          */
         public Options withTemplate(String yaml) {
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, sfnConfig, parameters,
-                    sharedClockFactor, webhookSecret, yaml);
+                    sharedClockFactor, webhookSecret, yaml, defaultUser);
+        }
+
+        /**
+         * Who a GraphQL request without any identity (no SigV4 signature, no {@code x-campaigns-user}) acts as, like
+         * {@code serve}'s user; null (the default): such requests are refused, as AppSync refuses them.
+         */
+        public Options withDefaultUser(String user) {
+            return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, sfnConfig, parameters,
+                    sharedClockFactor, webhookSecret, templateYaml, user);
         }
 
         /** One clock for code host, engine and functions, {@code factor} times faster than real time. */
         public Options withSharedClock(double factor) {
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, sfnConfig, parameters,
-                    factor, webhookSecret, templateYaml);
+                    factor, webhookSecret, templateYaml, defaultUser);
         }
     }
 
@@ -275,7 +285,7 @@ public final class LocalCampaigns implements AutoCloseable {
         this.appSync = LocalAppSync.start(template, lambdas, options.graphqlPort(), new LocalWebSite(), fn -> {
             LocalAppSync.InvokeCheck check = dataSourceRoles.get(fn);
             return check == null ? "no data source of template.yaml invokes " + fn : check.denial(fn);
-        });
+        }, new AppSyncCallers(options.defaultUser(), region, sfn.accountId(), java.time.Clock.systemUTC()));
         this.functionUrls = new LocalFunctionUrls(template.functionUrls(), lambdas);
         this.eventSources = new LocalEventSources(functionEvents, sqs, lambdas, fn -> pollerClient(fn, region));
         codeHost.webhooks().target(functionUrls.url("WebhookReceiverFunction"), webhookSecret);

@@ -84,7 +84,7 @@ class GitHubContractTest {
             }
         }
         assertEquals(List.of(), undocumented);
-        assertTrue(host.apiRoutes().size() >= 21, host.apiRoutes().toString());
+        assertTrue(host.apiRoutes().size() >= 28, host.apiRoutes().toString());
     }
 
     @Test
@@ -207,6 +207,27 @@ class GitHubContractTest {
         assertEquals(sha, JSON.readTree(send("GET", "/repos/acme/app/pulls/" + m, TOKEN, null, 200).body())
                 .get("merge_commit_sha").asText());
         client.closePullRequest("acme/app", n);
+
+        // Repositories as a user makes and finds them: create (user and organisation), list, topics, search.
+        send("POST", "/user/repos", TOKEN, "{\"name\":\"mine\",\"private\":true}", 201);
+        send("POST", "/orgs/acme/repos", TOKEN, "{\"name\":\"tool\",\"auto_init\":true}", 201);
+        send("POST", "/orgs/acme/repos", TOKEN, "{\"name\":\"tool\"}", 422);
+        send("POST", "/orgs/acme/repos", TOKEN, "{\"name\":\"bad name\"}", 422);
+        send("POST", "/orgs/acme/repos", READ_TOKEN, "{\"name\":\"nope\"}", 403);
+        HttpResponse<String> firstPage = send("GET", "/orgs/acme/repos?per_page=1", TOKEN, null, 200);
+        assertEquals(1, JSON.readTree(firstPage.body()).size(), "one repository a page");
+        assertTrue(firstPage.headers().firstValue("Link").orElse("").contains("rel=\"next\""), "a next page");
+        send("GET", "/orgs/nobody/repos", TOKEN, null, 404);
+        assertEquals(3, JSON.readTree(send("GET", "/user/repos", TOKEN, null, 200).body()).size());
+        send("PUT", "/repos/acme/tool/topics", TOKEN, "{\"names\":[\"Java\",\"cli\"]}", 200);
+        send("PUT", "/repos/acme/tool/topics", TOKEN, "{\"names\":[\"not a topic\"]}", 422);
+        assertEquals("[\"java\",\"cli\"]", JSON.readTree(send("GET", "/repos/acme/tool/topics", TOKEN, null, 200)
+                .body()).get("names").toString());
+        JsonNode found = JSON.readTree(send("GET", "/search/repositories?q=org%3Aacme+topic%3Ajava", TOKEN, null,
+                200).body());
+        assertEquals(1, found.get("total_count").asInt());
+        assertEquals("acme/tool", found.get("items").get(0).get("full_name").asText());
+        send("GET", "/search/repositories", TOKEN, null, 422);
 
         // Verdict: every exchange as documented, every route reached.
         Map<String, List<String>> invalid = new TreeMap<>();

@@ -96,6 +96,38 @@ class LocalCodeHostTest {
     }
 
     @Test
+    void aRepositoryCreatedThroughTheApiTakesAPushAndIsListedAndFound() throws Exception {
+        start(new LocalCodeHost.Options());
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(host.apiUrl() + "/orgs/team/repos"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"fresh\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, created.statusCode(), created.body());
+        String cloneUrl = JSON.readTree(created.body()).get("clone_url").asText();
+        assertEquals(host.gitUrl("team/fresh"), cloneUrl);
+        assertTrue(host.branchTip("team/fresh", "main").isEmpty(), "created empty");
+
+        // As a user does: git init, commit, push to the clone URL with the token.
+        try (Git git = Git.init().setDirectory(tmp.resolve("fresh").toFile()).setInitialBranch("main").call()) {
+            Files.writeString(tmp.resolve("fresh/app.txt"), "v1\n");
+            git.add().addFilepattern("app.txt").call();
+            RevCommit commit = git.commit().setMessage("First").setAuthor("me", "me@example.test")
+                    .setCommitter("me", "me@example.test").call();
+            git.remoteAdd().setName("origin").setUri(new org.eclipse.jgit.transport.URIish(cloneUrl)).call();
+            for (PushResult r : git.push().setRemote("origin").setCredentialsProvider(creds(TOKEN)).add("main").call()) {
+                assertEquals(RemoteRefUpdate.Status.OK, r.getRemoteUpdate("refs/heads/main").getStatus());
+            }
+            assertEquals(commit.name(), host.branchTip("team/fresh", "main").orElseThrow());
+        }
+        host.setTopics("team/fresh", "java");
+        JsonNode listed = JSON.readTree(get("/api/v3/orgs/team/repos", TOKEN).body());
+        assertEquals("team/fresh", listed.get(0).get("full_name").asText());
+        JsonNode found = JSON.readTree(get("/api/v3/search/repositories?q=topic:java", TOKEN).body());
+        assertEquals(1, found.get("total_count").asInt());
+        assertEquals(0, JSON.readTree(get("/api/v3/search/repositories?q=topic:go", TOKEN).body()).get("total_count").asInt());
+    }
+
+    @Test
     void gitWithoutTokenIsUnauthorizedAndReadOnlyTokenCannotPush() throws Exception {
         start(new LocalCodeHost.Options());
         host.createRepository("acme/app", Map.of("a", "1"));

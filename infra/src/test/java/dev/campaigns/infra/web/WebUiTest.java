@@ -53,7 +53,7 @@ class WebUiTest {
 
     @BeforeAll
     static void start() {
-        stack = LocalCampaigns.start(LocalCampaigns.Options.defaults(TOKEN)
+        stack = LocalCampaigns.start(LocalCampaigns.Options.defaults(TOKEN).withDefaultUser(LocalAppSync.DEFAULT_USER)
                 .withCodeHost(new LocalCodeHost.Options().users("carol", "dave")));
     }
 

@@ -38,6 +38,21 @@ public final class Principals {
         return p;
     }
 
+    /**
+     * An IAM user {@code userName} with a long-term access key ({@code AKIA…}, no session token), as a person signs
+     * with; its ARN is {@code arn:aws:iam::ACCOUNT:user/NAME}. The principal's name is {@code user/NAME}.
+     */
+    public Principal addUser(String userName) {
+        Principal.Credentials credentials = new Principal.Credentials("AKIA" + base32(16), base64(30), null);
+        String arn = "arn:aws:iam::" + account + ":user/" + userName;
+        Principal p = new Principal("user/" + userName, null, arn, credentials, null);
+        if (byName.putIfAbsent(p.name(), p) != null) {
+            return byName.get(p.name());
+        }
+        byKey.put(credentials.accessKeyId(), p);
+        return p;
+    }
+
     public Optional<Principal> byAccessKey(String accessKeyId) {
         return Optional.ofNullable(accessKeyId == null ? null : byKey.get(accessKeyId));
     }

@@ -93,6 +93,11 @@ public final class SigV4Verifier {
     }
 
     public Result verify(LocalService service, SignedRequest request) {
+        return verify(service.signingName(), request);
+    }
+
+    /** As {@link #verify(LocalService, SignedRequest)} for the service whose signing name is {@code signingName}. */
+    public Result verify(String signingName, SignedRequest request) {
         String authorization = first(request, "authorization");
         if (authorization == null) {
             return Result.refused(AwsErrors.AuthFailure.MISSING, "Request is missing Authentication Token");
@@ -118,9 +123,9 @@ public final class SigV4Verifier {
         if (expectedToken != null && !MessageDigest.isEqual(bytes(expectedToken), bytes(token == null ? "" : token))) {
             return Result.refused(AwsErrors.AuthFailure.UNKNOWN_KEY, INVALID_TOKEN);
         }
-        if (!scopeService.equals(service.signingName())) {
+        if (!scopeService.equals(signingName)) {
             return Result.refused(AwsErrors.AuthFailure.BAD_SIGNATURE, "Credential should be scoped to correct "
-                    + "service: '" + service.signingName() + "'. ");
+                    + "service: '" + signingName + "'. ");
         }
         if (!scopeRegion.equals(region)) {
             return Result.refused(AwsErrors.AuthFailure.BAD_SIGNATURE, "Credential should be scoped to a valid "
