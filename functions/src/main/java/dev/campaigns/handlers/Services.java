@@ -2,8 +2,8 @@ package dev.campaigns.handlers;
 
 import dev.campaigns.blob.BlobStore;
 import dev.campaigns.codehost.CodeHost;
-import dev.campaigns.codehost.github.GitHubCodeHost;
-import dev.campaigns.codehost.github.GitHubConfig;
+import dev.campaigns.codehost.CodeHostKind;
+import dev.campaigns.codehost.CodeHosts;
 import dev.campaigns.domain.OwnerRule;
 import dev.campaigns.git.BotIdentity;
 import dev.campaigns.git.GitEngine;
@@ -52,7 +52,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * handler pays only for what it uses. Nothing here knows whether it runs locally: endpoints are configuration.
  *
  * <p>Configuration: {@code CAMPAIGNS_TABLE}, {@code IDEMPOTENCY_TABLE}, {@code BLOBS_TABLE},
- * {@code STATE_MACHINE_ARN}, {@code CODE_HOST_API_URL}, {@code CODE_HOST_GIT_URL}, the token as
+ * {@code STATE_MACHINE_ARN}, {@code CODE_HOST_TYPE} ({@code github} (default), {@code gitlab},
+ * {@code bitbucket-server}), {@code CODE_HOST_API_URL}, {@code CODE_HOST_GIT_URL}, the token as
  * {@code CODE_HOST_TOKEN_SECRET_ARN} (Secrets Manager, read only by what talks to the code host), {@code BOT_NAME},
  * {@code BOT_EMAIL}, {@code CODE_HOST_TIMEOUT_SECONDS} (optional), pacing ({@code PACING_TABLE},
  * {@code CODE_HOST_CONTENT_LIMITS} e.g. {@code 80/min,500/h}, {@code PACING_MARGIN_SECONDS}), {@code GIT_CACHE_DIR}
@@ -104,9 +105,9 @@ public final class Services {
         this.codeHost = new OnDemandCodeHostAccess(() -> {
             RemoteCredentials credentials = new RemoteCredentials(token());
             CodeHost host = codeHostOverride != null ? codeHostOverride
-                    : new GitHubCodeHost(new GitHubConfig(URI.create(require("CODE_HOST_API_URL")),
-                            URI.create(require("CODE_HOST_GIT_URL")), credentials::token,
-                            codeHostTimeout(), null, null, null, null));
+                    : CodeHosts.create(CodeHostKind.parse(env.get("CODE_HOST_TYPE")),
+                            URI.create(require("CODE_HOST_API_URL")), URI.create(require("CODE_HOST_GIT_URL")),
+                            credentials::token, codeHostTimeout());
             return new CodeHostAccess(host, credentials, new BotIdentity(
                     env.getOrDefault("BOT_NAME", "campaigns-bot"),
                     env.getOrDefault("BOT_EMAIL", "campaigns-bot@users.noreply.github.com")));
