@@ -84,8 +84,7 @@ public final class BitbucketServerCodeHost implements CodeHost {
         }
         body.set("fromRef", ref(spec.headBranch(), pk));
         body.set("toRef", ref(spec.baseBranch(), pk));
-        ArrayNode reviewers = body.putArray("reviewers");
-        spec.reviewers().forEach(r -> reviewers.addObject().putObject("user").put("name", r));
+        // Reviewers are added by converge: one unknown reviewer must not stop the pull request from opening.
         try {
             JsonNode created = rest.send("POST", repoPath + "/pull-requests", body).body();
             LOG.info("opened {}#{} from {}", spec.repository(), created.path("id").asLong(), spec.headBranch());
@@ -154,7 +153,8 @@ public final class BitbucketServerCodeHost implements CodeHost {
         try {
             return toModel(spec.repository(), rest.send("PUT", path, update).body());
         } catch (CodeHostException e) {
-            if (e.httpStatus() == 400 && !missingReviewers.isEmpty()) {
+            if ((e.httpStatus() == 400 || e.httpStatus() == 409) && !missingReviewers.isEmpty()
+                    && e.getMessage().toLowerCase(Locale.ROOT).contains("reviewer")) {
                 // Bitbucket refuses a reviewer it does not know (IllegalPullRequestReviewerException): keep the rest.
                 LOG.warn("{}#{}: reviewers {} refused ({}); left out", spec.repository(), current.number(),
                         missingReviewers, e.getMessage());

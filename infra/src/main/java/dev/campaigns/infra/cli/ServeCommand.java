@@ -36,14 +36,26 @@ public final class ServeCommand implements Callable<Integer> {
             + "(X-Hub-Signature-256) and checked against; default: a random one, printed at start.")
     String webhookSecret;
 
+    @Option(names = "--code-host", defaultValue = "github", description = "The local code host's kind: github, "
+            + "gitlab or bitbucket-server (default: ${DEFAULT-VALUE}).")
+    String codeHost;
+
     @Option(names = "--sync-minutes", defaultValue = "1", description = "Minutes between scheduled changeset syncs (default: ${DEFAULT-VALUE}).")
     int syncMinutes;
 
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        dev.campaigns.codehost.CodeHostKind kind;
+        try {
+            kind = dev.campaigns.codehost.CodeHostKind.parse(codeHost);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("--code-host: " + e.getMessage());
+            return 2;
+        }
         LocalCampaigns stack = LocalCampaigns.start(LocalCampaigns.Options.defaults(token).withGraphqlPort(port)
-                .withWebhookSecret(webhookSecret));
+                .withWebhookSecret(webhookSecret)
+                .withCodeHost(new dev.campaigns.infra.codehost.LocalCodeHost.Options().kind(kind)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stack.close();
@@ -63,9 +75,9 @@ public final class ServeCommand implements Callable<Integer> {
                 + ": <your name>");
         out.println("  Step Functions API:  " + stack.stepFunctionsEndpoint() + "   state machine " + stack.stateMachineArn());
         out.println("  DynamoDB Local:      " + stack.dynamoEndpoint());
-        out.println("  Code host (GitHub):  " + stack.codeHost().baseUrl() + "   REST " + stack.codeHost().apiUrl()
+        out.println("  Code host (" + kind.id() + "): " + stack.codeHost().baseUrl() + "   REST " + stack.codeHost().apiUrl()
                 + "   token " + "'" + token + "'");
-        out.println("  git clone " + stack.codeHost().baseUrl() + "/" + SampleCampaign.repository(1) + ".git");
+        out.println("  git clone " + stack.codeHost().gitUrl(SampleCampaign.repository(1)));
         out.println("  " + repos + " sample repositories acme/service-001..; e.g. " + sample);
         out.println("  Webhooks:            the code host delivers pull request events to " + stack.webhookUrl());
         out.println("                       signed with secret '" + stack.webhookSecret() + "' (sign your own: "

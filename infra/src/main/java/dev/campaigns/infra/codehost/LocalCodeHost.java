@@ -1,5 +1,6 @@
 package dev.campaigns.infra.codehost;
 
+import dev.campaigns.codehost.CodeHostKind;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,6 +67,17 @@ public final class LocalCodeHost implements AutoCloseable {
         private int contentPerMinute = 80;
         private int contentPerHour = 500;
         private Path storage;
+        private CodeHostKind kind = CodeHostKind.GITHUB;
+
+        /**
+         * Which host's API to speak: GitHub (REST v3 under {@code /api/v3}, the default), GitLab (REST v4 under
+         * {@code /api/v4}) or Bitbucket Server (REST 1.0 under {@code /rest}, git under {@code /scm}). The
+         * repositories, pull requests, faults, limits and helpers are the same whichever it is.
+         */
+        public Options kind(CodeHostKind k) {
+            this.kind = Objects.requireNonNull(k, "kind");
+            return this;
+        }
 
         /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
         public Options port(int p) {
@@ -136,6 +148,8 @@ public final class LocalCodeHost implements AutoCloseable {
     private final String baseUrl;
     private final Webhooks webhooks = new Webhooks();
     private final ApiServlet api;
+    private final Routes<?> apiRoutes;
+    private final CodeHostKind kind;
     private final List<Consumer<Exchange>> exchangeListeners = new CopyOnWriteArrayList<>();
 
     /**
@@ -152,6 +166,7 @@ public final class LocalCodeHost implements AutoCloseable {
             throw new IllegalArgumentException("the local code host needs at least one accepted token");
         }
         this.options = options;
+        this.kind = options.kind;
         this.timeScale = options.timeScale;
         this.clock = options.timeScale == 1.0 ? options.clock : new ScaledClock(options.clock, options.timeScale);
         this.rateLimiter = new RateLimiter(clock, options.primaryPerHour, options.contentPerMinute,
@@ -178,12 +193,25 @@ public final class LocalCodeHost implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
         this.api = new ApiServlet(state, json);
-        context.addFilter(new FilterHolder(new ExchangeFilter(exchangeListeners, api.routes())), "/api/v3/*",
+        jakarta.servlet.http.HttpServlet served = switch (kind) {
+            case GITHUB -> api;
+            case GITLAB -> new GitLabApiServlet(state, baseUrl);
+            case BITBUCKET_SERVER -> new BitbucketApiServlet(state, baseUrl);
+        };
+        this.apiRoutes = switch (kind) {
+            case GITHUB -> api.routes();
+            case GITLAB -> ((GitLabApiServlet) served).routes();
+            case BITBUCKET_SERVER -> ((BitbucketApiServlet) served).routes();
+        };
+        if (kind == CodeHostKind.GITHUB) {
+            context.addFilter(new FilterHolder(new ExchangeFilter(exchangeListeners, api.routes())), "/api/v3/*",
+                    EnumSet.of(DispatcherType.REQUEST));
+        }
+        context.addFilter(new FilterHolder(new FrontFilter(this, apiRoutes)), "/*",
                 EnumSet.of(DispatcherType.REQUEST));
-        context.addFilter(new FilterHolder(new FrontFilter(this, api.routes())), "/*",
-                EnumSet.of(DispatcherType.REQUEST));
-        context.addServlet(new ServletHolder("api", api), "/api/v3/*");
-        context.addServlet(new ServletHolder("git", gitServlet()), "/*");
+        context.addServlet(new ServletHolder("api", served), apiPrefix() + "/*");
+        context.addServlet(new ServletHolder("git", gitServlet()), kind == CodeHostKind.BITBUCKET_SERVER
+                ? "/scm/*" : "/*");
         context.setErrorHandler(new JsonErrorHandler());
         server.setErrorHandler(new JsonErrorHandler());
         server.setHandler(context);
@@ -209,19 +237,52 @@ public final class LocalCodeHost implements AutoCloseable {
         return baseUrl;
     }
 
-    /** {@code <base>/api/v3}. */
+    /**
+     * The API root a client is configured with: GitHub {@code <base>/api/v3}, GitLab {@code <base>/api/v4},
+     * Bitbucket Server {@code <base>} (its clients append {@code /rest/api/1.0/...}).
+     */
     public String apiUrl() {
-        return baseUrl + "/api/v3";
+        return kind == CodeHostKind.BITBUCKET_SERVER ? baseUrl : baseUrl + apiPrefix();
     }
 
-    /** The git root: clone URLs are {@code gitUrl()/<owner>/<name>.git}. */
+    /** Which host's API this one speaks. */
+    public CodeHostKind kind() {
+        return kind;
+    }
+
+    /** Where the API is served: {@code /api/v3}, {@code /api/v4} or {@code /rest}. */
+    String apiPrefix() {
+        return switch (kind) {
+            case GITHUB -> "/api/v3";
+            case GITLAB -> GitLabApiServlet.PREFIX;
+            case BITBUCKET_SERVER -> BitbucketApiServlet.PREFIX;
+        };
+    }
+
+    /**
+     * A regular expression for the raw request path that opens a pull request in {@code repository} on this kind
+     * of host (to inject a fault there): {@code /api/v3/repos/o/r/pulls}, {@code /api/v4/projects/o%2Fr/merge_requests}
+     * or {@code /rest/api/1.0/projects/P/repos/s/pull-requests}.
+     */
+    public String pullRequestCreationPath(String repository) {
+        String[] on = repository.split("/", 2);
+        return switch (kind) {
+            case GITHUB -> "/api/v3/repos/" + java.util.regex.Pattern.quote(repository) + "/pulls";
+            case GITLAB -> "/api/v4/projects/" + java.util.regex.Pattern.quote(on[0] + "%2F" + on[1])
+                    + "/merge_requests";
+            case BITBUCKET_SERVER -> "/rest/api/1.0/projects/" + java.util.regex.Pattern.quote(on[0]) + "/repos/"
+                    + java.util.regex.Pattern.quote(on[1]) + "/pull-requests";
+        };
+    }
+
+    /** The git root: clone URLs are {@code gitUrl()/<owner>/<name>.git} ({@code /scm/...} on Bitbucket Server). */
     public String gitUrl() {
         return baseUrl;
     }
 
     /** The clone URL of {@code repository}. */
     public String gitUrl(String repository) {
-        return baseUrl + "/" + repository + ".git";
+        return baseUrl + (kind == CodeHostKind.BITBUCKET_SERVER ? "/scm/" : "/") + repository + ".git";
     }
 
     public Faults faults() {
@@ -481,9 +542,10 @@ public final class LocalCodeHost implements AutoCloseable {
         return state.repositoryNames();
     }
 
-    /** "owner/name" of a git request path {@code /owner/name.git/...}. */
-    private static String repositoryOf(String path) {
+    /** "owner/name" of a git request path {@code /owner/name.git/...} (or {@code /scm/owner/name.git/...}). */
+    private String repositoryOf(String path) {
         int git = path.indexOf(".git/");
-        return git < 0 ? "" : path.substring(1, git);
+        int from = kind == CodeHostKind.BITBUCKET_SERVER && path.startsWith("/scm/") ? 5 : 1;
+        return git < 0 ? "" : path.substring(from, git);
     }
 }

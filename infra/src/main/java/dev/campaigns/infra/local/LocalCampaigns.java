@@ -199,6 +199,7 @@ public final class LocalCampaigns implements AutoCloseable {
             localValues.put(f.logicalId() + ".Arn", arn);
             localValues.put(f.logicalId() + ".Alias", arn + ":live");
         }
+        localValues.put("CodeHostType", codeHost.kind().id());
         localValues.put("CodeHostApiUrl", codeHost.apiUrl());
         localValues.put("CodeHostGitUrl", codeHost.baseUrl());
         localValues.put("CodeHostTokenSecretArn", tokenSecretArn);
@@ -278,7 +279,10 @@ public final class LocalCampaigns implements AutoCloseable {
         });
         this.functionUrls = new LocalFunctionUrls(template.functionUrls(), lambdas);
         this.eventSources = new LocalEventSources(functionEvents, sqs, lambdas, fn -> pollerClient(fn, region));
-        codeHost.webhooks().target(functionUrls.url("WebhookReceiverFunction"), webhookSecret);
+        if (codeHost.kind() == dev.campaigns.codehost.CodeHostKind.GITHUB) {
+            // The local host's deliveries are GitHub's; GitLab and Bitbucket changesets are kept current by the sync.
+            codeHost.webhooks().target(functionUrls.url("WebhookReceiverFunction"), webhookSecret);
+        }
     }
 
     /** The SQS client an event source mapping polls with: the consuming function's role, through the gateway. */
