@@ -135,7 +135,7 @@ public final class BitbucketServerCodeHost implements CodeHost {
 
     private PullRequest converge(String repoPath, PullRequestSpec spec, JsonNode pr, PullRequest current) {
         List<String> missingReviewers = spec.reviewers().stream().filter(r -> !current.reviewers().contains(r)
-                && !reviewedBy(pr, r)).toList();
+                && !reviewedBy(pr, r)).filter(r -> userExists(spec.repository(), r)).toList();
         boolean titleDiffers = !current.title().equals(spec.title());
         boolean bodyDiffers = !current.body().equals(spec.body());
         if (!titleDiffers && !bodyDiffers && missingReviewers.isEmpty()) {
@@ -163,6 +163,20 @@ public final class BitbucketServerCodeHost implements CodeHost {
                         r.path("user").path("name").asText()));
                 return titleDiffers || bodyDiffers ? toModel(spec.repository(), rest.send("PUT", path, update).body())
                         : current;
+            }
+            throw e;
+        }
+    }
+
+    /** Bitbucket refuses a whole update naming one unknown reviewer, so each is looked up first. */
+    private boolean userExists(String repository, String name) {
+        try {
+            rest.get(API + "/users/" + encode(name));
+            return true;
+        } catch (CodeHostException e) {
+            if (e.kind() == CodeHostException.Kind.NOT_FOUND) {
+                LOG.warn("{}: reviewer {} is unknown to Bitbucket; left out", repository, name);
+                return false;
             }
             throw e;
         }
