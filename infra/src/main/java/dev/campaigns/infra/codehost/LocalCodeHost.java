@@ -188,7 +188,9 @@ public final class LocalCodeHost implements AutoCloseable {
         connector.open(); // binds the port now: the renderer needs the base URL
         baseUrl = "http://127.0.0.1:" + connector.getLocalPort();
         GitHubJson json = new GitHubJson(baseUrl);
-        state.announceTo(new WebhookEvents(json, webhooks));
+        webhooks.speak(kind);
+        state.announceTo(kind == CodeHostKind.GITHUB ? new WebhookEvents(json, webhooks)
+                : new OtherHostWebhookEvents(kind, webhooks, baseUrl));
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);

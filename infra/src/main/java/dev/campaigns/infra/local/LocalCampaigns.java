@@ -279,10 +279,7 @@ public final class LocalCampaigns implements AutoCloseable {
         });
         this.functionUrls = new LocalFunctionUrls(template.functionUrls(), lambdas);
         this.eventSources = new LocalEventSources(functionEvents, sqs, lambdas, fn -> pollerClient(fn, region));
-        if (codeHost.kind() == dev.campaigns.codehost.CodeHostKind.GITHUB) {
-            // The local host's deliveries are GitHub's; GitLab and Bitbucket changesets are kept current by the sync.
-            codeHost.webhooks().target(functionUrls.url("WebhookReceiverFunction"), webhookSecret);
-        }
+        codeHost.webhooks().target(functionUrls.url("WebhookReceiverFunction"), webhookSecret);
     }
 
     /** The SQS client an event source mapping polls with: the consuming function's role, through the gateway. */

@@ -23,8 +23,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The same campaign, unchanged, on each kind of code host (GitHub, GitLab, Bitbucket Server), through the whole
  * embedded stack: GraphQL → state machine → commit, push (git smart HTTP) → pull request / merge request through that
  * host's own API → changeset. One repository's pull request is refused until the cause is gone; the retry completes
- * it and duplicates nothing; a person's approval and a CI result show on a synced changeset; closing the campaign
- * closes (declines) its pull requests on the host.
+ * it and duplicates nothing; a person's approval and a CI result show on a synced changeset; a pull request a
+ * person closes on the host reaches its changeset through that host's webhook; closing the campaign closes
+ * (declines) its pull requests on the host.
  */
 class CodeHostsEndToEndTest {
     private static final String TOKEN = "host-token-0123456789";
@@ -117,6 +118,20 @@ class CodeHostsEndToEndTest {
                     .get("syncChangeset");
             assertEquals("APPROVED", synced.get("reviewState"));
             assertEquals("PASSED", synced.get("checkState"));
+
+            // A person closes another one on the host: the host's webhook (signed or tokened as that host does)
+            // reaches the receiver, and the changeset follows without a sync.
+            Map<String, Object> second = changesets.get(1);
+            host.closePullRequest((String) second.get("repository"),
+                    Integer.parseInt(String.valueOf(second.get("externalID"))));
+            stack.awaitChangesetEvents(TIMEOUT);
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> after = (List<Map<String, Object>>) ((Map<String, Object>) api.campaign(id,
+                    100, null).get("changesets")).get("nodes");
+            assertEquals("CLOSED", after.stream().filter(c -> c.get("id").equals(second.get("id"))).findFirst()
+                    .orElseThrow().get("state"), "the webhook was received and acted on");
+            assertTrue(host.webhooks().deliveries().size() >= REPOSITORIES, "deliveries: "
+                    + host.webhooks().deliveries().size());
 
             graphql.data("mutation($c: ID!) { closeCampaign(campaign: $c, closeChangesets: true) { id closedAt } }",
                     Map.of("c", id));
