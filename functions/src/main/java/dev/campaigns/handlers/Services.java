@@ -3,12 +3,12 @@ package dev.campaigns.handlers;
 import dev.campaigns.blob.BlobStore;
 import dev.campaigns.codehost.CodeHost;
 import dev.campaigns.codehost.CodeHostKind;
+import dev.campaigns.codehost.CodeHostTokens;
 import dev.campaigns.codehost.CodeHosts;
 import dev.campaigns.domain.OwnerRule;
 import dev.campaigns.git.BotIdentity;
 import dev.campaigns.git.GitEngine;
 import dev.campaigns.git.GitEngineConfig;
-import dev.campaigns.git.RemoteCredentials;
 import dev.campaigns.service.BackgroundProcesses;
 import dev.campaigns.service.CampaignPlanService;
 import dev.campaigns.service.CampaignService;
@@ -54,7 +54,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * <p>Configuration: {@code CAMPAIGNS_TABLE}, {@code IDEMPOTENCY_TABLE}, {@code BLOBS_TABLE},
  * {@code STATE_MACHINE_ARN}, {@code CODE_HOST_TYPE} ({@code github} (default), {@code gitlab},
  * {@code bitbucket-server}), {@code CODE_HOST_API_URL}, {@code CODE_HOST_GIT_URL}, the token as
- * {@code CODE_HOST_TOKEN_SECRET_ARN} (Secrets Manager, read only by what talks to the code host), {@code BOT_NAME},
+ * {@code CODE_HOST_TOKEN_SECRET_ARN} (Secrets Manager, read only by what talks to the code host: a token, or a GitHub
+ * App as {@code {"appId","installationId","privateKey"}}, see {@link CodeHostTokens}), {@code BOT_NAME},
  * {@code BOT_EMAIL}, {@code CODE_HOST_TIMEOUT_SECONDS} (optional), pacing ({@code PACING_TABLE},
  * {@code CODE_HOST_CONTENT_LIMITS} e.g. {@code 80/min,500/h}, {@code PACING_MARGIN_SECONDS}), {@code GIT_CACHE_DIR}
  * (default: under java.io.tmpdir), {@code GIT_CACHE_MAX_MB} (default 256), {@code AWS_REGION}, and optional endpoints {@code AWS_ENDPOINT_URL_DYNAMODB},
@@ -103,12 +104,13 @@ public final class Services {
         this.git = new Lazy<>(() -> new GitEngine(gitConfig(), blobs.get()));
         // Built, and the token read, only by what talks to the code host (see OnDemandCodeHostAccess).
         this.codeHost = new OnDemandCodeHostAccess(() -> {
-            RemoteCredentials credentials = new RemoteCredentials(token());
+            CodeHostKind kind = CodeHostKind.parse(env.get("CODE_HOST_TYPE"));
+            URI apiUrl = URI.create(require("CODE_HOST_API_URL"));
+            CodeHostTokens tokens = CodeHostTokens.fromSecret(kind, token(), apiUrl, clock, codeHostTimeout());
             CodeHost host = codeHostOverride != null ? codeHostOverride
-                    : CodeHosts.create(CodeHostKind.parse(env.get("CODE_HOST_TYPE")),
-                            URI.create(require("CODE_HOST_API_URL")), URI.create(require("CODE_HOST_GIT_URL")),
-                            credentials::token, codeHostTimeout());
-            return new CodeHostAccess(host, credentials, new BotIdentity(
+                    : CodeHosts.create(kind, apiUrl, URI.create(require("CODE_HOST_GIT_URL")), tokens.token(),
+                            codeHostTimeout());
+            return new CodeHostAccess(host, tokens.token(), tokens.pacingIdentity(), new BotIdentity(
                     env.getOrDefault("BOT_NAME", "campaigns-bot"),
                     env.getOrDefault("BOT_EMAIL", "campaigns-bot@users.noreply.github.com")));
         });
@@ -129,7 +131,7 @@ public final class Services {
         this.ownerRule = new Lazy<>(this::parseOwnerRule);
         this.pacing = new Lazy<>(() -> new PullRequestPacing(store.get(),
                 new Pacer(new DynamoPacingStore(dynamo.get(), require("PACING_TABLE")), pacingConfig(), clock),
-                PacerKey.of(require("CODE_HOST_API_URL"), codeHost.get().credentials().token()), clock));
+                PacerKey.of(require("CODE_HOST_API_URL"), codeHost.get().pacingIdentity()), clock));
     }
 
     /**

@@ -28,6 +28,8 @@ final class FrontFilter implements Filter {
 
     /** The request's primary rate-limit window (for GET /rate_limit). */
     static final String PRIMARY = "campaigns.local.primary";
+    /** Set when the caller authenticated as the registered GitHub App (a valid JWT). */
+    static final String APP = FrontFilter.class.getName() + ".app";
     /** The caller's {@link LocalCodeHost.Access}; absent for an anonymous API call. */
     static final String ACCESS = FrontFilter.class.getName() + ".access";
     /** GitHub's limit for unauthenticated API calls, per hour. */
@@ -89,6 +91,18 @@ final class FrontFilter implements Filter {
         }
 
         String token = api ? apiToken(req) : gitToken(req);
+        if (api && kind == CodeHostKind.GITHUB && token != null && token.chars().filter(ch -> ch == '.').count() == 2
+                && host.githubApp() != null) {
+            // A GitHub App's JWT: good only for the app's own endpoints (/app/..., .../installation).
+            if (!host.validAppJwt(token)) {
+                writeRaw(resp, 401, "{\"message\":\"A JSON web token could not be decoded\",\"documentation_url\":"
+                        + "\"https://docs.github.com/rest\",\"status\":\"401\"}");
+                return;
+            }
+            req.setAttribute(APP, Boolean.TRUE);
+            chain.doFilter(request, response);
+            return;
+        }
         LocalCodeHost.Access access = token == null ? null : host.access(token);
         if (access == null && (token != null || !api)) {
             // A wrong token is refused everywhere, as on github.com; git asks for credentials. An API call without

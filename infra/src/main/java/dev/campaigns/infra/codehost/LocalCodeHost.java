@@ -68,6 +68,21 @@ public final class LocalCodeHost implements AutoCloseable {
         private int contentPerHour = 500;
         private Path storage;
         private CodeHostKind kind = CodeHostKind.GITHUB;
+        private String appId;
+        private String installationId;
+        private java.security.PublicKey appKey;
+
+        /**
+         * Registers a GitHub App with {@code appId} and the public half of its key, installed (on every repository)
+         * as {@code installationId}: a JWT the app signs gets installation tokens from
+         * {@code POST /app/installations/{installation_id}/access_tokens}, valid for an hour on the host clock.
+         */
+        public Options githubApp(String id, String installation, java.security.PublicKey publicKey) {
+            this.appId = Objects.requireNonNull(id, "appId");
+            this.installationId = Objects.requireNonNull(installation, "installationId");
+            this.appKey = Objects.requireNonNull(publicKey, "publicKey");
+            return this;
+        }
 
         /**
          * Which host's API to speak: GitHub (REST v3 under {@code /api/v3}, the default), GitLab (REST v4 under
@@ -150,6 +165,7 @@ public final class LocalCodeHost implements AutoCloseable {
     private final ApiServlet api;
     private final Routes<?> apiRoutes;
     private final CodeHostKind kind;
+    private final Map<String, java.time.Instant> installationTokens = new ConcurrentHashMap<>();
     private final List<Consumer<Exchange>> exchangeListeners = new CopyOnWriteArrayList<>();
 
     /**
@@ -194,7 +210,7 @@ public final class LocalCodeHost implements AutoCloseable {
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
-        this.api = new ApiServlet(state, json);
+        this.api = new ApiServlet(state, json, this);
         jakarta.servlet.http.HttpServlet served = switch (kind) {
             case GITHUB -> api;
             case GITLAB -> new GitLabApiServlet(state, baseUrl);
@@ -470,7 +486,57 @@ public final class LocalCodeHost implements AutoCloseable {
     // ---- package-private, for the filter and servlets ---------------------------------------------------------
 
     Access access(String token) {
-        return options.tokens.get(token);
+        Access a = options.tokens.get(token);
+        if (a != null) {
+            return a;
+        }
+        java.time.Instant expires = installationTokens.get(token);
+        return expires != null && clock.instant().isBefore(expires) ? Access.WRITE : null;
+    }
+
+    /** Whether {@code jwt} is a valid RS256 JWT of the registered GitHub App, as GitHub checks it. */
+    boolean validAppJwt(String jwt) {
+        if (options.appKey == null || jwt == null) {
+            return false;
+        }
+        String[] parts = jwt.split("\\.");
+        if (parts.length != 3) {
+            return false;
+        }
+        try {
+            java.util.Base64.Decoder b64 = java.util.Base64.getUrlDecoder();
+            com.fasterxml.jackson.databind.JsonNode header = GitHubJson.JSON.readTree(b64.decode(parts[0]));
+            com.fasterxml.jackson.databind.JsonNode claims = GitHubJson.JSON.readTree(b64.decode(parts[1]));
+            java.security.Signature rs256 = java.security.Signature.getInstance("SHA256withRSA");
+            rs256.initVerify(options.appKey);
+            rs256.update((parts[0] + "." + parts[1]).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            long now = clock.instant().getEpochSecond();
+            long iat = claims.path("iat").asLong(Long.MAX_VALUE);
+            long exp = claims.path("exp").asLong(0);
+            return "RS256".equals(header.path("alg").asText()) && rs256.verify(b64.decode(parts[2]))
+                    && options.appId.equals(claims.path("iss").asText()) && iat <= now + 60 && exp > now
+                    && exp - iat <= 600;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** The registered App's ID and installation ID; null when none is registered. */
+    String[] githubApp() {
+        return options.appId == null ? null : new String[] {options.appId, options.installationId};
+    }
+
+    /** Issues an installation token valid for an hour on the host clock; returns it and its expiry. */
+    Map.Entry<String, java.time.Instant> issueInstallationToken() {
+        String token = "ghs_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        java.time.Instant expires = clock.instant().plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        installationTokens.put(token, expires);
+        return Map.entry(token, expires);
+    }
+
+    /** How many installation tokens the host has issued. */
+    public int installationTokensIssued() {
+        return installationTokens.size();
     }
 
     RateLimiter rateLimiter() {

@@ -141,4 +141,33 @@ class CodeHostsEndToEndTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aGitHubAppInstallationRunsTheCampaignWithTokensItMints() {
+        java.security.KeyPair keys = dev.campaigns.infra.codehost.GitHubAppSignInTest.KEYS;
+        String secret = dev.campaigns.infra.codehost.GitHubAppSignInTest.secret("42", "77",
+                dev.campaigns.infra.codehost.GitHubAppSignInTest.pkcs1Pem(keys));
+        try (LocalCampaigns stack = LocalCampaigns.start(LocalCampaigns.Options.defaults(secret)
+                .withCodeHost(new LocalCodeHost.Options().githubApp("42", "77", keys.getPublic())))) {
+            LocalCodeHost host = stack.codeHost();
+            CampaignsApi api = new CampaignsApi(new GraphQLClient(stack.graphqlUrl(), "alice"));
+            List<Patch> patches = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                String repo = "app/" + SampleCampaign.repository(i).split("/")[1];
+                patches.add(new Patch(repo, host.createRepository(repo, SampleCampaign.files(i)), "main",
+                        SampleCampaign.patch()));
+            }
+            String planId = api.createPlan(patches);
+            api.awaitPlan(planId, TIMEOUT);
+            String id = (String) api.createCampaign(Map.of("name", "As an App", "branch", BRANCH, "plan", planId))
+                    .get("id");
+            Map<String, Object> status = CampaignsApi.status(api.awaitCampaign(id, TIMEOUT), "changesetCreationStatus");
+            assertEquals("COMPLETED", status.get("state"), String.valueOf(status));
+            for (Patch p : patches) {
+                assertEquals(1, host.pullRequests(p.repository()).size());
+            }
+            assertTrue(host.installationTokensIssued() >= 1, "the functions signed in as the App");
+            assertEquals(0, host.requestCount("GET /user"), "no token lookups beyond the mint");
+        }
+    }
 }
