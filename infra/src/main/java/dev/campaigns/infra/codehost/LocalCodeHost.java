@@ -269,7 +269,7 @@ public final class LocalCodeHost implements AutoCloseable {
     }
 
     /** Where the API is served: {@code /api/v3}, {@code /api/v4} or {@code /rest}. */
-    String apiPrefix() {
+    public String apiPrefix() {
         return switch (kind) {
             case GITHUB -> "/api/v3";
             case GITLAB -> GitLabApiServlet.PREFIX;
