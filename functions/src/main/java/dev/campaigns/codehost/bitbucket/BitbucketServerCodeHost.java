@@ -216,9 +216,8 @@ public final class BitbucketServerCodeHost implements CodeHost {
                 default -> null;
             };
             if (state != null) {
-                Instant at = millis(r.path("lastReviewedDate"));
-                reviews.add(new ChangesetStatusRules.Review(r.path("user").path("name").asText(), state,
-                        at != null ? at : updatedAt));
+                // Bitbucket gives no time per review: the pull request's last update is the latest it can be.
+                reviews.add(new ChangesetStatusRules.Review(r.path("user").path("name").asText(), state, updatedAt));
             }
         }
         List<ChangesetStatusRules.Check> checks = new ArrayList<>();
@@ -227,7 +226,8 @@ public final class BitbucketServerCodeHost implements CodeHost {
             JsonNode statuses = rest.get("/rest/build-status/1.0/commits/" + model.headSha() + "?limit=100").body();
             for (JsonNode s : statuses.path("values")) {
                 String key = s.path("key").asText();
-                Instant at = millis(s.path("dateAdded"));
+                Instant at = millis(s.path("updatedDate")) != null ? millis(s.path("updatedDate"))
+                        : millis(s.path("createdDate"));
                 String st = switch (s.path("state").asText()) {
                     case "SUCCESSFUL" -> "success";
                     case "FAILED" -> "failure";

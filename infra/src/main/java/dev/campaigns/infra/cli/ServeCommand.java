@@ -80,13 +80,24 @@ public final class ServeCommand implements Callable<Integer> {
         out.println("  git clone " + stack.codeHost().gitUrl(SampleCampaign.repository(1)));
         out.println("  " + repos + " sample repositories acme/service-001..; e.g. " + sample);
         out.println("  Webhooks:            the code host delivers pull request events to " + stack.webhookUrl());
-        out.println("                       signed with secret '" + stack.webhookSecret() + "' (sign your own: "
-                + "X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>, with X-GitHub-Event and "
-                + "X-GitHub-Delivery)");
-        out.println("  Change a pull request as GitHub's API does (token header as above): PUT .../pulls/N/merge,"
-                + " PATCH .../pulls/N {\"state\":\"closed\"}, POST .../pulls/N/reviews {\"event\":\"APPROVE\"},"
-                + " POST .../check-runs {\"name\",\"head_sha\",\"status\",\"conclusion\"},"
-                + " POST .../statuses/SHA {\"state\",\"context\"}");
+        out.println("                       with secret '" + stack.webhookSecret() + "' " + switch (kind) {
+            case GITLAB -> "(send your own: X-Gitlab-Token: <the secret>, with X-Gitlab-Event and "
+                    + "X-Gitlab-Event-UUID)";
+            case BITBUCKET_SERVER -> "(sign your own: X-Hub-Signature: sha256=<hex HMAC-SHA256 of the body>, with "
+                    + "X-Event-Key and X-Request-Id)";
+            case GITHUB -> "(sign your own: X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>, with "
+                    + "X-GitHub-Event and X-GitHub-Delivery)";
+        });
+        out.println(switch (kind) {
+            case GITLAB -> "  Change a merge request as GitLab's API does (PRIVATE-TOKEN header): PUT "
+                    + ".../merge_requests/N {\"state_event\":\"close\"}, PUT .../merge_requests/N/merge";
+            case BITBUCKET_SERVER -> "  Change a pull request as Bitbucket's API does (Bearer token): POST "
+                    + ".../pull-requests/N/decline?version=V, POST .../pull-requests/N/merge?version=V";
+            case GITHUB -> "  Change a pull request as GitHub's API does (token header as above): PUT .../pulls/N/merge,"
+                    + " PATCH .../pulls/N {\"state\":\"closed\"}, POST .../pulls/N/reviews {\"event\":\"APPROVE\"},"
+                    + " POST .../check-runs {\"name\",\"head_sha\",\"status\",\"conclusion\"},"
+                    + " POST .../statuses/SHA {\"state\",\"context\"}";
+        });
         out.println("  Scheduled changeset sync: every " + syncMinutes + " minute(s)");
         java.util.concurrent.ScheduledExecutorService schedule = java.util.concurrent.Executors
                 .newSingleThreadScheduledExecutor(r -> {

@@ -286,28 +286,20 @@ final class BitbucketApiServlet extends HttpServlet {
         }
         out.set("fromRef", ref(repo, pr.headRef, repo.headSha(pr)));
         out.set("toRef", ref(repo, pr.baseRef, repo.branchTip(pr.baseRef).orElse(null)));
-        ObjectNode author = out.putObject("author");
-        author.set("user", userJson(pr.author));
-        author.put("role", "AUTHOR").put("approved", false).put("status", "UNAPPROVED");
         ArrayNode reviewers = out.putArray("reviewers");
         Map<String, String> status = new LinkedHashMap<>();
         pr.reviewers.forEach(r -> status.put(r, "UNAPPROVED"));
-        Map<String, Instant> reviewedAt = new HashMap<>();
         for (HostedRepository.Review r : pr.reviews) {
             switch (r.state()) {
                 case "APPROVED" -> status.put(r.login(), "APPROVED");
                 case "CHANGES_REQUESTED" -> status.put(r.login(), "NEEDS_WORK");
                 default -> status.putIfAbsent(r.login(), "UNAPPROVED");
             }
-            reviewedAt.put(r.login(), r.submittedAt());
         }
         status.forEach((login, st) -> {
             ObjectNode rv = reviewers.addObject();
             rv.set("user", userJson(login));
             rv.put("role", "REVIEWER").put("approved", "APPROVED".equals(st)).put("status", st);
-            if (reviewedAt.containsKey(login)) {
-                rv.put("lastReviewedDate", reviewedAt.get(login).toEpochMilli());
-            }
         });
         out.putArray("participants");
         out.putObject("links").putArray("self").addObject().put("href", baseUrl + "/projects/" + repo.owner
@@ -345,7 +337,7 @@ final class BitbucketApiServlet extends HttpServlet {
         ObjectNode b = GitHubJson.JSON.createObjectNode();
         b.put("state", state).put("key", key).put("name", key).put("url", "https://ci.invalid/" + key);
         if (at != null) {
-            b.put("dateAdded", at.toEpochMilli());
+            b.put("createdDate", at.toEpochMilli()).put("updatedDate", at.toEpochMilli());
         }
         return b;
     }
@@ -440,7 +432,6 @@ final class BitbucketApiServlet extends HttpServlet {
     static ApiServlet.Reply error(int status, String message, String exceptionName) {
         ObjectNode body = GitHubJson.JSON.createObjectNode();
         ObjectNode e = body.putArray("errors").addObject();
-        e.putNull("context");
         e.put("message", message).put("exceptionName", exceptionName);
         return ApiServlet.Reply.of(status, body);
     }

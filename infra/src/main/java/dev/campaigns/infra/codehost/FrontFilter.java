@@ -112,7 +112,7 @@ final class FrontFilter implements Filter {
                     case GITHUB -> "{\"message\":\"Bad credentials\",\"documentation_url\":"
                             + "\"https://docs.github.com/rest\",\"status\":\"401\"}";
                     case GITLAB -> "{\"message\":\"401 Unauthorized\"}";
-                    case BITBUCKET_SERVER -> "{\"errors\":[{\"context\":null,\"message\":\"Authentication failed. "
+                    case BITBUCKET_SERVER -> "{\"errors\":[{\"message\":\"Authentication failed. "
                             + "Please check your credentials and try again.\",\"exceptionName\":"
                             + "\"com.atlassian.bitbucket.auth.IncorrectPasswordAuthenticationException\"}]}";
                 });
@@ -209,7 +209,7 @@ final class FrontFilter implements Filter {
         long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
         resp.setHeader("Retry-After", String.valueOf(seconds));
         writeRaw(resp, 429, kind == CodeHostKind.GITLAB ? "{\"message\":\"Retry later\"}"
-                : "{\"errors\":[{\"context\":null,\"message\":\"You have been rate limited. Please wait "
+                : "{\"errors\":[{\"message\":\"You have been rate limited. Please wait "
                 + seconds + " seconds before trying again.\",\"exceptionName\":"
                 + "\"com.atlassian.bitbucket.throttle.ThrottledException\"}]}");
     }

@@ -221,10 +221,8 @@ public final class LocalCodeHost implements AutoCloseable {
             case GITLAB -> ((GitLabApiServlet) served).routes();
             case BITBUCKET_SERVER -> ((BitbucketApiServlet) served).routes();
         };
-        if (kind == CodeHostKind.GITHUB) {
-            context.addFilter(new FilterHolder(new ExchangeFilter(exchangeListeners, api.routes())), "/api/v3/*",
-                    EnumSet.of(DispatcherType.REQUEST));
-        }
+        context.addFilter(new FilterHolder(new ExchangeFilter(exchangeListeners, apiRoutes, apiPrefix())),
+                apiPrefix() + "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(new FilterHolder(new FrontFilter(this, apiRoutes)), "/*",
                 EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder("api", served), apiPrefix() + "/*");
@@ -319,9 +317,12 @@ public final class LocalCodeHost implements AutoCloseable {
         exchangeListeners.add(listener);
     }
 
-    /** Every API route the host serves, as {@code "GET /repos/{owner}/{repo}"} (GitHub's path templates). */
+    /**
+     * Every API route the host serves, as {@code "GET /repos/{owner}/{repo}"} (the host's own path templates, under
+     * {@link #apiPrefix()}).
+     */
     public List<String> apiRoutes() {
-        return api.routes().routes().stream().map(Object::toString).toList();
+        return apiRoutes.routes().stream().map(Object::toString).toList();
     }
 
     /**
