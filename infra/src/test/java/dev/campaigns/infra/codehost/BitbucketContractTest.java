@@ -75,6 +75,12 @@ class BitbucketContractTest {
         HttpCalls.send(host.baseUrl() + "/rest/api/1.0/projects/PROJ/repos/app/pull-requests/" + m.number()
                 + "/merge?version=0", "POST", TOKEN);
         HttpCalls.send(host.baseUrl() + "/rest/api/1.0/projects/PROJ/repos/app", "GET", TOKEN);
+        // The host records an exchange just after the answer is sent: wait (at most 10 s) for the last one.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (exchanges.stream().noneMatch(e -> "GET".equals(e.method())
+                && e.path().equals("/rest/api/1.0/projects/PROJ/repos/app")) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
 
         StringBuilder ts = new StringBuilder("import type { paths } from \"@coderabbitai/bitbucket/server/openapi\";\n"
                 + "type Json<T> = T extends { content: { \"application/json\": infer B } } ? B : never;\n"
