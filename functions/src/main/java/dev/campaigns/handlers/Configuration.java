@@ -1,5 +1,6 @@
 package dev.campaigns.handlers;
 
+import dev.campaigns.codehost.CodeHostKind;
 import dev.campaigns.domain.OwnerRule;
 import dev.campaigns.git.BotIdentity;
 import dev.campaigns.pacing.PacingConfig;
@@ -21,7 +22,8 @@ import java.util.Map;
  * @param gitCacheMaxMb    null: the engine's default
  */
 public record Configuration(String campaignsTable, String idempotencyTable, String blobsTable, String pacingTable,
-                            String stateMachineArn, String codeHostApiUrl, String codeHostGitUrl,
+                            String stateMachineArn, CodeHostKind codeHostKind, String codeHostApiUrl,
+                            String codeHostGitUrl,
                             String codeHostTokenSecretArn, String webhookSecretArn, String changesetEventsQueueUrl,
                             String closeChangesetsQueueUrl, BotIdentity bot, Duration codeHostTimeout,
                             PacingConfig pacing, Path gitCacheDir, Integer gitSnapshotReads, Integer gitCacheMaxMb,
@@ -62,7 +64,7 @@ public record Configuration(String campaignsTable, String idempotencyTable, Stri
             }
         });
         return new Configuration(r.text("CAMPAIGNS_TABLE"), r.text("IDEMPOTENCY_TABLE"), r.text("BLOBS_TABLE"),
-                r.text("PACING_TABLE"), r.text("STATE_MACHINE_ARN"), r.text("CODE_HOST_API_URL"),
+                r.text("PACING_TABLE"), r.text("STATE_MACHINE_ARN"), r.codeHostKind(), r.text("CODE_HOST_API_URL"),
                 r.text("CODE_HOST_GIT_URL"), r.text("CODE_HOST_TOKEN_SECRET_ARN"), r.text("WEBHOOK_SECRET_ARN"),
                 r.text("CHANGESET_EVENTS_QUEUE_URL"), r.text("CLOSE_CHANGESETS_QUEUE_URL"),
                 new BotIdentity(r.textOr("BOT_NAME", "campaigns-bot"),
@@ -111,6 +113,14 @@ public record Configuration(String campaignsTable, String idempotencyTable, Stri
         String textOr(String name, String fallback) {
             String value = text(name);
             return value == null ? fallback : value;
+        }
+
+        CodeHostKind codeHostKind() {
+            try {
+                return CodeHostKind.parse(text("CODE_HOST_TYPE"));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("CODE_HOST_TYPE", ": " + e.getMessage());
+            }
         }
 
         Path path(String name) {

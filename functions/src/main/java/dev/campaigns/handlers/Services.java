@@ -2,12 +2,12 @@ package dev.campaigns.handlers;
 
 import dev.campaigns.blob.BlobStore;
 import dev.campaigns.codehost.CodeHost;
-import dev.campaigns.codehost.github.GitHubCodeHost;
-import dev.campaigns.codehost.github.GitHubConfig;
+import dev.campaigns.codehost.CodeHostKind;
+import dev.campaigns.codehost.CodeHostTokens;
+import dev.campaigns.codehost.CodeHosts;
 import dev.campaigns.domain.OwnerRule;
 import dev.campaigns.git.GitEngine;
 import dev.campaigns.git.GitEngineConfig;
-import dev.campaigns.git.RemoteCredentials;
 import dev.campaigns.service.BackgroundProcesses;
 import dev.campaigns.service.CampaignPlanService;
 import dev.campaigns.service.CampaignService;
@@ -50,8 +50,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * handler pays only for what it uses. Nothing here knows whether it runs locally: endpoints are configuration.
  *
  * <p>Configuration: {@code CAMPAIGNS_TABLE}, {@code IDEMPOTENCY_TABLE}, {@code BLOBS_TABLE},
- * {@code STATE_MACHINE_ARN}, {@code CODE_HOST_API_URL}, {@code CODE_HOST_GIT_URL}, the token as
- * {@code CODE_HOST_TOKEN_SECRET_ARN} (Secrets Manager, read only by what talks to the code host), {@code BOT_NAME},
+ * {@code STATE_MACHINE_ARN}, {@code CODE_HOST_TYPE} ({@code github} (default), {@code gitlab},
+ * {@code bitbucket-server}), {@code CODE_HOST_API_URL}, {@code CODE_HOST_GIT_URL}, the token as
+ * {@code CODE_HOST_TOKEN_SECRET_ARN} (Secrets Manager, read only by what talks to the code host: a token, or a GitHub
+ * App as {@code {"appId","installationId","privateKey"}}, see {@link CodeHostTokens}), {@code BOT_NAME},
  * {@code BOT_EMAIL}, {@code CODE_HOST_TIMEOUT_SECONDS} (optional), pacing ({@code PACING_TABLE},
  * {@code CODE_HOST_CONTENT_LIMITS} e.g. {@code 80/min,500/h}, {@code PACING_MARGIN_SECONDS}), {@code GIT_CACHE_DIR}
  * (default: under java.io.tmpdir), {@code GIT_CACHE_MAX_MB} (default 256), {@code AWS_REGION}, and optional endpoints {@code AWS_ENDPOINT_URL_DYNAMODB},
@@ -103,12 +105,13 @@ public final class Services {
         this.git = new Lazy<>(() -> new GitEngine(gitConfig(), blobs.get()));
         // Built, and the token read, only by what talks to the code host (see OnDemandCodeHostAccess).
         this.codeHost = new OnDemandCodeHostAccess(() -> {
-            RemoteCredentials credentials = new RemoteCredentials(token());
+            CodeHostKind kind = config.codeHostKind();
+            URI apiUrl = URI.create(require(config.codeHostApiUrl(), "CODE_HOST_API_URL"));
+            CodeHostTokens tokens = CodeHostTokens.fromSecret(kind, token(), apiUrl, clock, config.codeHostTimeout());
             CodeHost host = codeHostOverride != null ? codeHostOverride
-                    : new GitHubCodeHost(GitHubConfig.of(URI.create(require(config.codeHostApiUrl(),
-                            "CODE_HOST_API_URL")), URI.create(require(config.codeHostGitUrl(), "CODE_HOST_GIT_URL")),
-                            credentials::token).withRequestTimeout(config.codeHostTimeout()));
-            return new CodeHostAccess(host, credentials, config.bot());
+                    : CodeHosts.create(kind, apiUrl, URI.create(require(config.codeHostGitUrl(), "CODE_HOST_GIT_URL")),
+                            tokens.token(), config.codeHostTimeout());
+            return new CodeHostAccess(host, tokens.token(), tokens.pacingIdentity(), config.bot());
         });
         this.processes = new Lazy<>(() -> new StepFunctionsBackgroundProcesses(sfn.get(),
                 require(config.stateMachineArn(), "STATE_MACHINE_ARN")));
@@ -128,7 +131,7 @@ public final class Services {
         this.pacing = new Lazy<>(() -> new PullRequestPacing(store.get(),
                 new Pacer(new DynamoPacingStore(dynamo.get(), require(config.pacingTable(), "PACING_TABLE")),
                         config.pacing(), clock),
-                PacerKey.of(require(config.codeHostApiUrl(), "CODE_HOST_API_URL"), codeHost.get().credentials().token()),
+                PacerKey.of(require(config.codeHostApiUrl(), "CODE_HOST_API_URL"), codeHost.get().pacingIdentity()),
                 clock));
     }
 

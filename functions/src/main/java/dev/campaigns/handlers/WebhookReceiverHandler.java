@@ -2,12 +2,9 @@ package dev.campaigns.handlers;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.campaigns.service.ChangesetEventQueue;
-import dev.campaigns.service.InvalidInputException;
-import dev.campaigns.service.WebhookDelivery;
-import dev.campaigns.service.WebhookSignature;
+import dev.campaigns.service.WebhookReceipt;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -15,14 +12,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The webhook endpoint (a Lambda function URL): verifies GitHub's {@code X-Hub-Signature-256} over the raw body
- * with the webhook secret, and enqueues what the delivery concerns on SQS for {@link ChangesetEventsHandler}. It
+ * The webhook endpoint (a Lambda function URL): verifies the delivery with the webhook secret as its code host
+ * signs it (GitHub's {@code X-Hub-Signature-256}, Bitbucket Server's {@code X-Hub-Signature}, GitLab's
+ * {@code X-Gitlab-Token}; see {@link WebhookReceipt}), and enqueues what the delivery concerns on SQS for {@link ChangesetEventsHandler}. It
  * answers fast (GitHub gives up after 10 s) and does no code host calls itself. A bad signature is 401 and enqueues
  * nothing; the secret never appears in logs or answers.
  */
 public final class WebhookReceiverHandler extends JsonHandler<WebhookReceiverHandler.FunctionUrlEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookReceiverHandler.class);
-    private final Supplier<String> webhookSecret;
+    private final WebhookReceipt receipt;
     private final Supplier<ChangesetEventQueue> queue;
 
     /** The part of a function URL (payload format 2.0) event this handler reads. */
@@ -44,40 +42,29 @@ public final class WebhookReceiverHandler extends JsonHandler<WebhookReceiverHan
      */
     public WebhookReceiverHandler(Supplier<String> webhookSecret, Supplier<ChangesetEventQueue> queue) {
         super(FunctionUrlEvent.class);
-        this.webhookSecret = webhookSecret;
+        this.receipt = new WebhookReceipt(webhookSecret);
         this.queue = queue;
     }
 
     @Override
     protected Object handle(FunctionUrlEvent event) {
-        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        if (event.headers() != null) {
-            headers.putAll(event.headers());
-        }
         String raw = event.body() == null ? "" : event.body();
         byte[] body = event.isBase64Encoded() ? Base64.getDecoder().decode(raw) : raw.getBytes(StandardCharsets.UTF_8);
-        if (!WebhookSignature.verify(webhookSecret.get(), body, headers.get("x-hub-signature-256"))) {
-            String delivery = String.valueOf(headers.get("x-github-delivery")).replaceAll("[^A-Za-z0-9-]", "?");
+        WebhookReceipt.Outcome outcome = receipt.receive(event.headers(), body);
+        if (outcome.status() == 401) {
+            Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            if (event.headers() != null) {
+                headers.putAll(event.headers());
+            }
+            String delivery = String.valueOf(headers.getOrDefault("x-github-delivery", headers.getOrDefault(
+                    "x-gitlab-event-uuid", headers.get("x-request-id")))).replaceAll("[^A-Za-z0-9-]", "?");
             LOG.warn("refused webhook delivery {}: missing or wrong signature", delivery.substring(0,
                     Math.min(64, delivery.length())));
-            return response(401, "bad signature");
         }
-        String delivery = headers.get("x-github-delivery");
-        String type = headers.get("x-github-event");
-        if (delivery == null || type == null) {
-            return response(400, "X-GitHub-Delivery and X-GitHub-Event are required");
+        if (outcome.delivery() != null) {
+            queue.get().send(outcome.delivery());
         }
-        WebhookDelivery parsed;
-        try {
-            parsed = WebhookDelivery.parse(delivery, type.toLowerCase(Locale.ROOT), body);
-        } catch (InvalidInputException e) {
-            return response(400, e.getMessage());
-        }
-        if (parsed.numbers().isEmpty()) {
-            return response(202, "ignored: concerns no pull request");
-        }
-        queue.get().send(parsed);
-        return response(202, "queued");
+        return response(outcome.status(), outcome.message());
     }
 
     private static Map<String, Object> response(int status, String message) {

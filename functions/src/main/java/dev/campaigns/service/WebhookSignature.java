@@ -8,7 +8,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * GitHub's webhook signature: {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256(secret, body)>}, compared in
+ * Webhook signatures: GitHub's {@code X-Hub-Signature-256} and Bitbucket Server's {@code X-Hub-Signature}, both
+ * {@code sha256=<hex HMAC-SHA256(secret, body)>}, and GitLab's {@code X-Gitlab-Token} (the secret itself); compared in
  * constant time ({@link MessageDigest#isEqual}) so that a forger learns nothing from response times. The secret
  * is never part of any message.
  */
@@ -25,6 +26,18 @@ public final class WebhookSignature {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is unavailable", e);
         }
+    }
+
+    /**
+     * Whether {@code header} equals {@code secret}, in constant time: GitLab sends the secret itself as
+     * {@code X-Gitlab-Token}; false for a missing header.
+     */
+    public static boolean verifyToken(String secret, String header) {
+        if (secret == null || secret.isEmpty()) {
+            throw new IllegalStateException("no webhook secret is configured: refusing every delivery");
+        }
+        return header != null && MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8),
+                header.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Whether {@code header} is the signature of {@code body} with {@code secret}; false for a missing header. */

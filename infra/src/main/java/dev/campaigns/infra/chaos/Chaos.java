@@ -87,7 +87,7 @@ public final class Chaos implements AutoCloseable {
                 .dropConnection());
         add(FaultKind.CODE_HOST_TIMEOUT, Fault.on(null, any).probability(rate * 0.15, seed + 13)
                 .delay(Duration.ofSeconds(CODE_HOST_TIMEOUT_SECONDS + 1)));
-        add(FaultKind.CODE_HOST_SECONDARY_RATE_LIMIT, Fault.on("POST", "/api/v3/.*").probability(rate, seed + 14)
+        add(FaultKind.CODE_HOST_SECONDARY_RATE_LIMIT, Fault.on("POST", java.util.regex.Pattern.quote(codeHost.apiPrefix()) + "/.*").probability(rate, seed + 14)
                 .secondaryRateLimit(Duration.ofSeconds(1)));
     }
 

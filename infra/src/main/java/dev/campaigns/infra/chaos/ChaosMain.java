@@ -3,7 +3,7 @@ package dev.campaigns.infra.chaos;
 import java.time.Duration;
 
 /**
- * {@code bench/chaos.sh [--jobs N] [--fault-rate P] [--seed S] [--retries R]}: runs {@link ChaosRun} and prints its
+ * {@code bench/chaos.sh [--jobs N] [--fault-rate P] [--seed S] [--retries R] [--code-host K]}: runs {@link ChaosRun} and prints its
  * table; the last line is {@code chaos: N jobs, F faults, lost L, duplicates D, miscounted M}. Exits 1 if anything
  * was lost, duplicated or miscounted.
  */
@@ -13,6 +13,7 @@ public final class ChaosMain {
 
     public static void main(String[] args) {
         int jobs = 200;
+        dev.campaigns.codehost.CodeHostKind kind = dev.campaigns.codehost.CodeHostKind.GITHUB;
         double rate = 0.05;
         long seed = 42;
         int retries = 5;
@@ -23,14 +24,15 @@ public final class ChaosMain {
                 case "--fault-rate" -> rate = Double.parseDouble(require(args[i], value));
                 case "--seed" -> seed = Long.parseLong(require(args[i], value));
                 case "--retries" -> retries = Integer.parseInt(require(args[i], value));
+                case "--code-host" -> kind = dev.campaigns.codehost.CodeHostKind.parse(require(args[i], value));
                 default -> {
-                    System.err.println("usage: chaos [--jobs N] [--fault-rate P] [--seed S] [--retries R]");
+                    System.err.println("usage: chaos [--jobs N] [--fault-rate P] [--seed S] [--retries R] [--code-host github|gitlab|bitbucket-server]");
                     System.exit(2);
                 }
             }
             i++;
         }
-        ChaosRun.Result result = ChaosRun.run(jobs, rate, seed, retries, Duration.ofMinutes(30));
+        ChaosRun.Result result = ChaosRun.run(jobs, rate, seed, retries, Duration.ofMinutes(30), kind);
         System.out.println(result.report());
         CampaignAudit audit = result.audit();
         System.exit(audit.lost() + audit.duplicates() + audit.miscounted() == 0 ? 0 : 1);

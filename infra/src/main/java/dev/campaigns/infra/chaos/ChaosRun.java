@@ -67,11 +67,17 @@ public final class ChaosRun {
      * @param timeout    the longest wait for the plan or one execution of the campaign
      */
     public static Result run(int jobs, double rate, long seed, int maxRetries, Duration timeout) {
+        return run(jobs, rate, seed, maxRetries, timeout, dev.campaigns.codehost.CodeHostKind.GITHUB);
+    }
+
+    /** As {@link #run(int, double, long, int, Duration)} on a local code host of {@code kind}. */
+    public static Result run(int jobs, double rate, long seed, int maxRetries, Duration timeout,
+                             dev.campaigns.codehost.CodeHostKind kind) {
         long started = System.nanoTime();
         String token = "ghp_chaos" + Long.toHexString(seed) + "0123456789abcdef";
         try (Chaos chaos = new Chaos(rate, seed);
              LocalCampaigns stack = LocalCampaigns.start(LocalCampaigns.Options.defaults(token)
-                     .withCodeHost(new LocalCodeHost.Options().timeScale(60)), chaos.hooks())) {
+                     .withCodeHost(new LocalCodeHost.Options().kind(kind).timeScale(60)), chaos.hooks())) {
             CampaignsApi api = new CampaignsApi(new GraphQLClient(stack.graphqlUrl(), "chaos"));
             List<Patch> patches = new ArrayList<>();
             for (int i = 1; i <= jobs; i++) {

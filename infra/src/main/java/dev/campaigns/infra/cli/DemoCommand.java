@@ -45,6 +45,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "0", description = "GraphQL and web page port on 127.0.0.1 (default: any free port).")
     int port;
 
+    @Option(names = "--code-host", defaultValue = "github", description = "The local code host's kind: github, "
+            + "gitlab or bitbucket-server (default: ${DEFAULT-VALUE}).")
+    String codeHost;
+
     @Option(names = "--stay", description = "After the campaign, keep serving the web page and the API until Ctrl-C.")
     boolean stay;
 
@@ -55,16 +59,25 @@ public final class DemoCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("--repos must be between 1 and 10000");
             return 2;
         }
+        dev.campaigns.codehost.CodeHostKind kind;
+        try {
+            kind = dev.campaigns.codehost.CodeHostKind.parse(codeHost);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("--code-host: " + e.getMessage());
+            return 2;
+        }
         out.println("Starting the embedded local AWS (DynamoDB Local, Step Functions, Lambdas, AppSync) and code host...");
         out.flush();
         try (LocalCampaigns stack = LocalCampaigns.start(LocalCampaigns.Options.defaults("demo-token")
                 .withDefaultUser(LocalAppSync.DEFAULT_USER)
                 .withGraphqlPort(port)
-                .withCodeHost(new dev.campaigns.infra.codehost.LocalCodeHost.Options().contentLimits(100_000, 1_000_000)))) {
+                .withCodeHost(new dev.campaigns.infra.codehost.LocalCodeHost.Options().kind(kind)
+                        .contentLimits(100_000, 1_000_000)))) {
             // As the web page's user, so that the printed page shows the campaign.
             CampaignsApi api = new CampaignsApi(new GraphQLClient(stack.graphqlUrl(), LocalAppSync.DEFAULT_USER));
             out.println("GraphQL endpoint: " + stack.graphqlUrl());
-            out.println("Code host:        " + stack.codeHost().baseUrl());
+            out.println("Code host:        " + stack.codeHost().baseUrl() + " (" + kind.id() + ", API "
+                    + stack.codeHost().apiUrl() + ")");
             List<Patch> patches = new ArrayList<>();
             for (int i = 1; i <= repos; i++) {
                 String base = stack.codeHost().createRepository(SampleCampaign.repository(i), SampleCampaign.files(i));

@@ -55,13 +55,24 @@ public final class ServeCommand implements Callable<Integer> {
             + "creations a minute, 500 an hour, 5,000 requests an hour) and the pacing that keeps under them.")
     boolean noRateLimits;
 
+    @Option(names = "--code-host", defaultValue = "github", description = "The local code host's kind: github, "
+            + "gitlab or bitbucket-server (default: ${DEFAULT-VALUE}).")
+    String codeHost;
+
     @Option(names = "--sync-minutes", defaultValue = "1", description = "Minutes between scheduled changeset syncs (default: ${DEFAULT-VALUE}).")
     int syncMinutes;
 
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        LocalCodeHost.Options host = new LocalCodeHost.Options().port(codeHostPort);
+        dev.campaigns.codehost.CodeHostKind kind;
+        try {
+            kind = dev.campaigns.codehost.CodeHostKind.parse(codeHost);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("--code-host: " + e.getMessage());
+            return 2;
+        }
+        LocalCodeHost.Options host = new LocalCodeHost.Options().port(codeHostPort).kind(kind);
         LocalCampaigns.Options options = LocalCampaigns.Options.defaults(token).withGraphqlPort(port)
                 .withWebhookSecret(webhookSecret).withDefaultUser(user).withSharedClock(1);
         if (noRateLimits) {
@@ -97,25 +108,40 @@ public final class ServeCommand implements Callable<Integer> {
                 + " campaigns list --sigv4");
         out.println("  Step Functions API:  " + stack.stepFunctionsEndpoint() + "   state machine " + stack.stateMachineArn());
         out.println("  DynamoDB Local:      " + stack.dynamoEndpoint());
-        out.println("  Code host (GitHub):  " + stack.codeHost().baseUrl() + "   REST " + stack.codeHost().apiUrl()
+        out.println("  Code host (" + kind.id() + "): " + stack.codeHost().baseUrl() + "   REST " + stack.codeHost().apiUrl()
                 + "   token " + "'" + token + "'");
-        String authed = stack.codeHost().baseUrl().replace("http://", "http://x-access-token:" + token + "@");
-        out.println("  git clone " + authed + "/" + SampleCampaign.repository(1) + ".git   (user x-access-token, "
-                + "password: the token, as on GitHub)");
-        out.println("  Your own repository: curl -s -X POST " + stack.codeHost().apiUrl() + "/orgs/ORG/repos -H "
-                + "'Authorization: Bearer " + token + "' -d '{\"name\":\"NAME\"}'; then git push " + authed
-                + "/ORG/NAME.git main");
-        out.println("  Rate limits:         " + (noRateLimits ? "none (--no-rate-limits); pacing off"
-                : "GitHub's (80 content creations/min, 500/h, 5,000 requests/h), paced; one real-time clock"));
+        if (kind == dev.campaigns.codehost.CodeHostKind.GITHUB) {
+            String authed = stack.codeHost().baseUrl().replace("http://", "http://x-access-token:" + token + "@");
+            out.println("  git clone " + authed + "/" + SampleCampaign.repository(1) + ".git   (user x-access-token, "
+                    + "password: the token, as on GitHub)");
+            out.println("  Your own repository: curl -s -X POST " + stack.codeHost().apiUrl() + "/orgs/ORG/repos -H "
+                    + "'Authorization: Bearer " + token + "' -d '{\"name\":\"NAME\"}'; then git push " + authed
+                    + "/ORG/NAME.git main");
+            out.println("  Rate limits:         " + (noRateLimits ? "none (--no-rate-limits); pacing off"
+                    : "GitHub's (80 content creations/min, 500/h, 5,000 requests/h), paced; one real-time clock"));
+        } else {
+            out.println("  git clone " + stack.codeHost().gitUrl(SampleCampaign.repository(1)));
+        }
         out.println("  " + repos + " sample repositories acme/service-001..; e.g. " + sample);
         out.println("  Webhooks:            the code host delivers pull request events to " + stack.webhookUrl());
-        out.println("                       signed with secret '" + stack.webhookSecret() + "' (sign your own: "
-                + "X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>, with X-GitHub-Event and "
-                + "X-GitHub-Delivery)");
-        out.println("  Change a pull request as GitHub's API does (token header as above): PUT .../pulls/N/merge,"
-                + " PATCH .../pulls/N {\"state\":\"closed\"}, POST .../pulls/N/reviews {\"event\":\"APPROVE\"},"
-                + " POST .../check-runs {\"name\",\"head_sha\",\"status\",\"conclusion\"},"
-                + " POST .../statuses/SHA {\"state\",\"context\"}");
+        out.println("                       with secret '" + stack.webhookSecret() + "' " + switch (kind) {
+            case GITLAB -> "(send your own: X-Gitlab-Token: <the secret>, with X-Gitlab-Event and "
+                    + "X-Gitlab-Event-UUID)";
+            case BITBUCKET_SERVER -> "(sign your own: X-Hub-Signature: sha256=<hex HMAC-SHA256 of the body>, with "
+                    + "X-Event-Key and X-Request-Id)";
+            case GITHUB -> "(sign your own: X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>, with "
+                    + "X-GitHub-Event and X-GitHub-Delivery)";
+        });
+        out.println(switch (kind) {
+            case GITLAB -> "  Change a merge request as GitLab's API does (PRIVATE-TOKEN header): PUT "
+                    + ".../merge_requests/N {\"state_event\":\"close\"}, PUT .../merge_requests/N/merge";
+            case BITBUCKET_SERVER -> "  Change a pull request as Bitbucket's API does (Bearer token): POST "
+                    + ".../pull-requests/N/decline?version=V, POST .../pull-requests/N/merge?version=V";
+            case GITHUB -> "  Change a pull request as GitHub's API does (token header as above): PUT .../pulls/N/merge,"
+                    + " PATCH .../pulls/N {\"state\":\"closed\"}, POST .../pulls/N/reviews {\"event\":\"APPROVE\"},"
+                    + " POST .../check-runs {\"name\",\"head_sha\",\"status\",\"conclusion\"},"
+                    + " POST .../statuses/SHA {\"state\",\"context\"}";
+        });
         out.println("  Scheduled changeset sync: every " + syncMinutes + " minute(s)");
         java.util.concurrent.ScheduledExecutorService schedule = java.util.concurrent.Executors
                 .newSingleThreadScheduledExecutor(r -> {

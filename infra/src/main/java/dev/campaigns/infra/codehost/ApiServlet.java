@@ -111,10 +111,12 @@ final class ApiServlet extends HttpServlet {
     }
 
     private final CodeHostState state;
+    private final LocalCodeHost host;
     private final GitHubJson json;
     private final Routes<Handler> routes = new Routes<>();
 
-    ApiServlet(CodeHostState state, GitHubJson json) {
+    ApiServlet(CodeHostState state, GitHubJson json, LocalCodeHost host) {
+        this.host = host;
         this.state = state;
         this.json = json;
         routes.add("GET", "/", c -> Reply.of(200, json.root()))
@@ -145,6 +147,8 @@ final class ApiServlet extends HttpServlet {
                 .add("GET", "/repos/{owner}/{repo}/commits/{ref}/statuses", this::listStatuses)
                 .add("GET", "/repos/{owner}/{repo}/commits/{ref}/status", this::combinedStatus)
                 .add("POST", "/repos/{owner}/{repo}/statuses/{sha}", this::createStatus)
+                .add("POST", "/app/installations/{installation_id}/access_tokens", this::installationToken)
+                .add("GET", "/repos/{owner}/{repo}/installation", this::repositoryInstallation)
                 // Undocumented alias GitHub still serves (and github-api's listCommitStatuses calls).
                 .add("GET", "/repos/{owner}/{repo}/statuses/{ref}", this::listStatuses);
     }
@@ -179,6 +183,31 @@ final class ApiServlet extends HttpServlet {
             throw GitHubError.of(401, "Requires authentication");
         }
         return Reply.of(200, json.privateUser(state.botLogin(), state.clock().instant()));
+    }
+
+    /** GitHub App: a JWT of the app, an installation it has: 201 an hour's token. */
+    private Reply installationToken(Call c) {
+        String[] app = app(c);
+        if (!app[1].equals(c.param("installation_id"))) {
+            throw GitHubError.notFound();
+        }
+        Map.Entry<String, java.time.Instant> issued = host.issueInstallationToken();
+        return Reply.of(201, json.installationToken(issued.getKey(), issued.getValue()));
+    }
+
+    /** GitHub App: the installation that covers a repository (every repository here). */
+    private Reply repositoryInstallation(Call c) {
+        String[] app = app(c);
+        HostedRepository repo = state.repository(c.param("owner"), c.param("repo"));
+        return Reply.of(200, json.installation(app[0], app[1], repo.owner, repo.createdAt));
+    }
+
+    private String[] app(Call c) {
+        String[] app = host.githubApp();
+        if (app == null || c.req.getAttribute(FrontFilter.APP) == null) {
+            throw GitHubError.of(401, "A JSON web token could not be decoded");
+        }
+        return app;
     }
 
     private Reply user(Call c) {

@@ -25,7 +25,10 @@ final class ExchangeFilter implements Filter {
     private final List<Consumer<LocalCodeHost.Exchange>> listeners;
     private final Routes<?> routes;
 
-    ExchangeFilter(List<Consumer<LocalCodeHost.Exchange>> listeners, Routes<?> routes) {
+    private final String prefix;
+
+    ExchangeFilter(List<Consumer<LocalCodeHost.Exchange>> listeners, Routes<?> routes, String prefix) {
+        this.prefix = prefix;
         this.listeners = listeners;
         this.routes = routes;
     }
@@ -40,7 +43,7 @@ final class ExchangeFilter implements Filter {
         HttpServletRequest req = (HttpServletRequest) request;
         Copying copy = new Copying((HttpServletResponse) response);
         chain.doFilter(request, copy);
-        String path = req.getRequestURI().substring(Math.min(req.getRequestURI().length(), "/api/v3".length()));
+        String path = req.getRequestURI().substring(Math.min(req.getRequestURI().length(), prefix.length()));
         String route = routes.match(req.getMethod(), path.isEmpty() ? "/" : path)
                 .map(m -> m.route().template()).orElse(null);
         LocalCodeHost.Exchange exchange = new LocalCodeHost.Exchange(req.getMethod(), req.getRequestURI(), route,

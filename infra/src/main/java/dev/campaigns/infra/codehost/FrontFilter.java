@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import dev.campaigns.codehost.CodeHostKind;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /**
@@ -27,6 +28,8 @@ final class FrontFilter implements Filter {
 
     /** The request's primary rate-limit window (for GET /rate_limit). */
     static final String PRIMARY = "campaigns.local.primary";
+    /** Set when the caller authenticated as the registered GitHub App (a valid JWT). */
+    static final String APP = FrontFilter.class.getName() + ".app";
     /** The caller's {@link LocalCodeHost.Access}; absent for an anonymous API call. */
     static final String ACCESS = FrontFilter.class.getName() + ".access";
     /** GitHub's limit for unauthenticated API calls, per hour. */
@@ -50,8 +53,10 @@ final class FrontFilter implements Filter {
         HttpServletRequest req = (HttpServletRequest) request;
         HttpServletResponse resp = (HttpServletResponse) response;
         String path = req.getRequestURI();
-        boolean api = path.equals("/api/v3") || path.startsWith("/api/v3/");
-        host.count(api ? apiRoutes.endpoint(req.getMethod(), path.substring("/api/v3".length()))
+        String prefix = host.apiPrefix();
+        CodeHostKind kind = host.kind();
+        boolean api = path.equals(prefix) || path.startsWith(prefix + "/");
+        host.count(api ? apiRoutes.endpoint(req.getMethod(), path.substring(prefix.length()))
                 : "GIT " + req.getMethod() + " " + gitEndpoint(path));
         resp.setHeader("Date", HTTP_DATE.format(host.clock().instant()));
         String requestId = Long.toHexString(System.nanoTime()).toUpperCase();
@@ -72,7 +77,11 @@ final class FrontFilter implements Filter {
                 }
                 case SECONDARY_RATE_LIMIT -> {
                     host.countSecondaryLimitResponse();
-                    secondaryLimit(resp, fault.duration(), requestId);
+                    if (kind == CodeHostKind.GITHUB) {
+                        secondaryLimit(resp, fault.duration(), requestId);
+                    } else {
+                        tooManyRequests(resp, fault.duration(), kind);
+                    }
                     return;
                 }
                 case DELAY -> sleep(fault.duration());
@@ -82,15 +91,37 @@ final class FrontFilter implements Filter {
         }
 
         String token = api ? apiToken(req) : gitToken(req);
+        if (api && kind == CodeHostKind.GITHUB && token != null && token.chars().filter(ch -> ch == '.').count() == 2
+                && host.githubApp() != null) {
+            // A GitHub App's JWT: good only for the app's own endpoints (/app/..., .../installation).
+            if (!host.validAppJwt(token)) {
+                writeRaw(resp, 401, "{\"message\":\"A JSON web token could not be decoded\",\"documentation_url\":"
+                        + "\"https://docs.github.com/rest\",\"status\":\"401\"}");
+                return;
+            }
+            req.setAttribute(APP, Boolean.TRUE);
+            chain.doFilter(request, response);
+            return;
+        }
         LocalCodeHost.Access access = token == null ? null : host.access(token);
         if (access == null && (token != null || !api)) {
             // A wrong token is refused everywhere, as on github.com; git asks for credentials. An API call without
             // any token goes on as anonymous: it sees no (private) repository and gets 401 where GitHub needs one.
             if (api) {
-                writeRaw(resp, 401, "{\"message\":\"Bad credentials\",\"documentation_url\":\"https://docs.github.com/rest\","
-                        + "\"status\":\"401\"}");
+                writeRaw(resp, 401, switch (kind) {
+                    case GITHUB -> "{\"message\":\"Bad credentials\",\"documentation_url\":"
+                            + "\"https://docs.github.com/rest\",\"status\":\"401\"}";
+                    case GITLAB -> "{\"message\":\"401 Unauthorized\"}";
+                    case BITBUCKET_SERVER -> "{\"errors\":[{\"message\":\"Authentication failed. "
+                            + "Please check your credentials and try again.\",\"exceptionName\":"
+                            + "\"com.atlassian.bitbucket.auth.IncorrectPasswordAuthenticationException\"}]}";
+                });
             } else {
-                resp.setHeader("WWW-Authenticate", "Basic realm=\"GitHub\"");
+                resp.setHeader("WWW-Authenticate", "Basic realm=\"" + switch (kind) {
+                    case GITHUB -> "GitHub";
+                    case GITLAB -> "GitLab";
+                    case BITBUCKET_SERVER -> "Atlassian Bitbucket";
+                } + "\"");
                 writeRaw(resp, 401, "{\"message\":\"Invalid username or token.\"}");
             }
             return;
@@ -103,7 +134,11 @@ final class FrontFilter implements Filter {
             return;
         }
 
-        if (api) {
+        if (api && kind != CodeHostKind.GITHUB) {
+            if (!otherHostLimits(req, resp, token, kind)) {
+                return;
+            }
+        } else if (api) {
             boolean rateLimitQuery = req.getRequestURI().equals("/api/v3/rate_limit");
             String key = token != null ? token : "anonymous@" + req.getRemoteAddr();
             int limit = token != null ? -1 : ANONYMOUS_LIMIT;
@@ -136,6 +171,49 @@ final class FrontFilter implements Filter {
         chain.doFilter(request, response);
     }
 
+    /**
+     * GitLab's and Bitbucket Server's limits: the same windows as GitHub's (per token: primary per hour, content
+     * creation per minute and hour), answered as those hosts answer: 429 with {@code Retry-After} (GitLab also
+     * {@code RateLimit-Limit}, {@code RateLimit-Remaining}, {@code RateLimit-Reset} on every answer). Returns
+     * whether the request may go on.
+     */
+    private boolean otherHostLimits(HttpServletRequest req, HttpServletResponse resp, String token, CodeHostKind kind)
+            throws IOException {
+        String key = token != null ? token : "anonymous@" + req.getRemoteAddr();
+        RateLimiter.Primary primary = host.rateLimiter().primary(key, token != null ? -1 : ANONYMOUS_LIMIT);
+        if (kind == CodeHostKind.GITLAB) {
+            resp.setHeader("RateLimit-Limit", String.valueOf(primary.limit()));
+            resp.setHeader("RateLimit-Remaining", String.valueOf(primary.remaining()));
+            resp.setHeader("RateLimit-Reset", String.valueOf(primary.resetEpochSecond()));
+        }
+        if (primary.limited()) {
+            host.countPrimaryLimitResponse();
+            tooManyRequests(resp, host.toWallClock(Duration.between(host.clock().instant(),
+                    java.time.Instant.ofEpochSecond(primary.resetEpochSecond()))), kind);
+            return false;
+        }
+        String method = req.getMethod();
+        if ("POST".equals(method) || "PATCH".equals(method) || "PUT".equals(method)) {
+            Duration wait = host.rateLimiter().contentCreation(key);
+            if (!wait.isZero()) {
+                host.countSecondaryLimitResponse();
+                tooManyRequests(resp, host.toWallClock(wait), kind);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void tooManyRequests(HttpServletResponse resp, Duration retryAfter, CodeHostKind kind)
+            throws IOException {
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        resp.setHeader("Retry-After", String.valueOf(seconds));
+        writeRaw(resp, 429, kind == CodeHostKind.GITLAB ? "{\"message\":\"Retry later\"}"
+                : "{\"errors\":[{\"message\":\"You have been rate limited. Please wait "
+                + seconds + " seconds before trying again.\",\"exceptionName\":"
+                + "\"com.atlassian.bitbucket.throttle.ThrottledException\"}]}");
+    }
+
     private static void secondaryLimit(HttpServletResponse resp, Duration retryAfter, String requestId)
             throws IOException {
         long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
@@ -148,7 +226,7 @@ final class FrontFilter implements Filter {
     private static String apiToken(HttpServletRequest req) {
         String auth = req.getHeader("Authorization");
         if (auth == null) {
-            return null;
+            return req.getHeader("PRIVATE-TOKEN"); // GitLab's own header
         }
         for (String scheme : new String[] {"token ", "Bearer ", "bearer "}) {
             if (auth.startsWith(scheme)) {

@@ -132,6 +132,46 @@ final class GitHubJson {
         return user(login, "User");
     }
 
+    /** GitHub's {@code installation-token}: an installation's token, its expiry and what it may do. */
+    ObjectNode installationToken(String token, Instant expiresAt) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("token", token);
+        o.put("expires_at", iso(expiresAt));
+        o.set("permissions", appPermissions());
+        o.put("repository_selection", "all");
+        return o;
+    }
+
+    /** GitHub's {@code installation}: App {@code appId} installed as {@code installationId} on {@code owner}. */
+    ObjectNode installation(String appId, String installationId, String owner, Instant createdAt) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("id", Long.parseLong(installationId));
+        o.set("account", user(owner, "Organization"));
+        o.put("repository_selection", "all");
+        o.put("access_tokens_url", apiUrl + "/app/installations/" + installationId + "/access_tokens");
+        o.put("repositories_url", apiUrl + "/installation/repositories");
+        o.put("html_url", baseUrl + "/organizations/" + owner + "/settings/installations/" + installationId);
+        o.put("app_id", Long.parseLong(appId));
+        o.put("app_slug", "campaigns");
+        o.put("target_id", userId(owner));
+        o.put("target_type", "Organization");
+        o.set("permissions", appPermissions());
+        o.putArray("events").add("pull_request").add("pull_request_review").add("check_run").add("status");
+        putIso(o, "created_at", createdAt);
+        putIso(o, "updated_at", createdAt);
+        o.putNull("single_file_name");
+        o.putNull("suspended_by");
+        o.putNull("suspended_at");
+        return o;
+    }
+
+    private static ObjectNode appPermissions() {
+        ObjectNode p = JSON.createObjectNode();
+        p.put("contents", "write").put("pull_requests", "write").put("checks", "read").put("statuses", "read")
+                .put("metadata", "read");
+        return p;
+    }
+
     /** GitHub's {@code public-user} ({@code GET /users/{username}}). */
     ObjectNode publicUser(String login, Instant createdAt) {
         ObjectNode o = user(login);

@@ -1,5 +1,6 @@
 package dev.campaigns.infra.codehost;
 
+import dev.campaigns.codehost.CodeHostKind;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,6 +67,32 @@ public final class LocalCodeHost implements AutoCloseable {
         private int contentPerMinute = 80;
         private int contentPerHour = 500;
         private Path storage;
+        private CodeHostKind kind = CodeHostKind.GITHUB;
+        private String appId;
+        private String installationId;
+        private java.security.PublicKey appKey;
+
+        /**
+         * Registers a GitHub App with {@code appId} and the public half of its key, installed (on every repository)
+         * as {@code installationId}: a JWT the app signs gets installation tokens from
+         * {@code POST /app/installations/{installation_id}/access_tokens}, valid for an hour on the host clock.
+         */
+        public Options githubApp(String id, String installation, java.security.PublicKey publicKey) {
+            this.appId = Objects.requireNonNull(id, "appId");
+            this.installationId = Objects.requireNonNull(installation, "installationId");
+            this.appKey = Objects.requireNonNull(publicKey, "publicKey");
+            return this;
+        }
+
+        /**
+         * Which host's API to speak: GitHub (REST v3 under {@code /api/v3}, the default), GitLab (REST v4 under
+         * {@code /api/v4}) or Bitbucket Server (REST 1.0 under {@code /rest}, git under {@code /scm}). The
+         * repositories, pull requests, faults, limits and helpers are the same whichever it is.
+         */
+        public Options kind(CodeHostKind k) {
+            this.kind = Objects.requireNonNull(k, "kind");
+            return this;
+        }
 
         /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
         public Options port(int p) {
@@ -136,6 +163,9 @@ public final class LocalCodeHost implements AutoCloseable {
     private final String baseUrl;
     private final Webhooks webhooks = new Webhooks();
     private final ApiServlet api;
+    private final Routes<?> apiRoutes;
+    private final CodeHostKind kind;
+    private final Map<String, java.time.Instant> installationTokens = new ConcurrentHashMap<>();
     private final List<Consumer<Exchange>> exchangeListeners = new CopyOnWriteArrayList<>();
 
     /**
@@ -152,6 +182,7 @@ public final class LocalCodeHost implements AutoCloseable {
             throw new IllegalArgumentException("the local code host needs at least one accepted token");
         }
         this.options = options;
+        this.kind = options.kind;
         this.timeScale = options.timeScale;
         this.clock = options.timeScale == 1.0 ? options.clock : new ScaledClock(options.clock, options.timeScale);
         this.rateLimiter = new RateLimiter(clock, options.primaryPerHour, options.contentPerMinute,
@@ -173,17 +204,30 @@ public final class LocalCodeHost implements AutoCloseable {
         connector.open(); // binds the port now: the renderer needs the base URL
         baseUrl = "http://127.0.0.1:" + connector.getLocalPort();
         GitHubJson json = new GitHubJson(baseUrl);
-        state.announceTo(new WebhookEvents(json, webhooks));
+        webhooks.speak(kind);
+        state.announceTo(kind == CodeHostKind.GITHUB ? new WebhookEvents(json, webhooks)
+                : new OtherHostWebhookEvents(kind, webhooks, baseUrl));
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
-        this.api = new ApiServlet(state, json);
-        context.addFilter(new FilterHolder(new ExchangeFilter(exchangeListeners, api.routes())), "/api/v3/*",
+        this.api = new ApiServlet(state, json, this);
+        jakarta.servlet.http.HttpServlet served = switch (kind) {
+            case GITHUB -> api;
+            case GITLAB -> new GitLabApiServlet(state, baseUrl);
+            case BITBUCKET_SERVER -> new BitbucketApiServlet(state, baseUrl);
+        };
+        this.apiRoutes = switch (kind) {
+            case GITHUB -> api.routes();
+            case GITLAB -> ((GitLabApiServlet) served).routes();
+            case BITBUCKET_SERVER -> ((BitbucketApiServlet) served).routes();
+        };
+        context.addFilter(new FilterHolder(new ExchangeFilter(exchangeListeners, apiRoutes, apiPrefix())),
+                apiPrefix() + "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(new FilterHolder(new FrontFilter(this, apiRoutes)), "/*",
                 EnumSet.of(DispatcherType.REQUEST));
-        context.addFilter(new FilterHolder(new FrontFilter(this, api.routes())), "/*",
-                EnumSet.of(DispatcherType.REQUEST));
-        context.addServlet(new ServletHolder("api", api), "/api/v3/*");
-        context.addServlet(new ServletHolder("git", gitServlet()), "/*");
+        context.addServlet(new ServletHolder("api", served), apiPrefix() + "/*");
+        context.addServlet(new ServletHolder("git", gitServlet()), kind == CodeHostKind.BITBUCKET_SERVER
+                ? "/scm/*" : "/*");
         context.setErrorHandler(new JsonErrorHandler());
         server.setErrorHandler(new JsonErrorHandler());
         server.setHandler(context);
@@ -209,19 +253,52 @@ public final class LocalCodeHost implements AutoCloseable {
         return baseUrl;
     }
 
-    /** {@code <base>/api/v3}. */
+    /**
+     * The API root a client is configured with: GitHub {@code <base>/api/v3}, GitLab {@code <base>/api/v4},
+     * Bitbucket Server {@code <base>} (its clients append {@code /rest/api/1.0/...}).
+     */
     public String apiUrl() {
-        return baseUrl + "/api/v3";
+        return kind == CodeHostKind.BITBUCKET_SERVER ? baseUrl : baseUrl + apiPrefix();
     }
 
-    /** The git root: clone URLs are {@code gitUrl()/<owner>/<name>.git}. */
+    /** Which host's API this one speaks. */
+    public CodeHostKind kind() {
+        return kind;
+    }
+
+    /** Where the API is served: {@code /api/v3}, {@code /api/v4} or {@code /rest}. */
+    public String apiPrefix() {
+        return switch (kind) {
+            case GITHUB -> "/api/v3";
+            case GITLAB -> GitLabApiServlet.PREFIX;
+            case BITBUCKET_SERVER -> BitbucketApiServlet.PREFIX;
+        };
+    }
+
+    /**
+     * A regular expression for the raw request path that opens a pull request in {@code repository} on this kind
+     * of host (to inject a fault there): {@code /api/v3/repos/o/r/pulls}, {@code /api/v4/projects/o%2Fr/merge_requests}
+     * or {@code /rest/api/1.0/projects/P/repos/s/pull-requests}.
+     */
+    public String pullRequestCreationPath(String repository) {
+        String[] on = repository.split("/", 2);
+        return switch (kind) {
+            case GITHUB -> "/api/v3/repos/" + java.util.regex.Pattern.quote(repository) + "/pulls";
+            case GITLAB -> "/api/v4/projects/" + java.util.regex.Pattern.quote(on[0] + "%2F" + on[1])
+                    + "/merge_requests";
+            case BITBUCKET_SERVER -> "/rest/api/1.0/projects/" + java.util.regex.Pattern.quote(on[0]) + "/repos/"
+                    + java.util.regex.Pattern.quote(on[1]) + "/pull-requests";
+        };
+    }
+
+    /** The git root: clone URLs are {@code gitUrl()/<owner>/<name>.git} ({@code /scm/...} on Bitbucket Server). */
     public String gitUrl() {
         return baseUrl;
     }
 
     /** The clone URL of {@code repository}. */
     public String gitUrl(String repository) {
-        return baseUrl + "/" + repository + ".git";
+        return baseUrl + (kind == CodeHostKind.BITBUCKET_SERVER ? "/scm/" : "/") + repository + ".git";
     }
 
     public Faults faults() {
@@ -240,9 +317,12 @@ public final class LocalCodeHost implements AutoCloseable {
         exchangeListeners.add(listener);
     }
 
-    /** Every API route the host serves, as {@code "GET /repos/{owner}/{repo}"} (GitHub's path templates). */
+    /**
+     * Every API route the host serves, as {@code "GET /repos/{owner}/{repo}"} (the host's own path templates, under
+     * {@link #apiPrefix()}).
+     */
     public List<String> apiRoutes() {
-        return api.routes().routes().stream().map(Object::toString).toList();
+        return apiRoutes.routes().stream().map(Object::toString).toList();
     }
 
     /**
@@ -412,7 +492,57 @@ public final class LocalCodeHost implements AutoCloseable {
     // ---- package-private, for the filter and servlets ---------------------------------------------------------
 
     Access access(String token) {
-        return options.tokens.get(token);
+        Access a = options.tokens.get(token);
+        if (a != null) {
+            return a;
+        }
+        java.time.Instant expires = installationTokens.get(token);
+        return expires != null && clock.instant().isBefore(expires) ? Access.WRITE : null;
+    }
+
+    /** Whether {@code jwt} is a valid RS256 JWT of the registered GitHub App, as GitHub checks it. */
+    boolean validAppJwt(String jwt) {
+        if (options.appKey == null || jwt == null) {
+            return false;
+        }
+        String[] parts = jwt.split("\\.");
+        if (parts.length != 3) {
+            return false;
+        }
+        try {
+            java.util.Base64.Decoder b64 = java.util.Base64.getUrlDecoder();
+            com.fasterxml.jackson.databind.JsonNode header = GitHubJson.JSON.readTree(b64.decode(parts[0]));
+            com.fasterxml.jackson.databind.JsonNode claims = GitHubJson.JSON.readTree(b64.decode(parts[1]));
+            java.security.Signature rs256 = java.security.Signature.getInstance("SHA256withRSA");
+            rs256.initVerify(options.appKey);
+            rs256.update((parts[0] + "." + parts[1]).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            long now = clock.instant().getEpochSecond();
+            long iat = claims.path("iat").asLong(Long.MAX_VALUE);
+            long exp = claims.path("exp").asLong(0);
+            return "RS256".equals(header.path("alg").asText()) && rs256.verify(b64.decode(parts[2]))
+                    && options.appId.equals(claims.path("iss").asText()) && iat <= now + 60 && exp > now
+                    && exp - iat <= 600;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** The registered App's ID and installation ID; null when none is registered. */
+    String[] githubApp() {
+        return options.appId == null ? null : new String[] {options.appId, options.installationId};
+    }
+
+    /** Issues an installation token valid for an hour on the host clock; returns it and its expiry. */
+    Map.Entry<String, java.time.Instant> issueInstallationToken() {
+        String token = "ghs_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        java.time.Instant expires = clock.instant().plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        installationTokens.put(token, expires);
+        return Map.entry(token, expires);
+    }
+
+    /** How many installation tokens the host has issued. */
+    public int installationTokensIssued() {
+        return installationTokens.size();
     }
 
     RateLimiter rateLimiter() {
@@ -486,9 +616,10 @@ public final class LocalCodeHost implements AutoCloseable {
         return state.repositoryNames();
     }
 
-    /** "owner/name" of a git request path {@code /owner/name.git/...}. */
-    private static String repositoryOf(String path) {
+    /** "owner/name" of a git request path {@code /owner/name.git/...} (or {@code /scm/owner/name.git/...}). */
+    private String repositoryOf(String path) {
         int git = path.indexOf(".git/");
-        return git < 0 ? "" : path.substring(1, git);
+        int from = kind == CodeHostKind.BITBUCKET_SERVER && path.startsWith("/scm/") ? 5 : 1;
+        return git < 0 ? "" : path.substring(from, git);
     }
 }

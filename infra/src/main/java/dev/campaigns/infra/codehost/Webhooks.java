@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The local code host's webhooks: like a GitHub repository webhook, every pull request change is POSTed as JSON to
  * the target URL with {@code X-GitHub-Event}, {@code X-GitHub-Delivery} and {@code X-Hub-Signature-256}
- * (HMAC-SHA256 of the body with the secret), one at a time in order on a background thread.
+ * (HMAC-SHA256 of the body with the secret), one at a time in order on a background thread. A GitLab host sends
+ * {@code X-Gitlab-Event}, {@code X-Gitlab-Event-UUID} and the secret as {@code X-Gitlab-Token}; a Bitbucket Server
+ * host {@code X-Event-Key}, {@code X-Request-Id} and {@code X-Hub-Signature} (the same HMAC).
  *
  * <p>For tests, a {@link Mode} can drop deliveries (a missed webhook), send each twice (GitHub redelivers with the
  * same delivery ID), or hold them back to be {@link #release released} later, optionally in reverse order.
@@ -44,6 +46,12 @@ public final class Webhooks implements AutoCloseable {
     private volatile URI target;
     private volatile String secret;
     private volatile Mode mode = Mode.DELIVER;
+    private volatile dev.campaigns.codehost.CodeHostKind kind = dev.campaigns.codehost.CodeHostKind.GITHUB;
+
+    /** Delivers as {@code k} does: its event, delivery-ID and authentication headers. */
+    void speak(dev.campaigns.codehost.CodeHostKind k) {
+        this.kind = k;
+    }
 
     /** Sends deliveries to {@code url}, signed with {@code secret}; null stops sending. */
     public void target(String url, String secret) {
@@ -104,13 +112,21 @@ public final class Webhooks implements AutoCloseable {
         String key = secret;
         sender.execute(() -> {
             byte[] body = d.body().getBytes(StandardCharsets.UTF_8);
-            HttpRequest request = HttpRequest.newBuilder(to).timeout(Duration.ofSeconds(10))
-                    .header("content-type", "application/json").header("x-github-event", d.event())
-                    .header("x-github-delivery", d.id()).header("user-agent", "GitHub-Hookshot/local")
-                    .header("x-hub-signature-256", WebhookSignature.sign(key, body))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            HttpRequest.Builder request = HttpRequest.newBuilder(to).timeout(Duration.ofSeconds(10))
+                    .header("content-type", "application/json");
+            switch (kind) {
+                case GITLAB -> request.header("x-gitlab-event", d.event()).header("x-gitlab-event-uuid", d.id())
+                        .header("x-gitlab-token", key).header("user-agent", "GitLab/local");
+                case BITBUCKET_SERVER -> request.header("x-event-key", d.event()).header("x-request-id", d.id())
+                        .header("x-hub-signature", WebhookSignature.sign(key, body))
+                        .header("user-agent", "Atlassian HttpClient/local");
+                default -> request.header("x-github-event", d.event()).header("x-github-delivery", d.id())
+                        .header("user-agent", "GitHub-Hookshot/local")
+                        .header("x-hub-signature-256", WebhookSignature.sign(key, body));
+            }
             try {
-                http.send(request, HttpResponse.BodyHandlers.discarding());
+                http.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                        HttpResponse.BodyHandlers.discarding());
             } catch (Exception e) {
                 System.err.println("local code host: webhook delivery " + d.id() + " failed: " + e.getMessage());
             }

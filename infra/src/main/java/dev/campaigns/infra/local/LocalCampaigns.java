@@ -209,6 +209,7 @@ public final class LocalCampaigns implements AutoCloseable {
             localValues.put(f.logicalId() + ".Arn", arn);
             localValues.put(f.logicalId() + ".Alias", arn + ":live");
         }
+        localValues.put("CodeHostType", codeHost.kind().id());
         localValues.put("CodeHostApiUrl", codeHost.apiUrl());
         localValues.put("CodeHostGitUrl", codeHost.baseUrl());
         localValues.put("CodeHostTokenSecretArn", tokenSecretArn);

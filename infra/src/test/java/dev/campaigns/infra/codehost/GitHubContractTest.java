@@ -125,7 +125,8 @@ class GitHubContractTest {
 
     @Test
     void everyAnswerOfEveryRouteValidatesAgainstGitHubsDescription() throws Exception {
-        start(new LocalCodeHost.Options().primaryLimitPerHour(0).contentLimits(0, 0));
+        start(new LocalCodeHost.Options().primaryLimitPerHour(0).contentLimits(0, 0)
+                .githubApp("42", "77", GitHubAppSignInTest.KEYS.getPublic()));
         String main = host.createRepository("acme/app", Map.of("README.md", "hello\n"));
         host.commitFiles("acme/app", "campaigns/bump", Map.of("README.md", "hello, campaign\n"), "Bump");
 
@@ -172,6 +173,19 @@ class GitHubContractTest {
         send("GET", "/users/alice", TOKEN, null, 200);
         send("GET", "/users/nobody-here", TOKEN, null, 404);
         send("GET", "/rate_limit", null, null, 200);
+
+        // GitHub App sign-in: the product's token minting, the installation lookup, and their refusals.
+        String pem = GitHubAppSignInTest.pkcs1Pem(GitHubAppSignInTest.KEYS);
+        dev.campaigns.codehost.github.GitHubAppInstallationTokens app = dev.campaigns.codehost.github
+                .GitHubAppInstallationTokens.fromSecret(GitHubAppSignInTest.secret("42", "77", pem),
+                        URI.create(host.apiUrl()), null, null);
+        assertTrue(app.get().startsWith("ghs_"));
+        String jwt = new dev.campaigns.codehost.github.GitHubAppJwt("42", pem, java.time.Clock.systemUTC()).create();
+        assertEquals(77, JSON.readTree(send("GET", "/repos/acme/app/installation", jwt, null, 200).body()).get("id")
+                .asInt());
+        send("GET", "/repos/acme/missing/installation", jwt, null, 404);
+        send("POST", "/app/installations/78/access_tokens", jwt, null, 404);
+        send("POST", "/app/installations/77/access_tokens", TOKEN, null, 401);
 
         // Errors, as GitHub answers them.
         send("GET", "/user", null, null, 401);

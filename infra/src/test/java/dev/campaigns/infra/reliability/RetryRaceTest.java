@@ -14,8 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 /**
  * Races between executions of one campaign. The finish step of an execution marks the jobs it left pending as
@@ -24,27 +22,31 @@ import org.junit.jupiter.api.Test;
  * on. Found by the chaos campaign (a finish step delayed by injected Lambda deaths).
  */
 class RetryRaceTest {
-    private static LocalCampaigns stack;
-    private static CampaignsApi api;
+    private static final java.util.Map<dev.campaigns.codehost.CodeHostKind, LocalCampaigns> STACKS =
+            new java.util.EnumMap<>(dev.campaigns.codehost.CodeHostKind.class);
+    private LocalCampaigns stack;
+    private CampaignsApi api;
 
-    @BeforeAll
-    static void start() {
-        stack = LocalCampaigns.start(LocalCampaigns.Options.defaults("ghp_retryRace0123456789"));
+    /** One stack per code host, shared by this class's tests on that host. */
+    private void on(dev.campaigns.codehost.CodeHostKind kind) {
+        stack = STACKS.computeIfAbsent(kind, k -> LocalCampaigns.start(LocalCampaigns.Options.defaults("ghp_retryRace0123456789")
+                .withCodeHost(new dev.campaigns.infra.codehost.LocalCodeHost.Options().kind(k))));
         api = ReliabilityStack.api(stack, "racer");
     }
 
     @AfterAll
     static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
+        STACKS.values().forEach(LocalCampaigns::close);
+        STACKS.clear();
     }
 
-    @Test
-    void aLateFinishStepOfTheFirstExecutionDoesNotFailTheJobsOfTheRetry() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(dev.campaigns.codehost.CodeHostKind.class)
+    void aLateFinishStepOfTheFirstExecutionDoesNotFailTheJobsOfTheRetry(dev.campaigns.codehost.CodeHostKind kind) {
+        on(kind);
         List<Patch> patches = ReliabilityStack.repositories(stack, "race", 2);
         String refused = patches.get(1).repository();
-        Fault refuse = stack.codeHost().faults().add(Fault.on("POST", "/api/v3/repos/" + refused + "/pulls")
+        Fault refuse = stack.codeHost().faults().add(Fault.on("POST", stack.codeHost().pullRequestCreationPath(refused))
                 .status(403, "{\"message\":\"Resource not accessible by integration\"}", Map.of()));
         String planId = ReliabilityStack.executedPlan(api, patches);
         String id = (String) api.createCampaign(Map.of("name", "Race", "branch", "campaigns/race", "plan", planId))
@@ -54,7 +56,7 @@ class RetryRaceTest {
 
         // The retry's pull request is slow to open, so its job stays pending a while...
         stack.codeHost().faults().clear();
-        stack.codeHost().faults().add(Fault.on("POST", "/api/v3/repos/" + refused + "/pulls").times(1)
+        stack.codeHost().faults().add(Fault.on("POST", stack.codeHost().pullRequestCreationPath(refused)).times(1)
                 .delay(Duration.ofSeconds(2)));
         api.retryCampaign(id);
         // ...and meanwhile the first execution's finish step runs (late, as after retries of a dead Lambda).
@@ -75,17 +77,19 @@ class RetryRaceTest {
      * The narrow window: the finish step of execution 1 read the campaign before the retry counted execution 2 and
      * reset the job; its writes then arrive. They are conditioned on "no newer execution" and change nothing.
      */
-    @Test
-    void aStaleFinishWriteAfterTheRetryResetTheJobChangesNothing() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(dev.campaigns.codehost.CodeHostKind.class)
+    void aStaleFinishWriteAfterTheRetryResetTheJobChangesNothing(dev.campaigns.codehost.CodeHostKind kind) {
+        on(kind);
         List<Patch> patches = ReliabilityStack.repositories(stack, "window", 1);
         String repo = patches.get(0).repository();
-        stack.codeHost().faults().add(Fault.on("POST", "/api/v3/repos/" + repo + "/pulls").times(1)
+        stack.codeHost().faults().add(Fault.on("POST", stack.codeHost().pullRequestCreationPath(repo)).times(1)
                 .status(403, "{\"message\":\"Resource not accessible by integration\"}", Map.of()));
         String planId = ReliabilityStack.executedPlan(api, patches);
         String id = (String) api.createCampaign(Map.of("name", "Window", "branch", "campaigns/window", "plan", planId))
                 .get("id");
         assertEquals("ERRORED", ReliabilityStack.awaitStatus(api, id).get("state"));
-        stack.codeHost().faults().add(Fault.on("POST", "/api/v3/repos/" + repo + "/pulls").times(1)
+        stack.codeHost().faults().add(Fault.on("POST", stack.codeHost().pullRequestCreationPath(repo)).times(1)
                 .delay(Duration.ofSeconds(2)));
         api.retryCampaign(id);
         dev.campaigns.store.CampaignStore store = new dev.campaigns.store.CampaignStore(stack.dynamo(), "CampaignsTable");

@@ -16,8 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 /**
  * Two campaigns that name the same branch in the same repositories, started at once, never overwrite each other's
@@ -28,24 +26,28 @@ import org.junit.jupiter.api.Test;
  */
 class SameBranchTest {
     private static final String BRANCH = "campaigns/contested";
-    private static LocalCampaigns stack;
-    private static CampaignsApi api;
+    private static final java.util.Map<dev.campaigns.codehost.CodeHostKind, LocalCampaigns> STACKS =
+            new java.util.EnumMap<>(dev.campaigns.codehost.CodeHostKind.class);
+    private LocalCampaigns stack;
+    private CampaignsApi api;
 
-    @BeforeAll
-    static void start() {
-        stack = LocalCampaigns.start(LocalCampaigns.Options.defaults("ghp_sameBranch0123456789"));
+    /** One stack per code host, shared by this class's tests on that host. */
+    private void on(dev.campaigns.codehost.CodeHostKind kind) {
+        stack = STACKS.computeIfAbsent(kind, k -> LocalCampaigns.start(LocalCampaigns.Options.defaults("ghp_sameBranch0123456789")
+                .withCodeHost(new dev.campaigns.infra.codehost.LocalCodeHost.Options().kind(k))));
         api = ReliabilityStack.api(stack, "twins");
     }
 
     @AfterAll
     static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
+        STACKS.values().forEach(LocalCampaigns::close);
+        STACKS.clear();
     }
 
-    @Test
-    void twoCampaignsOnOneBranchNeverOverwriteEachOther() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(dev.campaigns.codehost.CodeHostKind.class)
+    void twoCampaignsOnOneBranchNeverOverwriteEachOther(dev.campaigns.codehost.CodeHostKind kind) throws Exception {
+        on(kind);
         List<Patch> patches = ReliabilityStack.repositories(stack, "contested", 6);
         String planId = ReliabilityStack.executedPlan(api, patches);
         ExecutorService pool = Executors.newFixedThreadPool(2);
