@@ -38,6 +38,7 @@ final class BitbucketApiServlet extends HttpServlet {
 
     private final CodeHostState state;
     private final String baseUrl;
+    private static final String NOT_JSON = "The request body is not valid JSON.";
     private final Routes<Handler> routes = new Routes<>();
     private final Map<Long, AtomicInteger> versions = new ConcurrentHashMap<>();
 
@@ -111,7 +112,7 @@ final class BitbucketApiServlet extends HttpServlet {
 
     private ApiServlet.Reply create(HttpServletRequest req, Routes.Match<Handler> m) throws IOException {
         HostedRepository repo = writable(req, m);
-        JsonNode in = body(req);
+        JsonNode in = JsonBodies.object(req, NOT_JSON);
         String title = in.path("title").asText("");
         if (title.isBlank()) {
             return error(400, "title: A title is required.", "com.atlassian.bitbucket.validation.ArgumentValidationException");
@@ -164,7 +165,7 @@ final class BitbucketApiServlet extends HttpServlet {
     private ApiServlet.Reply update(HttpServletRequest req, Routes.Match<Handler> m) throws IOException {
         HostedRepository repo = writable(req, m);
         HostedRepository.PullRequestState pr = pull(repo, m);
-        JsonNode in = body(req);
+        JsonNode in = JsonBodies.object(req, NOT_JSON);
         ApiServlet.Reply stale = checkVersion(pr, in.path("version").asInt(-1));
         if (stale != null) {
             return stale;
@@ -407,16 +408,6 @@ final class BitbucketApiServlet extends HttpServlet {
         } catch (NumberFormatException | GitHubError e) {
             throw GitHubError.of(404, "Pull request " + m.param("pullRequestId") + " does not exist in "
                     + repo.fullName() + ".");
-        }
-    }
-
-    private static JsonNode body(HttpServletRequest req) throws IOException {
-        byte[] bytes = req.getInputStream().readAllBytes();
-        try {
-            JsonNode n = bytes.length == 0 ? null : GitHubJson.JSON.readTree(bytes);
-            return n == null || !n.isObject() ? GitHubJson.JSON.createObjectNode() : n;
-        } catch (IOException e) {
-            throw GitHubError.of(400, "The request body is not valid JSON.");
         }
     }
 

@@ -37,6 +37,7 @@ final class GitLabApiServlet extends HttpServlet {
 
     private final CodeHostState state;
     private final String baseUrl;
+    private static final String NOT_JSON = "400 Bad request - the body is not JSON";
     private final Routes<Handler> routes = new Routes<>();
     private final Map<String, Long> userIds = new ConcurrentHashMap<>();
     private final AtomicLong nextUserId = new AtomicLong(1);
@@ -111,7 +112,7 @@ final class GitLabApiServlet extends HttpServlet {
 
     private ApiServlet.Reply create(HttpServletRequest req, Routes.Match<Handler> m) throws IOException {
         HostedRepository repo = writable(req, m);
-        JsonNode in = body(req);
+        JsonNode in = JsonBodies.object(req, NOT_JSON);
         String title = in.path("title").asText(null);
         if (title == null || title.isBlank()) {
             return error(400, "title is missing");
@@ -164,7 +165,7 @@ final class GitLabApiServlet extends HttpServlet {
     private ApiServlet.Reply update(HttpServletRequest req, Routes.Match<Handler> m) throws IOException {
         HostedRepository repo = writable(req, m);
         int iid = pull(repo, m).number;
-        JsonNode in = body(req);
+        JsonNode in = JsonBodies.object(req, NOT_JSON);
         String event = in.path("state_event").asText(null);
         if (event != null && !List.of("close", "reopen").contains(event)) {
             return error(400, "state_event does not have a valid value");
@@ -358,16 +359,6 @@ final class GitLabApiServlet extends HttpServlet {
             return state.pull(repo, Integer.parseInt(m.param("merge_request_iid")));
         } catch (NumberFormatException | GitHubError e) {
             throw GitHubError.of(404, "404 Not found");
-        }
-    }
-
-    private static JsonNode body(HttpServletRequest req) throws IOException {
-        byte[] bytes = req.getInputStream().readAllBytes();
-        try {
-            JsonNode n = bytes.length == 0 ? null : GitHubJson.JSON.readTree(bytes);
-            return n == null || !n.isObject() ? GitHubJson.JSON.createObjectNode() : n;
-        } catch (IOException e) {
-            throw GitHubError.of(400, "400 Bad request - the body is not JSON");
         }
     }
 
