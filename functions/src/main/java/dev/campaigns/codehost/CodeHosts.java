@@ -23,8 +23,7 @@ public final class CodeHosts {
     public static CodeHost create(CodeHostKind kind, URI apiUrl, URI gitUrl, Supplier<String> token,
                                   Duration timeout) {
         return switch (kind) {
-            case GITHUB -> new GitHubCodeHost(new GitHubConfig(apiUrl, gitUrl, token, timeout, null, null, null,
-                    null));
+            case GITHUB -> new GitHubCodeHost(GitHubConfig.of(apiUrl, gitUrl, token).withRequestTimeout(timeout));
             case GITLAB -> new GitLabCodeHost(new RestHostConfig(apiUrl, gitUrl, token, timeout, null, null, null,
                     null));
             case BITBUCKET_SERVER -> new BitbucketServerCodeHost(new RestHostConfig(apiUrl, gitUrl, token, timeout,

@@ -60,15 +60,14 @@ public record GitHubConfig(URI apiUrl, URI gitUrl, Supplier<String> token, Durat
         gitUrl = stripTrailingSlash(gitUrl);
     }
 
-    /** github.com with the given token and default timeouts. */
     /** A host at these URLs, every other setting its default. */
     public static GitHubConfig of(URI apiUrl, URI gitUrl, Supplier<String> token) {
         return new GitHubConfig(apiUrl, gitUrl, token, null, null, null, null, null);
     }
 
+    /** github.com with the given token and default timeouts. */
     public static GitHubConfig gitHubDotCom(Supplier<String> token) {
-        return new GitHubConfig(URI.create("https://api.github.com"), URI.create("https://github.com"), token,
-                null, null, null, null, null);
+        return of(URI.create("https://api.github.com"), URI.create("https://github.com"), token);
     }
 
     /**
