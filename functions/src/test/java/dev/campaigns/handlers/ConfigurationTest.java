@@ -20,6 +20,7 @@ class ConfigurationTest {
         assertEquals(250, c.syncRequestBudget());
         assertEquals(1000, c.syncReserveRequests());
         assertNull(c.codeHostTimeout());
+        assertEquals(dev.campaigns.codehost.CodeHostKind.GITHUB, c.codeHostKind());
         assertEquals("us-east-1", c.aws().region());
         assertNull(c.aws().endpoint("DYNAMODB"));
         assertFalse(c.aws().hasStaticCredentials());
@@ -43,7 +44,7 @@ class ConfigurationTest {
         Map<String, String> bad = Map.of("SYNC_REQUEST_BUDGET", "many", "SYNC_RESERVE_REQUESTS", "-1",
                 "GIT_CACHE_MAX_MB", "lots", "GIT_SNAPSHOT_READS", "1.5", "CODE_HOST_TIMEOUT_SECONDS", "0",
                 "PACING_MARGIN_SECONDS", "ten", "CODE_HOST_CONTENT_LIMITS", "=80/min",
-                "SESSION_OWNED_ROLES", "Okta Engineers");
+                "SESSION_OWNED_ROLES", "Okta Engineers", "CODE_HOST_TYPE", "gitea");
         bad.forEach((variable, value) -> {
             Configuration.ConfigurationException e = assertThrows(Configuration.ConfigurationException.class,
                     () -> Configuration.from(Map.of(variable, value)), variable);
