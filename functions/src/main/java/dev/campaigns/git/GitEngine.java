@@ -203,7 +203,8 @@ public final class GitEngine implements AutoCloseable {
      * The commit the branch {@code refs/heads/<branch>} points at in the remote, or empty when the remote has no
      * such branch: one {@code git ls-remote --heads}, nothing fetched.
      */
-    public java.util.Optional<String> branchTip(String remoteUrl, RemoteCredentials credentials, String branch) {
+    public java.util.Optional<String> branchTip(String remoteUrl, RemoteCredentials token, String branch) {
+        RemoteCredentials credentials = token == null ? RemoteCredentials.none() : token;
         return translated("cannot list the branches of", remoteUrl, credentials, () -> {
             checkUrl(remoteUrl);
             String ref = Constants.R_HEADS + branch;
