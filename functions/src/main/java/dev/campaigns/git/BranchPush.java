@@ -125,18 +125,21 @@ final class BranchPush {
 
     /** The branch lookup by {@code git ls-remote --heads} (JGit's), with the request's token. */
     static BranchLookup lsRemote(int timeoutSeconds) {
-        return (r, ref) -> {
-            try {
-                for (Ref x : Git.lsRemoteRepository().setRemote(r.remoteUrl()).setHeads(true)
-                        .setCredentialsProvider(BaseCache.credentialsProvider(r.credentials())).setTimeout(timeoutSeconds).call()) {
-                    if (x.getName().equals(ref)) {
-                        return x.getObjectId();
-                    }
+        return (r, ref) -> branchAt(r.remoteUrl(), r.credentials(), ref, timeoutSeconds);
+    }
+
+    /** Where {@code ref} (a {@code refs/heads/} name) points in the remote, by one ls-remote; null if absent. */
+    static ObjectId branchAt(String remoteUrl, RemoteCredentials credentials, String ref, int timeoutSeconds) {
+        try {
+            for (Ref x : Git.lsRemoteRepository().setRemote(remoteUrl).setHeads(true)
+                    .setCredentialsProvider(BaseCache.credentialsProvider(credentials)).setTimeout(timeoutSeconds).call()) {
+                if (x.getName().equals(ref)) {
+                    return x.getObjectId();
                 }
-                return null;
-            } catch (GitAPIException | RuntimeException e) {
-                throw RemoteErrors.translate(e, "cannot list the branches of", r.remoteUrl(), r.credentials());
             }
-        };
+            return null;
+        } catch (GitAPIException | RuntimeException e) {
+            throw RemoteErrors.translate(e, "cannot list the branches of", remoteUrl, credentials);
+        }
     }
 }

@@ -199,6 +199,24 @@ public final class GitEngine implements AutoCloseable {
         return pusher.push(r, ref, bundle);
     }
 
+    /**
+     * The commit the branch {@code refs/heads/<branch>} points at in the remote, or empty when the remote has no
+     * such branch: one {@code git ls-remote --heads}, nothing fetched.
+     */
+    public java.util.Optional<String> branchTip(String remoteUrl, RemoteCredentials token, String branch) {
+        RemoteCredentials credentials = token == null ? RemoteCredentials.none() : token;
+        return translated("cannot list the branches of", remoteUrl, credentials, () -> {
+            checkUrl(remoteUrl);
+            String ref = Constants.R_HEADS + branch;
+            if (!Repository.isValidRefName(ref)) {
+                throw new InvalidRequestException("invalid branch name: " + branch);
+            }
+            int timeoutSeconds = (int) Math.max(1, config.timeout().toSeconds());
+            ObjectId tip = BranchPush.branchAt(remoteUrl, credentials, ref, timeoutSeconds);
+            return java.util.Optional.ofNullable(tip).map(ObjectId::name);
+        });
+    }
+
     private static void checkUrl(String url) {
         URIish u;
         try {

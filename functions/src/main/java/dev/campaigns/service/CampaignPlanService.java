@@ -10,6 +10,7 @@ import dev.campaigns.domain.JobState;
 import dev.campaigns.git.CommitRequest;
 import dev.campaigns.git.CommitResult;
 import dev.campaigns.git.GitEngine;
+import dev.campaigns.git.RevisionNotFoundException;
 import dev.campaigns.store.CampaignStore;
 import dev.campaigns.store.JobIds;
 import java.io.ByteArrayOutputStream;
@@ -427,7 +428,8 @@ public final class CampaignPlanService {
     }
 
     /**
-     * Executes one job: the git engine's dry run of its patch on its repository's base revision. Permanent
+     * Executes one job: the git engine's dry run of its patch on its repository's base revision, and a check that
+     * its base ref (the pull request's base branch) exists in the repository (one ls-remote). Permanent
      * failures (a patch that does not apply, a missing revision) propagate as the git engine's typed exceptions,
      * for the workflow to record with {@link #recordFailure}; a job already executed is left as it is.
      */
@@ -442,6 +444,11 @@ public final class CampaignPlanService {
         CodeHostAccess access = codeHost.get();
         CommitResult preview = git.preview(new CommitRequest(access.cloneUrl(job.repository()),
                 access.credentials(), job.baseRevision(), patch, "preview", access.bot(), clock.instant()));
+        // The pull request will be opened against baseRef: a ref the repository lacks errs this job now, not later.
+        if (git.branchTip(access.cloneUrl(job.repository()), access.credentials(), job.baseRef()).isEmpty()) {
+            throw new RevisionNotFoundException("the base ref " + job.baseRef() + " does not exist in "
+                    + job.repository() + ": give baseRef as a branch of the repository (the pull request's base)");
+        }
         store.completeCampaignJob(planId, jobId, preview.diffStat());
     }
 

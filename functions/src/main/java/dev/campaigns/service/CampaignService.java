@@ -54,7 +54,7 @@ public final class CampaignService {
         String name = Validation.text("name", input.name(), 255);
         String description = Validation.optionalText("description", input.description(), 10_000);
         boolean withPlan = input.plan() != null;
-        String branch = withPlan || input.branch() != null ? Validation.branch("branch", input.branch()) : null;
+        String branch = withPlan || input.branch() != null ? Validation.campaignBranch("branch", input.branch()) : null;
         String planId = withPlan ? Validation.required("plan", input.plan()) : null;
         boolean draft = Boolean.TRUE.equals(input.draft());
         String key = input.idempotencyKey() == null ? null : Validation.text("idempotencyKey", input.idempotencyKey(), 200);
@@ -119,10 +119,15 @@ public final class CampaignService {
 
     /**
      * Re-runs the campaign's failed changeset jobs only: they are reset to pending and a new execution works on
-     * them; completed jobs are frozen and untouched. A campaign with nothing failed is returned as it is.
+     * them; completed jobs are frozen and untouched. A campaign with nothing failed is returned as it is; a closed
+     * campaign is refused.
      */
     public Campaign retryCampaign(String owner, String campaignId) {
         Campaign campaign = campaign(owner, campaignId);
+        if (campaign.closedAt() != null) {
+            throw new FailedPreconditionException("campaign " + campaignId + " was closed at " + campaign.closedAt()
+                    + ": a closed campaign is not retried (it would open pull requests)");
+        }
         if (campaign.counters().pending() > 0) {
             throw new FailedPreconditionException("campaign " + campaignId
                     + " is still processing; retry once its changeset creation has finished");

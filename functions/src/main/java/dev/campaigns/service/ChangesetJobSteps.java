@@ -94,6 +94,11 @@ public final class ChangesetJobSteps {
             return job.commitSha();
         }
         Campaign campaign = campaign(campaignId);
+        if (campaign.branch().equals(job.baseRef())) {
+            throw new InvalidInputException("the campaign's branch " + campaign.branch() + " is the base branch of "
+                    + job.repository() + ": a campaign pushes to a branch of its own, never to the base; create the"
+                    + " campaign with another branch");
+        }
         CampaignJob planJob = store.campaignJob(campaign.planId(), jobId).orElseThrow();
         byte[] patch = blobs.get(planJob.patchKey())
                 .orElseThrow(() -> new IllegalStateException("patch " + planJob.patchKey() + " is missing"));
@@ -120,7 +125,10 @@ public final class ChangesetJobSteps {
         store.recordPush(campaignId, jobId);
     }
 
-    /** Opens the pull request from the campaign's branch, or finds the one already open. */
+    /**
+     * Opens the pull request from the campaign's branch, or finds the one already open; refused (the job errs) once
+     * the campaign is closed.
+     */
     public PullRequest pullRequest(String campaignId, String jobId) {
         ChangesetJob job = pendingJob(campaignId, jobId);
         if (job == null) {
@@ -128,6 +136,12 @@ public final class ChangesetJobSteps {
         }
         ChangesetJobLifecycle.require(job, ChangesetJobLifecycle.Event.OPEN_PULL_REQUEST);
         Campaign campaign = campaign(campaignId);
+        if (campaign.closedAt() != null) {
+            // Read (consistently) on every attempt, so no retry of this step, nor a retryCampaign racing
+            // closeCampaign, opens a pull request once the campaign is closed.
+            throw new FailedPreconditionException("campaign " + campaignId + " was closed at " + campaign.closedAt()
+                    + ": no pull request is opened for it");
+        }
         PullRequest pr = codeHost.get().codeHost().ensurePullRequest(new PullRequestSpec(job.repository(),
                 campaign.branch(), job.baseRef(), campaign.name(), pullRequestBody(campaign), campaign.draft(),
                 List.of(), List.of()));

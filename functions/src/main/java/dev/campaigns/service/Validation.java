@@ -20,12 +20,54 @@ final class Validation {
         return v;
     }
 
+    /**
+     * A branch name as {@code git check-ref-format --branch} accepts it: JGit's ref-name rule on
+     * {@code refs/heads/<name>} (no "..", "@{", control characters, space, ~^:?*[\\, no component starting with "."
+     * or ending ".lock", no "//", no trailing "/" or "."), plus git's extra rules for branches: not starting with
+     * "-", not {@code HEAD}, and no component (not only the last) ending ".lock", which JGit lets through. Also at most 200 characters.
+     */
     static String branch(String field, String value) {
         String v = required(field, value);
-        if (v.length() > 200 || v.startsWith("-") || !Repository.isValidRefName("refs/heads/" + v)) {
-            throw new InvalidInputException(field + " is not a valid git branch name: " + quote(v));
+        String rule = branchRule(v);
+        if (rule != null) {
+            throw new InvalidInputException(field + " is not a valid git branch name: " + quote(v) + " (" + rule + ")");
         }
         return v;
+    }
+
+    /**
+     * The branch a campaign pushes to: a valid branch name ({@link #branch}) that also does not start with
+     * {@code refs/} (it would make {@code refs/heads/refs/...}, and git tools read it as a full ref name).
+     */
+    static String campaignBranch(String field, String value) {
+        String v = branch(field, value);
+        if (v.startsWith("refs/")) {
+            throw new InvalidInputException(field + " must be a short branch name, not a ref name starting with"
+                    + " \"refs/\": " + quote(v));
+        }
+        return v;
+    }
+
+    /** Why {@code name} is not a branch name {@code git check-ref-format --branch} accepts, or null if it is. */
+    static String branchRule(String name) {
+        if (name.length() > 200) {
+            return "longer than 200 characters";
+        }
+        if (name.startsWith("-")) {
+            return "starts with '-'";
+        }
+        if (name.equals("HEAD")) {
+            return "HEAD is not a branch";
+        }
+        if (!Repository.isValidRefName("refs/heads/" + name)) {
+            return "see git check-ref-format";
+        }
+        for (String component : name.split("/", -1)) {
+            if (component.endsWith(".lock")) {
+                return "a component ends with \".lock\"";
+            }
+        }
+        return null;
     }
 
     static String revision(String field, String value) {

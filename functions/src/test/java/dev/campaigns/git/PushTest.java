@@ -193,6 +193,19 @@ class PushTest {
     }
 
     @Test
+    void branchTipIsWhereTheRemoteBranchPointsOrEmpty() {
+        String head = GitCli.out(remote, "symbolic-ref", "--short", "HEAD");
+        assertEquals(java.util.Optional.of(base), engine.branchTip(url, null, head));
+        assertEquals(java.util.Optional.empty(), engine.branchTip(url, null, "no-such-branch"));
+        CommitResult c = engine.commit(request(edit(1, "one")));
+        engine.push(new PushRequest(url, null, "campaign/tip", c.commitSha()));
+        assertEquals(java.util.Optional.of(c.commitSha()), engine.branchTip(url, null, "campaign/tip"));
+        assertThrows(InvalidRequestException.class, () -> engine.branchTip(url, null, "a..b"));
+        String missing = tmp.resolve("does-not-exist.git").toUri().toString();
+        assertThrows(RepositoryNotFoundException.class, () -> engine.branchTip(missing, null, head));
+    }
+
+    @Test
     void missingRevisionAndRepository() {
         RevisionNotFoundException r = assertThrows(RevisionNotFoundException.class, () -> engine.commit(new CommitRequest(url,
                 null, "1234567890123456789012345678901234567890", edit(1, "x"), "m", BotIdentity.defaultBot(), WHEN)));

@@ -32,6 +32,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
  */
 class HostileInputTest {
     private static final String BRANCH = "campaigns/hostile";
+    private static final String BASE_IS_BRANCH = "hostile/base-is-branch";
     private static final AtomicInteger TRIED = new AtomicInteger();
     private static final AtomicInteger REFUSED = new AtomicInteger();
     private static LocalCampaigns stack;
@@ -101,6 +102,9 @@ class HostileInputTest {
         cases.add(campaign("branch with ..", Map.of("name", "x", "branch", "a..b", "plan", "PLAN"), "InvalidInputException", "branch"));
         cases.add(campaign("branch as option", Map.of("name", "x", "branch", "-delete", "plan", "PLAN"), "InvalidInputException", "branch"));
         cases.add(campaign("branch HEAD-relative", Map.of("name", "x", "branch", "main~1", "plan", "PLAN"), "InvalidInputException", "branch"));
+        cases.add(campaign("branch HEAD", Map.of("name", "x", "branch", "HEAD", "plan", "PLAN"), "InvalidInputException", "HEAD is not a branch"));
+        cases.add(campaign("branch as a ref name", Map.of("name", "x", "branch", "refs/heads/x", "plan", "PLAN"), "InvalidInputException", "not a ref name starting with \"refs/\""));
+        cases.add(campaign("branch with a .lock component", Map.of("name", "x", "branch", "a.lock/b", "plan", "PLAN"), "InvalidInputException", "ends with \".lock\""));
         cases.add(campaign("blank name", Map.of("name", " ", "branch", "b", "plan", "PLAN"), "InvalidInputException", "name is required"));
         cases.add(campaign("over-long name", Map.of("name", "n".repeat(256), "branch", "b", "plan", "PLAN"), "InvalidInputException", "name is longer than 255"));
         cases.add(campaign("over-long idempotency key", Map.of("name", "x", "branch", "b", "plan", "PLAN",
@@ -157,7 +161,8 @@ class HostileInputTest {
                 job("non-UTF-8 (replacement characters) in the context", SampleCampaign.patch()
                         .replace("   build:", "   b\uFFFD\uFFFDild:"), "PatchDoesNotApply", SampleCampaign.WORKFLOW_PATH),
                 job("unknown repository", null, "RepositoryNotFound", "/nowhere/nothing.git/info/refs?service=git-upload-pack not found"),
-                job("unknown revision", null, "RevisionNotFound", "cannot fetch 0123456789012345678901234567890123456789"));
+                job("unknown revision", null, "RevisionNotFound", "cannot fetch 0123456789012345678901234567890123456789"),
+                job("unknown base ref", null, "RevisionNotFound", "the base ref no-such-branch does not exist in hostile/job-"));
     }
 
     @BeforeAll
@@ -184,12 +189,17 @@ class HostileInputTest {
                 }
             }
             REPO_OF_CASE.put(name, repo);
-            patches.add(new Patch(repo, base, "main", patch == null ? SampleCampaign.patch() : patch));
+            String baseRef = name.equals("unknown base ref") ? "no-such-branch" : "main";
+            patches.add(new Patch(repo, base, baseRef, patch == null ? SampleCampaign.patch() : patch));
         }
         // commit-step case: the plan's dry run applies to main; main moves before the campaign commits.
         String moving = "hostile/moving";
         stack.codeHost().createRepository(moving, SampleCampaign.files(99));
         patches.add(new Patch(moving, "main", "main", SampleCampaign.patch()));
+        // commit-step case: the job's base ref is the campaign's own branch (it exists, so the dry run passes).
+        String onBranch = stack.codeHost().createRepository(BASE_IS_BRANCH, SampleCampaign.files(98));
+        stack.codeHost().createBranch(BASE_IS_BRANCH, BRANCH, onBranch);
+        patches.add(new Patch(BASE_IS_BRANCH, onBranch, BRANCH, SampleCampaign.patch()));
         finishedPlan = ReliabilityStack.executedPlan(api, patches);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> jobs = (List<Map<String, Object>>) api.plan(finishedPlan).get("jobs");
@@ -273,9 +283,11 @@ class HostileInputTest {
         assertEquals("ERRORED", status.get("state"));
         @SuppressWarnings("unchecked")
         List<String> errors = (List<String>) status.get("errors");
-        assertEquals(1, errors.size(), errors::toString);
-        assertTrue(errors.get(0).startsWith("hostile/moving: ") && errors.get(0).contains(SampleCampaign.WORKFLOW_PATH),
-                errors.get(0));
+        // two jobs err in the commit step: this one, and the one whose base is the campaign's branch
+        assertEquals(2, errors.size(), errors::toString);
+        String moved = errors.stream().filter(e -> e.startsWith("hostile/moving: ")).findFirst().orElseThrow(
+                () -> new AssertionError("no error of hostile/moving: " + errors));
+        assertTrue(moved.contains(SampleCampaign.WORKFLOW_PATH), moved);
         assertTrue(stack.codeHost().branchTip("hostile/moving", BRANCH).isEmpty(), "nothing pushed");
         assertNull(changeset("hostile/moving"));
         // the good jobs were unaffected by every hostile job of their plan
@@ -284,6 +296,87 @@ class HostileInputTest {
             assertNotNull(changeset(p.repository()), p.repository());
             assertEquals(1, stack.codeHost().pullRequests(p.repository()).size());
         }
+        REFUSED.incrementAndGet();
+    }
+
+    @Test
+    void aJobWhoseBaseIsTheCampaignsBranchErrsAloneAndTheBranchIsUntouched() {
+        TRIED.incrementAndGet();
+        assertEquals("COMPLETED", JOBS.get(BASE_IS_BRANCH).get("state"), "the dry run applied to the branch");
+        String tip = stack.codeHost().branchTip(BASE_IS_BRANCH, BRANCH).orElseThrow();
+        Map<String, Object> status = CampaignsApi.status(api.campaign(campaignId, 1, null), "changesetCreationStatus");
+        @SuppressWarnings("unchecked")
+        List<String> errors = (List<String>) status.get("errors");
+        String error = errors.stream().filter(e -> e.startsWith(BASE_IS_BRANCH + ": ")).findFirst().orElseThrow(
+                () -> new AssertionError("no error of " + BASE_IS_BRANCH + ": " + errors));
+        assertTrue(error.contains("the campaign's branch " + BRANCH + " is the base branch of " + BASE_IS_BRANCH),
+                error);
+        assertEquals(tip, stack.codeHost().branchTip(BASE_IS_BRANCH, BRANCH).orElseThrow(), "the branch moved");
+        assertTrue(stack.codeHost().pullRequests(BASE_IS_BRANCH).isEmpty(), "a pull request was opened");
+        assertNull(changeset(BASE_IS_BRANCH));
+        REFUSED.incrementAndGet();
+    }
+
+    /**
+     * A closed campaign is not retried: the retry would reset its errored jobs and open their pull requests. The
+     * refusal names the close, starts no execution and resets no job. (Closing leaves the jobs' outcomes, which the
+     * other tests read, as they are.)
+     */
+    @Test
+    void aClosedCampaignIsNotRetried() {
+        TRIED.incrementAndGet();
+        Map<String, Object> before = CampaignsApi.status(api.campaign(campaignId, 1, null), "changesetCreationStatus");
+        assertEquals("ERRORED", before.get("state"));
+        api.client().data("mutation($c: ID!) { closeCampaign(campaign: $c, closeChangesets: false) { id closedAt } }",
+                Map.of("c", campaignId));
+        int executions = stack.stepFunctions().listExecutions(stack.stateMachineArn(), null).size();
+        Map<String, Object> response = api.client().execute(CampaignsApi.RETRY_CAMPAIGN, Map.of("id", campaignId));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> errors = (List<Map<String, Object>>) response.get("errors");
+        assertNotNull(errors, () -> "the retry of a closed campaign was accepted: " + response);
+        assertTrue(String.valueOf(errors.get(0).get("errorType")).endsWith("FailedPreconditionException"),
+                errors::toString);
+        assertTrue(String.valueOf(errors.get(0).get("message")).contains("campaign " + campaignId + " was closed at"),
+                errors::toString);
+        assertEquals(executions, stack.stepFunctions().listExecutions(stack.stateMachineArn(), null).size(),
+                "an execution started");
+        Map<String, Object> after = CampaignsApi.status(api.campaign(campaignId, 1, null), "changesetCreationStatus");
+        assertEquals(before, after, "the retry changed the campaign's jobs");
+        assertTrue(stack.codeHost().pullRequests("hostile/moving").isEmpty(), "a pull request was opened");
+        REFUSED.incrementAndGet();
+    }
+
+    /**
+     * The pull-request step's own guard, for the race a resolver check cannot close (a {@code retryCampaign} that
+     * passed its check while {@code closeCampaign} landed): the campaign is marked closed, as the close writes it,
+     * while its job is still in the commit step (its repository's git requests are slowed). The job reaches the
+     * pull-request step, reads the mark and errs; no pull request is opened.
+     */
+    @Test
+    void thePullRequestStepOpensNothingOnceTheCampaignIsClosed() {
+        TRIED.incrementAndGet();
+        String repo = "hostile/closed-mid-way";
+        String base = stack.codeHost().createRepository(repo, SampleCampaign.files(97));
+        String plan = ReliabilityStack.executedPlan(api, List.of(new Patch(repo, base, "main", SampleCampaign.patch())));
+        stack.codeHost().faults().add(dev.campaigns.infra.codehost.Fault.on(null, "/" + repo + "\\.git/.*")
+                .delay(java.time.Duration.ofSeconds(2)));
+        String id = (String) api.createCampaign(Map.of("name", "Closed mid-way", "branch", BRANCH, "plan", plan))
+                .get("id");
+        var s = (java.util.function.Function<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>)
+                software.amazon.awssdk.services.dynamodb.model.AttributeValue::fromS;
+        stack.dynamo().updateItem(b -> b.tableName("CampaignsTable")
+                .key(Map.of("PK", s.apply("CAMPAIGN#" + id), "SK", s.apply("#CAMPAIGN")))
+                .updateExpression("SET closedAt = :t").expressionAttributeValues(Map.of(":t",
+                        s.apply(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()))));
+        Map<String, Object> status = ReliabilityStack.awaitStatus(api, id);
+        assertEquals("ERRORED", status.get("state"), status::toString);
+        @SuppressWarnings("unchecked")
+        List<String> errors = (List<String>) status.get("errors");
+        assertEquals(1, errors.size(), errors::toString);
+        assertTrue(errors.get(0).startsWith(repo + ": ") && errors.get(0).contains("campaign " + id + " was closed at"),
+                errors.get(0));
+        assertTrue(stack.codeHost().pullRequests(repo).isEmpty(), "a pull request was opened in a closed campaign");
+        assertNull(ReliabilityStack.changesetItem(stack, id, repo), "a changeset was recorded");
         REFUSED.incrementAndGet();
     }
 
