@@ -157,11 +157,11 @@ public final class ColdStartBench {
 
         String slowest = null;
         long slowestMs = -1;
-        System.out.printf("%-34s %9s %9s %9s %9s %9s%n", "function (fresh JVM)", "total ms", "boot ms", "load ms",
-                "init ms", "invoke ms");
+        System.out.printf("%-34s %9s %9s %9s %9s %9s %9s%n", "function (fresh JVM)", "total ms", "boot ms", "load ms",
+                "init ms", "invoke ms", "cpu ms");
         for (Map.Entry<String, long[]> e : results.entrySet()) {
             long[] r = e.getValue();
-            System.out.printf("%-34s %9d %9d %9d %9d %9d%n", e.getKey(), r[0], r[3], r[4], r[1], r[2]);
+            System.out.printf("%-34s %9d %9d %9d %9d %9d %9d%n", e.getKey(), r[0], r[3], r[4], r[1], r[2], r[5]);
             if (r[0] > slowestMs) {
                 slowestMs = r[0];
                 slowest = e.getKey();
@@ -225,7 +225,7 @@ public final class ColdStartBench {
         }
         String[] parts = timing.split("[= ]");
         results.put(function, new long[] {(responded - start) / 1_000_000, Long.parseLong(parts[1]),
-                Long.parseLong(parts[3]), Long.parseLong(parts[5]), Long.parseLong(parts[7])});
+                Long.parseLong(parts[3]), Long.parseLong(parts[5]), Long.parseLong(parts[7]), Long.parseLong(parts[9])});
         Files.deleteIfExists(eventFile);
         return JSON.readTree(answer.toString());
     }
