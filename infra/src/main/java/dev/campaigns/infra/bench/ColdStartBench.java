@@ -32,6 +32,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ColdStartBench {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Extra options for every fresh JVM, from {@code COLDSTART_JAVA_OPTS} (blank-separated; {@code {function}} is
+     * replaced by the function's name), for measuring where the time goes, e.g.
+     * {@code -Xlog:class+load:file=/tmp/cs/{function}.log} or {@code -XX:SharedArchiveFile=...}.
+     */
+    private static final List<String> EXTRA_JAVA_OPTIONS = System.getenv().getOrDefault("COLDSTART_JAVA_OPTS", "")
+            .isBlank() ? List.of() : List.of(System.getenv("COLDSTART_JAVA_OPTS").trim().split("\\s+"));
     private final LocalCampaigns stack;
     private final Path jar;
     private final String noopArn;
@@ -150,10 +157,11 @@ public final class ColdStartBench {
 
         String slowest = null;
         long slowestMs = -1;
-        System.out.printf("%-34s %9s %9s %9s%n", "function (fresh JVM)", "total ms", "init ms", "invoke ms");
+        System.out.printf("%-34s %9s %9s %9s %9s %9s %9s%n", "function (fresh JVM)", "total ms", "boot ms", "load ms",
+                "init ms", "invoke ms", "cpu ms");
         for (Map.Entry<String, long[]> e : results.entrySet()) {
             long[] r = e.getValue();
-            System.out.printf("%-34s %9d %9d %9d%n", e.getKey(), r[0], r[1], r[2]);
+            System.out.printf("%-34s %9d %9d %9d %9d %9d %9d%n", e.getKey(), r[0], r[3], r[4], r[1], r[2], r[5]);
             if (r[0] > slowestMs) {
                 slowestMs = r[0];
                 slowest = e.getKey();
@@ -182,9 +190,15 @@ public final class ColdStartBench {
         Files.writeString(eventFile, JSON.writeValueAsString(event));
         String handler = handlerClass(function);
         String classes = mainClassDir().toString();
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String option : EXTRA_JAVA_OPTIONS) {
+            command.add(option.replace("{function}", function));
+        }
+        command.addAll(List.of("-Dcoldstart.launched=" + System.currentTimeMillis(),
                 "-cp", jar + java.io.File.pathSeparator + classes, ColdStartMain.class.getName(), handler,
-                eventFile.toString());
+                eventFile.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().clear();
         pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         pb.environment().putAll(env);
@@ -211,7 +225,7 @@ public final class ColdStartBench {
         }
         String[] parts = timing.split("[= ]");
         results.put(function, new long[] {(responded - start) / 1_000_000, Long.parseLong(parts[1]),
-                Long.parseLong(parts[3])});
+                Long.parseLong(parts[3]), Long.parseLong(parts[5]), Long.parseLong(parts[7]), Long.parseLong(parts[9])});
         Files.deleteIfExists(eventFile);
         return JSON.readTree(answer.toString());
     }
