@@ -153,6 +153,22 @@ final class Execution {
         done.complete(describeLocked());
     }
 
+    /**
+     * Runs {@code start} (the start of a Lambda invocation) only while the execution is running, under the same lock
+     * that ends it: once StopExecution has returned, the execution starts no invocation. A Lambda already started
+     * keeps running, as on AWS.
+     *
+     * @throws Terminated if the execution has ended
+     */
+    <T> T whileRunning(java.util.function.Supplier<T> start) {
+        synchronized (this) {
+            if (closed) {
+                throw new Terminated();
+            }
+            return start.get();
+        }
+    }
+
     synchronized boolean isClosed() {
         return closed;
     }

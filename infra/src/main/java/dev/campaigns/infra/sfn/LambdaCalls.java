@@ -46,13 +46,13 @@ final class LambdaCalls {
      * execution's role {@code roleArn} may ({@code lambda:InvokeFunction}); AWS's refusal is the task's
      * {@code Lambda.AWSLambdaException}.
      */
-    InvocationResult invoke(String roleArn, String function, JsonNode payload, long timeoutRealNanos)
-            throws StateFailure {
+    InvocationResult invoke(Execution exec, String roleArn, String function, JsonNode payload,
+                            long timeoutRealNanos) throws StateFailure {
         String denied = authorizer.denial(roleArn, "lambda:InvokeFunction", functionArn(function));
         if (denied != null) {
             throw new StateFailure("Lambda.AWSLambdaException", refusal(denied, "AWSLambda", 403));
         }
-        return invoke(LambdaInvoker.functionNameOf(function), payload, timeoutRealNanos);
+        return invoke(exec, LambdaInvoker.functionNameOf(function), payload, timeoutRealNanos);
     }
 
     /** An AWS service's refusal as the engine reports it in a failure's cause (the SDK's exception text). */
@@ -78,9 +78,13 @@ final class LambdaCalls {
      * @throws StateFailure {@code States.Timeout}; a {@link LambdaServiceException}'s name; otherwise
      *                      {@code Lambda.SdkClientException}
      */
-    private InvocationResult invoke(String functionName, JsonNode payload, long timeoutRealNanos) throws StateFailure {
+    private InvocationResult invoke(Execution exec, String functionName, JsonNode payload, long timeoutRealNanos)
+            throws StateFailure {
         String payloadText = JsonPaths.compact(payload);
-        Future<InvocationResult> f = pool.submit(() -> invoker.invoke(functionName, payloadText));
+        // Started only while the execution runs (StopExecution ends it under the same lock): a stopped execution
+        // invokes nothing afterwards.
+        Future<InvocationResult> f = exec.whileRunning(() -> pool.submit(() -> invoker.invoke(functionName,
+                payloadText)));
         try {
             return f.get(timeoutRealNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -88,7 +92,8 @@ final class LambdaCalls {
             throw new StateFailure("States.Timeout", "The Lambda function '" + functionName
                     + "' did not complete within the task's TimeoutSeconds");
         } catch (InterruptedException e) {
-            f.cancel(true);
+            // The execution was stopped: as on AWS, the invocation already running keeps running (its result is
+            // dropped); only the wait for it ends.
             Thread.currentThread().interrupt();
             throw new Execution.Terminated();
         } catch (ExecutionException e) {

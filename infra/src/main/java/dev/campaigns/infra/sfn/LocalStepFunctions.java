@@ -263,8 +263,10 @@ public final class LocalStepFunctions implements AutoCloseable {
         String inputText = JsonPaths.compact(input);
         Execution exec = new Execution(arn, execName, child, inputText, input, config.timeSource().wallClock(),
                 run.arn, config.maxHistoryEvents(), config.timeSource());
+        if (!run.childStarted(exec, items)) {
+            throw new Execution.Terminated(); // the parent was stopped: its Map Run starts no more children
+        }
         executions.put(arn, exec);
-        run.childStarted(exec, items);
         runExecution(exec);
         ExecutionDescription d = exec.describe();
         switch (d.status()) {
@@ -396,20 +398,38 @@ public final class LocalStepFunctions implements AutoCloseable {
     }
 
     /**
-     * StopExecution: a RUNNING execution becomes ABORTED (event ExecutionAborted) and its threads are interrupted;
-     * stopping an execution that has already ended changes nothing.
+     * StopExecution: a RUNNING execution becomes ABORTED (event ExecutionAborted) and its threads are interrupted,
+     * with its distributed Maps' child executions; stopping an execution that has already ended changes nothing.
      *
      * @return the stop date
      */
     public Instant stopExecution(String executionArn, String error, String cause) {
         Execution e = execution(executionArn);
-        if (e.finish(null, ExecutionStatus.ABORTED, null, error, cause)) {
-            Thread t = e.mainThread;
-            if (t != null) {
-                t.interrupt();
+        abort(e, error, cause);
+        return e.describe().stopDate();
+    }
+
+    /**
+     * Ends a running execution as ABORTED and, as AWS does for a stopped parent, its distributed Maps' Map Runs
+     * (ABORTED) and their running child executions (ABORTED), depth first; each ended execution starts no Lambda
+     * invocation afterwards ({@link Execution#whileRunning}), while an invocation already started runs to its end.
+     */
+    private void abort(Execution e, String error, String cause) {
+        if (!e.finish(null, ExecutionStatus.ABORTED, null, error, cause)) {
+            return;
+        }
+        for (MapRun run : mapRuns.values()) {
+            if (run.executionArn.equals(e.arn)) {
+                run.finish(ExecutionStatus.ABORTED);
+                for (Execution child : run.children()) {
+                    abort(child, null, null);
+                }
             }
         }
-        return e.describe().stopDate();
+        Thread t = e.mainThread;
+        if (t != null) {
+            t.interrupt();
+        }
     }
 
     // ---- callbacks --------------------------------------------------------------------------------------------

@@ -42,8 +42,13 @@ final class MapRun {
         this.startDate = wallClock.get();
     }
 
-    synchronized void childStarted(Execution child, int items) {
+    /** Records a child execution's start; false (nothing recorded) once the run has ended: it starts no child. */
+    synchronized boolean childStarted(Execution child, int items) {
+        if (status != ExecutionStatus.RUNNING) {
+            return false;
+        }
         children.add(new Child(child, items));
+        return true;
     }
 
     synchronized List<Execution> children() {

@@ -44,7 +44,7 @@ final class StateRunner {
         this.choice = new ChoiceExecutor(data);
         this.waitState = new WaitExecutor(data, threads, time);
         this.task = new TaskExecutor(data, history, engine.lambdaCalls(), engine.tokens(), config,
-                exec.stateMachine.roleArn());
+                exec);
         this.parallel = new ParallelExecutor(data, history, threads, this);
         this.inlineMap = new InlineMapExecutor(data, history, threads, this, config.maxInlineMapConcurrency());
         this.distributedMap = new DistributedMapExecutor(data, history, threads, engine, exec,

@@ -21,12 +21,14 @@ final class TaskExecutor implements StateExecutor<State.Task> {
     private final LambdaCalls lambda;
     private final TaskTokens tokens;
     private final SfnConfig config;
+    private final Execution exec;
     private final String roleArn;
 
-    /** @param roleArn the execution's role, which each Lambda call is made as */
+    /** @param exec the execution, whose role each Lambda call is made as and which must be running to invoke */
     TaskExecutor(DataFlow data, HistoryRecorder history, LambdaCalls lambda, TaskTokens tokens, SfnConfig config,
-                 String roleArn) {
-        this.roleArn = roleArn;
+                 Execution exec) {
+        this.exec = exec;
+        this.roleArn = exec.stateMachine.roleArn();
         this.data = data;
         this.history = history;
         this.lambda = lambda;
@@ -94,7 +96,7 @@ final class TaskExecutor implements StateExecutor<State.Task> {
         long timeoutNanos = realNanos(timeout);
         InvocationResult r;
         try {
-            r = lambda.invoke(roleArn, fn, payload, timeoutNanos);
+            r = lambda.invoke(exec, roleArn, fn, payload, timeoutNanos);
         } catch (StateFailure f) {
             throw failed(cursor, res, f);
         }
@@ -153,7 +155,7 @@ final class TaskExecutor implements StateExecutor<State.Task> {
         history.lambdaFunctionStarted(cursor);
         InvocationResult r;
         try {
-            r = lambda.invoke(roleArn, arn, input, realNanos(timeout));
+            r = lambda.invoke(exec, roleArn, arn, input, realNanos(timeout));
         } catch (StateFailure f) {
             if (f.error.equals("States.Timeout")) {
                 history.lambdaFunctionTimedOut(cursor, f.error, f.cause);

@@ -118,6 +118,52 @@ class ExecutionApiTest extends SfnTestSupport {
     }
 
     @Test
+    void stoppingAParentAbortsItsDistributedMapAndInvokesNothingAfterwards() throws Exception {
+        // Each child runs 'slow' (blocks until released) then 'after'. Two children run at once, six wait.
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch twoStarted = new CountDownLatch(2);
+        java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
+        functions.with("slow", in -> {
+            twoStarted.countDown();
+            try {
+                assertTrue(release.await(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException("a running invocation was interrupted");
+            }
+            finished.incrementAndGet();
+            return in;
+        });
+        functions.with("after", in -> in);
+        String d = "{'StartAt':'M','States':{'M':{'Type':'Map','Label':'Pages','MaxConcurrency':2,"
+                + "'ItemProcessor':{'ProcessorConfig':{'Mode':'DISTRIBUTED','ExecutionType':'STANDARD'},"
+                + "'StartAt':'S','States':{'S':{'Type':'Task','Resource':'arn:aws:states:::lambda:invoke',"
+                + "'Parameters':{'FunctionName':'slow','Payload.$':'$'},'Next':'A'},"
+                + "'A':{'Type':'Task','Resource':'" + FN_ARN + "after','End':true}}},'End':true}}}";
+        String sm = sfn.createStateMachine("paged", def(d), ROLE);
+        String arn = sfn.startExecution(sm, "to-stop", "[1,2,3,4,5,6,7,8]");
+        assertTrue(twoStarted.await(DEADLINE.toSeconds(), TimeUnit.SECONDS), "two children invoking 'slow'");
+
+        sfn.stopExecution(arn, "Campaign.Cancelled", "cancelCampaign");
+        int slowCallsAtStop = functions.calls("slow");
+        release.countDown();
+
+        assertEquals(ExecutionStatus.ABORTED, await(sfn, arn).status());
+        String mapRunArn = sfn.getExecutionHistory(arn).stream().filter(x -> x.type().equals("MapRunStarted"))
+                .findFirst().orElseThrow().detail("mapRunArn");
+        assertEquals(ExecutionStatus.ABORTED, sfn.describeMapRun(mapRunArn).status());
+        List<ExecutionDescription> children = sfn.listMapRunExecutions(mapRunArn, null);
+        assertEquals(2, children.size(), "no child starts after the stop");
+        for (ExecutionDescription c : children) {
+            assertEquals(ExecutionStatus.ABORTED, c.status(), c.executionArn());
+        }
+        awaitUntil("the two running invocations to finish (they are not interrupted)", DEADLINE,
+                () -> finished.get() == 2);
+        assertEquals(2, slowCallsAtStop);
+        assertEquals(2, functions.calls("slow"), "no invocation after the stop");
+        assertEquals(0, functions.calls("after"), "a stopped child invokes nothing more");
+    }
+
+    @Test
     void lambdaInvokeWrapsThePayloadLikeTheServiceIntegration() throws Exception {
         functions.with("f", in -> json("{'got':" + in + "}"));
         String d = "{'StartAt':'T','States':{'T':{'Type':'Task','Resource':'arn:aws:states:::lambda:invoke',"
