@@ -18,7 +18,7 @@ export const CAMPAIGN_ACTIONS = [
     id: 'retry',
     label: 'Retry failed jobs',
     mutation: 'retryCampaign',
-    available: (c) => open(c) && c.changesetCreationStatus.state === 'ERRORED',
+    available: (c) => open(c) && ['ERRORED', 'CANCELLED'].includes(c.changesetCreationStatus.state),
     run: (api, c) => api.request(q.RETRY_CAMPAIGN, { id: c.id }),
     done: 'Retrying the failed jobs.',
     after: 'refresh',
@@ -45,6 +45,17 @@ export const CAMPAIGN_ACTIONS = [
     run: (api, c, o) => api.request(q.DELETE_CAMPAIGN, { id: c.id, closeChangesets: !!o.closeChangesets }),
     done: 'The campaign is deleted.',
     after: 'home',
+  },
+  {
+    id: 'cancel',
+    label: 'Cancel campaign',
+    mutation: 'cancelCampaign',
+    danger: true,
+    available: (c) => c.changesetCreationStatus.state === 'PROCESSING',
+    confirm: (c) => `Stop creating the changesets of “${c.name}”? No pull request is opened afterwards; retry resumes.`,
+    run: (api, c) => api.request(q.CANCEL_CAMPAIGN, { id: c.id }),
+    done: 'The campaign is cancelled.',
+    after: 'refresh',
   },
 ];
 

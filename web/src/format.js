@@ -21,12 +21,12 @@ export function words(value) {
 }
 
 /**
- * A background process's progress: done (completed or failed) of total, where failed counts the listed errors
+ * A background process's progress: done (completed, failed or cancelled) of total, where failed counts the listed errors
  * (the API lists at most 100; "100+" then).
  */
 export function progress(status, total) {
   const failed = status.errors.length;
-  const all = total ?? status.completedCount + status.pendingCount + failed;
+  const all = total ?? status.completedCount + status.pendingCount + failed + (status.cancelledCount ?? 0);
   const done = Math.max(0, all - status.pendingCount);
   return {
     done,

@@ -1,6 +1,6 @@
 // The GraphQL documents the page sends (schema: functions/src/main/resources/schema.graphql).
 
-const STATUS = 'state completedCount pendingCount errors';
+const STATUS = 'state completedCount pendingCount errors cancelledCount';
 
 export const MUTATIONS = '{ __type(name: "Mutation") { fields { name } } }';
 
@@ -36,3 +36,5 @@ export const DELETE_CAMPAIGN = `mutation($id: ID!, $closeChangesets: Boolean) {
   deleteCampaign(campaign: $id, closeChangesets: $closeChangesets) { alwaysNil } }`;
 
 export const SYNC_CHANGESET = `mutation($id: ID!) { syncChangeset(changeset: $id) { ${CHANGESET} } }`;
+
+export const CANCEL_CAMPAIGN = `mutation($id: ID!) { cancelCampaign(campaign: $id) { id cancelledAt changesetCreationStatus { ${STATUS} } } }`;

@@ -38,6 +38,16 @@ test('campaign actions: offered only when the API has the mutation and the campa
   assert.deepEqual(ids(['retryCampaign', 'closeCampaign', 'deleteCampaign'], processing), []);
   const closed = { ...errored, closedAt: '2026-01-01T00:00:00Z' };
   assert.deepEqual(ids(['retryCampaign', 'closeCampaign', 'deleteCampaign'], closed), ['delete']);
+  const all = ['retryCampaign', 'closeCampaign', 'deleteCampaign', 'cancelCampaign'];
+  assert.deepEqual(ids(all, processing), ['cancel'], 'cancel only while processing');
+  const cancelled = { ...errored, changesetCreationStatus: { state: 'CANCELLED' } };
+  assert.deepEqual(ids(all, cancelled), ['retry', 'close', 'delete'], 'a cancelled campaign can be resumed');
+});
+
+test('progress counts cancelled jobs as done', () => {
+  const p = progress({ completedCount: 3, pendingCount: 0, errors: ['e'], cancelledCount: 6 });
+  assert.equal(p.total, 10);
+  assert.equal(p.done, 10);
 });
 
 test('config.json: deploy.sh writes from the stack outputs what the page reads', () => {

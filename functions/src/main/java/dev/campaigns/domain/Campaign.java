@@ -13,10 +13,19 @@ import java.time.Instant;
  * @param closedAt   when the campaign was closed, or null while it is open
  * @param tracked    how many existing pull requests were added to it (addChangesetsToCampaign); its changesets
  *                   number {@code counters.completed() + tracked}
+ * @param cancelledAt when {@code cancelCampaign} stopped its changeset creation, or null (cleared by a retry): while
+ *                    set, the pull-request step opens nothing
  */
 public record Campaign(String id, String owner, String name, String description, String branch, String planId,
                        boolean draft, Instant createdAt, JobCounters counters, int executions, Instant closedAt,
-                       int tracked) {
+                       int tracked, Instant cancelledAt) {
+
+    public Campaign(String id, String owner, String name, String description, String branch, String planId,
+                    boolean draft, Instant createdAt, JobCounters counters, int executions, Instant closedAt,
+                    int tracked) {
+        this(id, owner, name, description, branch, planId, draft, createdAt, counters, executions, closedAt, tracked,
+                null);
+    }
 
     public Campaign(String id, String owner, String name, String description, String branch, String planId,
                     boolean draft, Instant createdAt, JobCounters counters, int executions) {

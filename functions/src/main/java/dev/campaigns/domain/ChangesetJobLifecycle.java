@@ -6,10 +6,11 @@ package dev.campaigns.domain;
  * leaves the phase where it is (the steps are idempotent). A retry of the campaign resumes an ERRORED job where its
  * work stopped: the job is PENDING again and keeps its commit, push and pull request, so its {@link #phase} is the
  * last one reached. A stale execution (not the campaign's latest) may not end a job: see {@link #mayEnd}.
+ * {@code cancelCampaign} ends every unfinished job CANCELLED (it too keeps its steps); a retry resumes it.
  */
 public final class ChangesetJobLifecycle {
     /** Where a changeset job is. */
-    public enum Phase { PENDING, COMMITTED, PUSHED, PULL_REQUEST_OPENED, COMPLETED, ERRORED }
+    public enum Phase { PENDING, COMMITTED, PUSHED, PULL_REQUEST_OPENED, COMPLETED, ERRORED, CANCELLED }
 
     /** What happens to a changeset job. */
     public enum Event {
@@ -23,8 +24,10 @@ public final class ChangesetJobLifecycle {
         RECORD_CHANGESET,
         /** A step failed for good, or the execution ended without the job. */
         FAIL,
-        /** {@code retryCampaign}: an errored job is worked on again by the next execution. */
-        RETRY
+        /** {@code retryCampaign}: an errored or cancelled job is worked on again by the next execution. */
+        RETRY,
+        /** {@code cancelCampaign}: a job not finished yet ends CANCELLED, keeping the steps it reached. */
+        CANCEL
     }
 
     private static final Transitions<Phase, Event> TABLE = Transitions.of("changeset job", Phase.class, Event.class)
@@ -40,6 +43,12 @@ public final class ChangesetJobLifecycle {
             .allow(Phase.PULL_REQUEST_OPENED, Event.RECORD_CHANGESET, Phase.COMPLETED)
             .allow(Phase.PULL_REQUEST_OPENED, Event.FAIL, Phase.ERRORED)
             .allow(Phase.ERRORED, Event.RETRY, Phase.PENDING)
+            .allow(Phase.PENDING, Event.CANCEL, Phase.CANCELLED)
+            .allow(Phase.COMMITTED, Event.CANCEL, Phase.CANCELLED)
+            .allow(Phase.PUSHED, Event.CANCEL, Phase.CANCELLED)
+            .allow(Phase.PULL_REQUEST_OPENED, Event.CANCEL, Phase.CANCELLED)
+            .allow(Phase.CANCELLED, Event.CANCEL, Phase.CANCELLED)
+            .allow(Phase.CANCELLED, Event.RETRY, Phase.PENDING)
             .build();
 
     private ChangesetJobLifecycle() {
@@ -59,6 +68,7 @@ public final class ChangesetJobLifecycle {
         return switch (job.state()) {
             case COMPLETED -> Phase.COMPLETED;
             case ERRORED -> Phase.ERRORED;
+            case CANCELLED -> Phase.CANCELLED;
             case PENDING -> job.pullRequest() > 0 ? Phase.PULL_REQUEST_OPENED
                     : job.pushed() ? Phase.PUSHED
                     : job.commitSha() != null ? Phase.COMMITTED

@@ -7,7 +7,12 @@ public enum JobState {
     /** Done: for a changeset job, its changeset exists and the job is frozen. */
     COMPLETED,
     /** Failed with a recorded error; a retry may reset it to PENDING. */
-    ERRORED;
+    ERRORED,
+    /**
+     * Changeset jobs only: {@code cancelCampaign} ended it before it finished (it keeps the steps it reached); a
+     * retry resumes it, like an errored job.
+     */
+    CANCELLED;
 
     public boolean terminal() {
         return this != PENDING;

@@ -6,7 +6,7 @@ import dev.campaigns.service.InvalidInputException;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Resolves Mutation.createCampaign and Mutation.retryCampaign. */
+/** Resolves Mutation.createCampaign, Mutation.retryCampaign and Mutation.cancelCampaign. */
 public final class CampaignResolverHandler extends ResolverHandler {
     public CampaignResolverHandler() {
         this(Services.fromEnvironment());
@@ -18,7 +18,8 @@ public final class CampaignResolverHandler extends ResolverHandler {
 
     @Override
     protected Map<String, Function<AppSyncEvent, Object>> resolvers() {
-        return Map.of("Mutation.createCampaign", this::createCampaign, "Mutation.retryCampaign", this::retryCampaign);
+        return Map.of("Mutation.createCampaign", this::createCampaign, "Mutation.retryCampaign", this::retryCampaign,
+                "Mutation.cancelCampaign", this::cancelCampaign);
     }
 
     private Object createCampaign(AppSyncEvent event) {
@@ -36,6 +37,10 @@ public final class CampaignResolverHandler extends ResolverHandler {
 
     private Object retryCampaign(AppSyncEvent event) {
         return view(services.campaigns().retryCampaign(owner(event), event.text("campaign")));
+    }
+
+    private Object cancelCampaign(AppSyncEvent event) {
+        return view(services.cancellation().cancel(services.campaigns().campaign(owner(event), event.text("campaign"))));
     }
 
     private Map<String, Object> view(Campaign campaign) {

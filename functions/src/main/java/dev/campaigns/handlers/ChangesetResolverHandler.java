@@ -61,13 +61,23 @@ public final class ChangesetResolverHandler extends ResolverHandler {
     }
 
     private Object closeCampaign(AppSyncEvent event) {
+        cancelIfProcessing(event);
         return view(services.changesets().closeCampaign(owner(event), event.text("campaign"),
                 flag(event, "closeChangesets")));
     }
 
     private Object deleteCampaign(AppSyncEvent event) {
+        cancelIfProcessing(event);
         services.changesets().deleteCampaign(owner(event), event.text("campaign"), flag(event, "closeChangesets"));
         return Map.of("alwaysNil", true);
+    }
+
+    /** Close and delete of a campaign still creating changesets cancel that first (issue 16), instead of refusing. */
+    private void cancelIfProcessing(AppSyncEvent event) {
+        Campaign campaign = services.campaigns().campaign(owner(event), event.text("campaign"));
+        if (campaign.planId() != null && campaign.counters().pending() > 0) {
+            services.cancellation().cancel(campaign);
+        }
     }
 
     private Object countsOverTime(AppSyncEvent event) {

@@ -10,6 +10,7 @@ import dev.campaigns.git.GitEngine;
 import dev.campaigns.git.GitEngineConfig;
 import dev.campaigns.service.BackgroundProcesses;
 import dev.campaigns.service.CampaignPlanService;
+import dev.campaigns.service.CampaignCancellation;
 import dev.campaigns.service.CampaignService;
 import dev.campaigns.service.ChangesetCloseQueue;
 import dev.campaigns.service.ChangesetEventQueue;
@@ -73,7 +74,8 @@ public final class Services {
     private final Lazy<IdempotencyStore> idempotency;
     private final Lazy<GitEngine> git;
     private final OnDemandCodeHostAccess codeHost;
-    private final Lazy<BackgroundProcesses> processes;
+    private final Lazy<StepFunctionsBackgroundProcesses> processes;
+    private final Lazy<CampaignCancellation> cancellation;
     private final Lazy<CampaignPlanService> plans;
     private final Lazy<CampaignService> campaigns;
     private final Lazy<ChangesetJobSteps> steps;
@@ -121,6 +123,9 @@ public final class Services {
                 startOnDemand, clock, Limits.DEFAULT));
         this.campaigns = new Lazy<>(() -> new CampaignService(store.get(), idempotency.get(), plans.get(),
                 startOnDemand, clock, Limits.DEFAULT));
+        this.cancellation = new Lazy<>(() -> new CampaignCancellation(store.get(),
+                (name, cause) -> processes.get().stop(name, cause), clock, d -> Thread.sleep(d.toMillis()),
+                Limits.DEFAULT));
         this.changesetStore = new Lazy<>(() -> new ChangesetStore(campaignsTable.get()));
         this.steps = new Lazy<>(() -> new ChangesetJobSteps(store.get(), changesetStore.get(), blobs.get(), git.get(),
                 codeHost, Limits.DEFAULT, clock));
@@ -165,6 +170,11 @@ public final class Services {
 
     public CampaignService campaigns() {
         return campaigns.get();
+    }
+
+    /** cancelCampaign, and close/delete of a campaign still processing (STATE_MACHINE_ARN: StopExecution). */
+    public CampaignCancellation cancellation() {
+        return cancellation.get();
     }
 
     public ChangesetJobSteps steps() {

@@ -49,6 +49,7 @@ final class Views {
         v.put("planId", campaign.planId());
         v.put("createdAt", campaign.createdAt().toString());
         v.put("closedAt", campaign.closedAt() == null ? null : campaign.closedAt().toString());
+        v.put("cancelledAt", campaign.cancelledAt() == null ? null : campaign.cancelledAt().toString());
         v.put("changesetCreationStatus", status(status));
         return v;
     }
@@ -90,7 +91,7 @@ final class Views {
 
     static Map<String, Object> status(BackgroundProcessStatus s) {
         return Map.of("state", s.state().name(), "completedCount", s.completedCount(),
-                "pendingCount", s.pendingCount(), "errors", s.errors());
+                "pendingCount", s.pendingCount(), "errors", s.errors(), "cancelledCount", s.cancelledCount());
     }
 
     static <T> Map<String, Object> connection(Page<T> page, Function<T, Map<String, Object>> view) {

@@ -118,8 +118,9 @@ public final class CampaignService {
     }
 
     /**
-     * Re-runs the campaign's failed changeset jobs only: they are reset to pending and a new execution works on
-     * them; completed jobs are frozen and untouched. A campaign with nothing failed is returned as it is; a closed
+     * Re-runs the campaign's failed changeset jobs only (and, after cancelCampaign, its cancelled ones, each resuming
+     * at the step it reached): they are reset to pending and a new execution works on them; completed jobs are
+     * frozen and untouched. A campaign with nothing failed is returned as it is; a closed
      * campaign is refused.
      */
     public Campaign retryCampaign(String owner, String campaignId) {
@@ -132,13 +133,19 @@ public final class CampaignService {
             throw new FailedPreconditionException("campaign " + campaignId
                     + " is still processing; retry once its changeset creation has finished");
         }
-        if (campaign.counters().errored() == 0) {
+        if (campaign.counters().errored() == 0 && campaign.counters().cancelled() == 0) {
             return campaign;
         }
         // The new execution is counted before its jobs are reset, so that the previous execution's finish step,
         // should it run late, already sees that the pending jobs are no longer its own (ChangesetJobSteps.finish).
         int execution = store.addExecution(campaignId);
+        if (campaign.cancelledAt() != null) {
+            store.clearCancelled(campaignId); // the new execution's pull-request steps may open pull requests again
+        }
         store.resetErroredChangesetJobs(campaignId);
+        if (campaign.counters().cancelled() > 0) {
+            store.resetCancelledChangesetJobs(campaignId, planJobs(campaign)); // cancelCampaign's jobs resume too
+        }
         startExecution(campaign, execution);
         return campaign(owner, campaignId);
     }

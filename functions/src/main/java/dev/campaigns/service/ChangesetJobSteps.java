@@ -127,7 +127,7 @@ public final class ChangesetJobSteps {
 
     /**
      * Opens the pull request from the campaign's branch, or finds the one already open; refused (the job errs) once
-     * the campaign is closed.
+     * the campaign is closed or cancelled.
      */
     public PullRequest pullRequest(String campaignId, String jobId) {
         ChangesetJob job = pendingJob(campaignId, jobId);
@@ -140,6 +140,17 @@ public final class ChangesetJobSteps {
             // Read (consistently) on every attempt, so no retry of this step, nor a retryCampaign racing
             // closeCampaign, opens a pull request once the campaign is closed.
             throw new FailedPreconditionException("campaign " + campaignId + " was closed at " + campaign.closedAt()
+                    + ": no pull request is opened for it");
+        }
+        if (!store.claimPullRequest(campaignId, jobId, clock.instant())) {
+            // The claim is checked against the campaign's cancel (and close) mark in one transaction; cancelCampaign
+            // waits for claims taken before its mark, so nothing is opened once it has returned.
+            Campaign now = campaign(campaignId);
+            if (pendingJob(campaignId, jobId) == null) {
+                return null;
+            }
+            throw new FailedPreconditionException("campaign " + campaignId + (now.closedAt() != null
+                    ? " was closed at " + now.closedAt() : " was cancelled at " + now.cancelledAt())
                     + ": no pull request is opened for it");
         }
         PullRequest pr = codeHost.get().codeHost().ensurePullRequest(new PullRequestSpec(job.repository(),

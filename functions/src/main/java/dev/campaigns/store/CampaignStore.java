@@ -607,6 +607,135 @@ public final class CampaignStore {
         return errors(campaignKey(campaignId), limit);
     }
 
+    // ---- cancelCampaign (issue 16) ------------------------------------------------------------------------
+
+    /**
+     * Marks the campaign cancelled at {@code at}, unless it is already (the first mark stays). From then on no
+     * pull-request step can claim a job ({@link #claimPullRequest}). Returns the campaign as stored after.
+     */
+    public Campaign markCancelled(String campaignId, Instant at) {
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(key(campaignKey(campaignId), CAMPAIGN))
+                    .updateExpression("SET cancelledAt = :at")
+                    .conditionExpression("attribute_exists(PK) AND attribute_not_exists(cancelledAt)")
+                    .expressionAttributeValues(Map.of(":at", s(at.toString()))).build());
+        } catch (ConditionalCheckFailedException already) {
+            // cancelled by an earlier call (or no such campaign: the read below says so)
+        }
+        return campaign(campaignId).orElseThrow();
+    }
+
+    /** Clears the campaign's cancel mark (retryCampaign, before it resumes the cancelled jobs). */
+    public void clearCancelled(String campaignId) {
+        dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(key(campaignKey(campaignId), CAMPAIGN))
+                .updateExpression("REMOVE cancelledAt").build());
+    }
+
+    /**
+     * The pull-request step's claim, taken right before it asks the code host to open the pull request: records
+     * {@code openingAt} on the pending job in a transaction that also checks that the campaign is neither cancelled
+     * nor closed. False (nothing written) if either holds or the job is no longer pending. {@code cancelCampaign}
+     * marks the campaign first and then waits for the claims taken before its mark, so a claim is the only way a
+     * pull request can still be opened around a cancel.
+     */
+    public boolean claimPullRequest(String campaignId, String jobId, Instant at) {
+        String pk = campaignKey(campaignId);
+        TransactWriteItem campaignOpen = TransactWriteItem.builder().conditionCheck(
+                software.amazon.awssdk.services.dynamodb.model.ConditionCheck.builder().tableName(table)
+                        .key(key(pk, CAMPAIGN))
+                        .conditionExpression("attribute_not_exists(cancelledAt) AND attribute_not_exists(closedAt)")
+                        .build()).build();
+        TransactWriteItem claim = TransactWriteItem.builder().update(Update.builder().tableName(table)
+                .key(key(pk, jobKey(jobId))).conditionExpression("#state = :pending")
+                .updateExpression("SET openingAt = :at").expressionAttributeNames(Map.of("#state", "state"))
+                .expressionAttributeValues(Map.of(":pending", s(JobState.PENDING.name()), ":at", s(at.toString())))
+                .build()).build();
+        return transact(List.of(campaignOpen, claim));
+    }
+
+    /** A changeset job as cancelCampaign reads it: its record and, if its pull-request step claimed it, when. */
+    public record JobClaim(ChangesetJob job, Instant openingAt) {
+    }
+
+    /** Changeset jobs {@code from} (inclusive) to {@code to} (exclusive) with their pull-request claims. */
+    public List<JobClaim> changesetJobClaims(String campaignId, int from, int to) {
+        return queryRange(campaignKey(campaignId), from, to, item -> new JobClaim(changesetJob(item),
+                item.containsKey("openingAt") ? Instant.parse(Attr.str(item, "openingAt")) : null));
+    }
+
+    /** Jobs per cancel transaction: each job's write and the campaign's counter, within TransactWriteItems' 100. */
+    static final int CANCELS_PER_TRANSACTION = 99;
+
+    /**
+     * Ends the given jobs CANCELLED with the campaign's {@code cancelled} counter: {@code pending} are existing
+     * PENDING jobs (each written only if still PENDING, keeping its steps), {@code missing} plan jobs the execution
+     * never reached (each created CANCELLED unless it exists by now). Batched; a batch whose condition fails (a
+     * step moved a job meanwhile) is redone one job at a time. Returns how many jobs this call cancelled.
+     */
+    public int cancelChangesetJobs(String campaignId, List<ChangesetJob> pending, List<ChangesetJob> missing) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        String pk = campaignKey(campaignId);
+        for (ChangesetJob job : pending) {
+            writes.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
+                    .key(key(pk, jobKey(job.jobId()))).conditionExpression("#state = :pending")
+                    .updateExpression("SET #state = :cancelled").expressionAttributeNames(Map.of("#state", "state"))
+                    .expressionAttributeValues(Map.of(":pending", s(JobState.PENDING.name()),
+                            ":cancelled", s(JobState.CANCELLED.name()))).build()).build());
+        }
+        for (ChangesetJob job : missing) {
+            Map<String, AttributeValue> item = changesetJobItem(job);
+            item.put("state", s(JobState.CANCELLED.name()));
+            writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(PK)").build()).build());
+        }
+        int cancelled = 0;
+        for (int i = 0; i < writes.size(); i += CANCELS_PER_TRANSACTION) {
+            List<TransactWriteItem> batch = writes.subList(i, Math.min(writes.size(), i + CANCELS_PER_TRANSACTION));
+            if (transactWithCounter(pk, batch)) {
+                cancelled += batch.size();
+            } else {
+                for (TransactWriteItem one : batch) {
+                    if (transactWithCounter(pk, List.of(one))) {
+                        cancelled++;
+                    }
+                }
+            }
+        }
+        return cancelled;
+    }
+
+    private boolean transactWithCounter(String pk, List<TransactWriteItem> jobs) {
+        List<TransactWriteItem> items = new ArrayList<>(jobs);
+        items.add(counterUpdate(pk, CAMPAIGN, "cancelled", jobs.size()));
+        return transact(items);
+    }
+
+    /**
+     * Resets every CANCELLED changeset job of the campaign's {@code jobs} positions to PENDING (and its counter),
+     * keeping the steps it reached, so that the next execution resumes exactly those. Returns how many were reset.
+     */
+    public int resetCancelledChangesetJobs(String campaignId, int jobs) {
+        String pk = campaignKey(campaignId);
+        int reset = 0;
+        for (int from = 0; from < jobs; from += 1000) {
+            for (ChangesetJob job : changesetJobs(campaignId, from, Math.min(jobs, from + 1000))) {
+                if (job.state() != JobState.CANCELLED) {
+                    continue;
+                }
+                Update update = Update.builder().tableName(table).key(key(pk, jobKey(job.jobId())))
+                        .conditionExpression("#state = :cancelled").updateExpression("SET #state = :pending")
+                        .expressionAttributeNames(Map.of("#state", "state"))
+                        .expressionAttributeValues(Map.of(":cancelled", s(JobState.CANCELLED.name()),
+                                ":pending", s(JobState.PENDING.name()))).build();
+                if (transact(List.of(TransactWriteItem.builder().update(update).build(),
+                        counterUpdate(pk, CAMPAIGN, "cancelled", -1)))) {
+                    reset++;
+                }
+            }
+        }
+        return reset;
+    }
+
     // ---- shared mechanics ----------------------------------------------------------------------------------
 
     /** Who counts a job: a plan's jobs count on the plan item, a campaign's changeset jobs on the campaign item. */
@@ -740,7 +869,7 @@ public final class CampaignStore {
 
     private static JobCounters counters(Map<String, AttributeValue> item) {
         return new JobCounters(Attr.integer(item, "total"), Attr.integer(item, "completed"),
-                Attr.integer(item, "errored"));
+                Attr.integer(item, "errored"), Attr.integer(item, "cancelled"));
     }
 
     private Map<String, AttributeValue> campaignJobItem(CampaignJob job) {
@@ -786,7 +915,8 @@ public final class CampaignStore {
                 Attr.str(item, "branch"), Attr.str(item, "planId"), Attr.flag(item, "draft"),
                 Instant.parse(Attr.str(item, "createdAt")), counters(item), Attr.integer(item, "executions"),
                 item.containsKey("closedAt") ? Instant.parse(Attr.str(item, "closedAt")) : null,
-                Attr.integer(item, "tracked"));
+                Attr.integer(item, "tracked"),
+                item.containsKey("cancelledAt") ? Instant.parse(Attr.str(item, "cancelledAt")) : null);
     }
 
     /** Pagination cursors: the last evaluated key, opaque to clients. */

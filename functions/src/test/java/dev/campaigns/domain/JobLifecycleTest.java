@@ -23,21 +23,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 class JobLifecycleTest {
     /** The expected changeset job table, one row per phase: event -> next phase; events not listed are refused. */
     private static final Map<Phase, Map<Event, Phase>> CHANGESET_JOB = new EnumMap<>(Map.of(
-            Phase.PENDING, Map.of(Event.COMMIT, Phase.COMMITTED, Event.FAIL, Phase.ERRORED),
+            Phase.PENDING, Map.of(Event.COMMIT, Phase.COMMITTED, Event.FAIL, Phase.ERRORED,
+                    Event.CANCEL, Phase.CANCELLED),
             Phase.COMMITTED, Map.of(Event.COMMIT, Phase.COMMITTED, Event.PUSH, Phase.PUSHED,
-                    Event.FAIL, Phase.ERRORED),
+                    Event.FAIL, Phase.ERRORED, Event.CANCEL, Phase.CANCELLED),
             Phase.PUSHED, Map.of(Event.PUSH, Phase.PUSHED, Event.OPEN_PULL_REQUEST, Phase.PULL_REQUEST_OPENED,
-                    Event.FAIL, Phase.ERRORED),
+                    Event.FAIL, Phase.ERRORED, Event.CANCEL, Phase.CANCELLED),
             Phase.PULL_REQUEST_OPENED, Map.of(Event.OPEN_PULL_REQUEST, Phase.PULL_REQUEST_OPENED,
-                    Event.RECORD_CHANGESET, Phase.COMPLETED, Event.FAIL, Phase.ERRORED),
+                    Event.RECORD_CHANGESET, Phase.COMPLETED, Event.FAIL, Phase.ERRORED,
+                    Event.CANCEL, Phase.CANCELLED),
             Phase.COMPLETED, Map.of(),
-            Phase.ERRORED, Map.of(Event.RETRY, Phase.PENDING)));
+            Phase.ERRORED, Map.of(Event.RETRY, Phase.PENDING),
+            Phase.CANCELLED, Map.of(Event.RETRY, Phase.PENDING, Event.CANCEL, Phase.CANCELLED)));
 
     private static final Map<JobState, Map<CampaignJobLifecycle.Event, JobState>> CAMPAIGN_JOB = new EnumMap<>(Map.of(
             JobState.PENDING, Map.of(CampaignJobLifecycle.Event.EXECUTE, JobState.COMPLETED,
                     CampaignJobLifecycle.Event.FAIL, JobState.ERRORED),
             JobState.COMPLETED, Map.of(),
-            JobState.ERRORED, Map.of()));
+            JobState.ERRORED, Map.of(),
+            JobState.CANCELLED, Map.of()));
 
     static Stream<Arguments> changesetJobCells() {
         return Arrays.stream(Phase.values()).flatMap(p -> Arrays.stream(Event.values()).map(e -> Arguments.of(p, e)));
@@ -96,11 +100,29 @@ class JobLifecycleTest {
         assertEquals(Phase.PULL_REQUEST_OPENED, ChangesetJobLifecycle.phase(job(JobState.PENDING, "abc", true, 7)));
         assertEquals(Phase.ERRORED, ChangesetJobLifecycle.phase(job(JobState.ERRORED, "abc", true, 7)));
         assertEquals(Phase.COMPLETED, ChangesetJobLifecycle.phase(job(JobState.COMPLETED, "abc", true, 7)));
+        assertEquals(Phase.CANCELLED, ChangesetJobLifecycle.phase(job(JobState.CANCELLED, "abc", true, 0)));
 
         Transitions.TransitionRefusedException early = assertThrows(Transitions.TransitionRefusedException.class,
                 () -> ChangesetJobLifecycle.require(job(JobState.PENDING, "abc", false, 0), Event.OPEN_PULL_REQUEST));
         assertEquals("a changeset job 00001 in state COMMITTED does not accept OPEN_PULL_REQUEST", early.getMessage());
         assertEquals(Phase.PUSHED, ChangesetJobLifecycle.require(job(JobState.PENDING, "abc", false, 0), Event.PUSH));
+    }
+
+    @Test
+    void aCancelledProcessSaysSoOnceNothingIsPending_andWinsOverErrors() {
+        assertEquals(BackgroundProcessStatus.State.PROCESSING,
+                BackgroundProcessStatus.of(new JobCounters(10, 2, 1, 3), java.util.List.of()).state());
+        BackgroundProcessStatus cancelled = BackgroundProcessStatus.of(new JobCounters(10, 4, 1, 5),
+                java.util.List.of("o/r: boom"));
+        assertEquals(BackgroundProcessStatus.State.CANCELLED, cancelled.state());
+        assertEquals(5, cancelled.cancelledCount());
+        assertEquals(4, cancelled.completedCount());
+        assertEquals(java.util.List.of("o/r: boom"), cancelled.errors());
+        assertEquals(BackgroundProcessStatus.State.ERRORED,
+                BackgroundProcessStatus.of(new JobCounters(10, 9, 1), java.util.List.of()).state());
+        assertEquals(BackgroundProcessStatus.State.COMPLETED,
+                BackgroundProcessStatus.of(new JobCounters(10, 10, 0, 0), java.util.List.of()).state());
+        assertThrows(IllegalArgumentException.class, () -> new JobCounters(10, 5, 3, 3));
     }
 
     @Test

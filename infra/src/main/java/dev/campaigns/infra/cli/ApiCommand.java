@@ -65,10 +65,15 @@ abstract class ApiCommand implements Callable<Integer> {
         return status.get("errors") instanceof List<?> l ? l : List.of();
     }
 
-    /** {@code campaign ID: STATE (completed C, pending P, errors E)}: the last line of apply, retry and status. */
+    /**
+     * {@code campaign ID: STATE (completed C, pending P, errors E[, cancelled N])}: the last line of apply, retry,
+     * status and cancel (the cancelled count only when a cancel left some).
+     */
     static String summary(String id, Map<String, Object> status) {
+        int cancelled = count(status, "cancelledCount");
         return "campaign " + id + ": " + status.get("state") + " (completed " + count(status, "completedCount")
-                + ", pending " + count(status, "pendingCount") + ", errors " + errors(status).size() + ")";
+                + ", pending " + count(status, "pendingCount") + ", errors " + errors(status).size()
+                + (cancelled > 0 ? ", cancelled " + cancelled : "") + ")";
     }
 
     /** The campaign, or a clear error when there is none of the caller's with that ID. */

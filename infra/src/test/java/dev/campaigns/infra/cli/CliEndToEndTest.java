@@ -127,6 +127,10 @@ class CliEndToEndTest {
         Run retry = alice("retry", campaignId, "--poll", "PT0.2S");
         assertEquals(0, retry.exit(), retry.out() + retry.err());
         assertEquals("campaign " + campaignId + ": COMPLETED (completed 25, pending 0, errors 0)", lastLine(retry.out()));
+        Run cancel = alice("cancel", campaignId);
+        assertEquals(0, cancel.exit(), cancel.out() + cancel.err());
+        assertEquals("campaign " + campaignId + ": COMPLETED (completed 25, pending 0, errors 0)", lastLine(cancel.out()),
+                "cancelling a finished campaign changes nothing");
 
         // What the pull requests hold: every kind of change, the binary file byte for byte.
         List<LocalPullRequest> prs = stack.codeHost().pullRequests("acme/svc-07");

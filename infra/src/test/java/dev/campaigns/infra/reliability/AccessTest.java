@@ -112,6 +112,10 @@ class AccessTest {
         String foreignRetry = refusal(() -> mallory.retryCampaign(campaignId));
         String missingRetry = refusal(() -> mallory.retryCampaign("no-such-campaign"));
         assertEquals(missingRetry.replace("no-such-campaign", campaignId), foreignRetry);
+        String foreignCancel = refusal(() -> mallory.cancelCampaign(campaignId));
+        String missingCancel = refusal(() -> mallory.cancelCampaign("no-such-campaign"));
+        assertEquals(missingCancel.replace("no-such-campaign", campaignId), foreignCancel,
+                "a foreign campaign's cancel is refused exactly as a missing one's");
         assertEquals(executions, stack.stepFunctions().listExecutions(stack.stateMachineArn(), null).size(),
                 "no execution started");
         assertEquals("ERRORED", CampaignsApi.status(alice.campaign(campaignId, 1, null), "changesetCreationStatus")

@@ -1,0 +1,156 @@
+package dev.campaigns.service;
+
+import dev.campaigns.domain.Campaign;
+import dev.campaigns.domain.CampaignJob;
+import dev.campaigns.domain.ChangesetJob;
+import dev.campaigns.domain.ChangesetJobLifecycle;
+import dev.campaigns.domain.JobState;
+import dev.campaigns.store.CampaignStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code cancelCampaign} (issue 16): stops a campaign's changeset creation. In this order, each step idempotent, so a
+ * repeated or retried cancel finishes what an earlier one started:
+ * <ol>
+ *   <li>the campaign's latest execution is stopped (StopExecution, with its distributed Map's children): no step
+ *       starts afterwards (so no failure-recording step can turn a job ERRORED), while a step already running runs
+ *       to its end, its writes conditioned on its job being PENDING;</li>
+ *   <li>the campaign is marked cancelled ({@code cancelledAt}): from then on a pull-request step still running
+ *       cannot take its claim ({@link CampaignStore#claimPullRequest}), so it opens nothing;</li>
+ *   <li>the cancel waits (at most {@link #OPENING_WINDOW}) for the pull-request steps that took their claim before
+ *       the mark, so that no pull request is opened after the cancel returns;</li>
+ *   <li>every job not finished ends CANCELLED, keeping the steps it reached (commit, push, pull request), and the
+ *       plan's jobs the execution never reached are recorded CANCELLED, with the campaign's {@code cancelled}
+ *       counter.</li>
+ * </ol>
+ * The status then reads CANCELLED (see {@code BackgroundProcessStatus.of}); {@code retryCampaign} clears the mark and
+ * resumes the cancelled jobs where they stopped.
+ */
+public final class CampaignCancellation {
+    /**
+     * How long after its claim a pull-request step may still be talking to the code host: the cancel waits that long
+     * at most for a claim taken before its mark (within AppSync's 30 s resolver limit).
+     */
+    public static final Duration OPENING_WINDOW = Duration.ofSeconds(20);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    /** Sleeps between the cancel's reads of in-flight claims (injected: tests do not sleep). */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
+    private final CampaignStore store;
+    private final ProcessStopper stopper;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final Limits limits;
+
+    public CampaignCancellation(CampaignStore store, ProcessStopper stopper, Clock clock, Sleeper sleeper,
+                                Limits limits) {
+        this.store = store;
+        this.stopper = stopper;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.limits = limits;
+    }
+
+    /**
+     * Cancels the campaign's changeset creation (see the class). A campaign with nothing pending is returned as it
+     * is (a repeated cancel; a cancel interrupted half way still has pending jobs and is finished by the next call);
+     * a campaign without a plan has nothing to cancel.
+     *
+     * @param campaign the caller's campaign (ownership checked by the caller)
+     */
+    public Campaign cancel(Campaign campaign) {
+        if (campaign.planId() == null) {
+            throw new FailedPreconditionException("campaign " + campaign.id()
+                    + " has no plan: it creates no changesets, so there is nothing to cancel");
+        }
+        if (campaign.counters().pending() == 0) {
+            return campaign;
+        }
+        Instant started = clock.instant();
+        stopper.stop(executionName(campaign.id(), campaign.executions()),
+                "cancelCampaign at " + started + " by the campaign's owner");
+        store.markCancelled(campaign.id(), started);
+        int jobs = store.plan(campaign.planId()).orElseThrow().counters().total();
+        awaitClaims(campaign.id(), jobs);
+        cancelUnfinished(campaign, jobs);
+        return store.campaign(campaign.id()).orElseThrow();
+    }
+
+    /** The name of a campaign's execution number {@code execution} (as CampaignService starts it). */
+    static String executionName(String campaignId, int execution) {
+        return "campaign-" + campaignId + "-" + execution;
+    }
+
+    /**
+     * Waits until no pending job holds a claim younger than the window without its pull request recorded. The
+     * campaign's jobs are read once (a claim can no longer be taken: the mark is set); then only those in flight are
+     * re-read, each with one consistent GetItem, every {@link #POLL}.
+     */
+    private void awaitClaims(String campaignId, int jobs) {
+        Map<String, Instant> inFlight = new HashMap<>(); // job ID -> the end of its claim's window
+        Instant now = clock.instant();
+        for (int from = 0; from < jobs; from += 1000) {
+            for (CampaignStore.JobClaim c : store.changesetJobClaims(campaignId, from, Math.min(jobs, from + 1000))) {
+                if (opening(c.job(), c.openingAt(), now)) {
+                    inFlight.put(c.job().jobId(), c.openingAt().plus(OPENING_WINDOW));
+                }
+            }
+        }
+        while (!inFlight.isEmpty()) {
+            try {
+                sleeper.sleep(POLL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for pull-request steps to finish", e);
+            }
+            Instant at = clock.instant();
+            inFlight.entrySet().removeIf(claim -> !at.isBefore(claim.getValue())
+                    || store.changesetJob(campaignId, claim.getKey())
+                            .map(job -> job.state() != JobState.PENDING || job.pullRequest() != 0).orElse(true));
+        }
+    }
+
+    private static boolean opening(ChangesetJob job, Instant openingAt, Instant now) {
+        return job.state() == JobState.PENDING && openingAt != null && job.pullRequest() == 0
+                && openingAt.plus(OPENING_WINDOW).isAfter(now);
+    }
+
+    private void cancelUnfinished(Campaign campaign, int jobs) {
+        int page = limits.pageSize();
+        for (int from = 0; from < jobs; from += page) {
+            int to = Math.min(jobs, from + page);
+            List<ChangesetJob> existing = store.changesetJobs(campaign.id(), from, to);
+            Set<String> there = new HashSet<>();
+            List<ChangesetJob> pending = new ArrayList<>();
+            for (ChangesetJob job : existing) {
+                there.add(job.jobId());
+                if (job.state() == JobState.PENDING) {
+                    ChangesetJobLifecycle.require(job, ChangesetJobLifecycle.Event.CANCEL);
+                    pending.add(job);
+                }
+            }
+            List<ChangesetJob> missing = new ArrayList<>();
+            for (CampaignJob planJob : store.campaignJobs(campaign.planId(), from, to)) {
+                if (planJob.state() == JobState.COMPLETED && !there.contains(planJob.jobId())) {
+                    missing.add(new ChangesetJob(campaign.id(), planJob.jobId(), planJob.repository(),
+                            planJob.baseRef(), JobState.CANCELLED, null, false, 0, null, null, null, 0));
+                }
+            }
+            if (!pending.isEmpty() || !missing.isEmpty()) {
+                store.cancelChangesetJobs(campaign.id(), pending, missing);
+            }
+        }
+    }
+}
