@@ -1,6 +1,6 @@
 // The campaigns page in headless Chromium against a running stack (the JUnit test WebUiTest starts the embedded
 // local AWS, makes the campaign described in CAMPAIGNS_FIXTURE and runs this file): the list, a campaign page with
-// every changeset and the burndown chart, a plan's diff, the retry and close actions and their effect, the same
+// every changeset and the burndown chart, a plan's diff, the retry, cancel and close actions and their effect, the same
 // page at phone size, the keyboard; axe-core finds no serious or critical violation on any page.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -134,6 +134,22 @@ test('retry: the failed job is re-run from the page and its changeset appears', 
   assert.equal(await rows().count(), FIXTURE.repositories.length);
   assert.equal(await page.locator('button[data-action="retry"]').count(), 0, 'nothing left to retry');
   assert.equal(await page.locator('.errors').count(), 0);
+});
+
+test('cancel: a campaign still processing is stopped from the page, then offers retry', async () => {
+  await page.goto(url(`/campaigns/${FIXTURE.processingCampaignId}`));
+  await page.locator('#status-heading + .status-line .badge', { hasText: 'Processing' }).waitFor();
+  await page.locator('button[data-action="cancel"]').click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  assert.match(await dialog.locator('h2').textContent(), /Stop creating the changesets of “Held campaign”/);
+  await dialog.locator('button[data-confirm="cancel"]').click();
+  await page.locator('.outcome .ok', { hasText: 'The campaign is cancelled.' }).waitFor();
+  await page.locator('#status-heading + .status-line .badge', { hasText: 'Cancelled' }).waitFor();
+  assert.equal(await page.locator('button[data-action="cancel"]').count(), 0, 'cancel is no longer offered');
+  assert.equal(await page.locator('button[data-action="retry"]').count(), 1, 'retry resumes a cancelled campaign');
+  await accessible('the cancelled campaign page');
+  await page.goto(url(`/campaigns/${FIXTURE.campaignId}`));
 });
 
 test('close: a dialog asks first (Escape cancels), then the campaign and its open pull requests are closed', async () => {

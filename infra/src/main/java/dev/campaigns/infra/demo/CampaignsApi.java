@@ -6,7 +6,7 @@ import java.util.Map;
 
 /** The Campaigns GraphQL operations the demo and the tests use, over a {@link GraphQLClient}. */
 public final class CampaignsApi {
-    public static final String STATUS = "state completedCount pendingCount errors cancelledCount";
+    public static final String STATUS = "state completedCount pendingCount errors";
     public static final String CREATE_PLAN = "mutation($patches: [CampaignPlanPatch!]!) {"
             + " createCampaignPlanFromPatches(patches: $patches) { id status { " + STATUS + " } } }";
     public static final String PLAN = "query($id: ID!) { campaignPlan(id: $id) { id status { " + STATUS + " }"
@@ -79,7 +79,7 @@ public final class CampaignsApi {
     }
 
     public static final String CANCEL_CAMPAIGN = "mutation($id: ID!) { cancelCampaign(campaign: $id) {"
-            + " id cancelledAt changesetCreationStatus { " + STATUS + " } } }";
+            + " id cancelledAt changesetCreationStatus { " + STATUS + " cancelledCount } } }";
 
     /** cancelCampaign: stops the campaign's changeset creation; returns the campaign with its status. */
     public Map<String, Object> cancelCampaign(String id) {

@@ -126,8 +126,7 @@ class CancelCampaignTest {
         assertEquals(null, retried.get("cancelledAt"), "retry clears the cancel mark");
         Map<String, Object> done = ReliabilityStack.awaitStatus(api, id);
         assertEquals("COMPLETED", done.get("state"), done::toString);
-        assertEquals(REPOSITORIES, ((Number) done.get("completedCount")).intValue());
-        assertEquals(0, ((Number) done.get("cancelledCount")).intValue());
+        assertEquals(REPOSITORIES, ((Number) done.get("completedCount")).intValue(), "none left cancelled");
         for (Patch p : patches) {
             assertEquals(1, stack.codeHost().pullRequests(p.repository()).stream()
                     .filter(pr -> pr.headRef().equals("campaigns/cancel-a")).count(), p.repository());

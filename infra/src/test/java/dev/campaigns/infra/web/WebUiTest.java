@@ -138,7 +138,7 @@ class WebUiTest {
         Files.createDirectories(screenshots);
         Path fixtureFile = target.resolve("web-fixture.json");
         JSON.writerWithDefaultPrettyPrinter().writeValue(fixtureFile.toFile(), fixture);
-        nodeTests(web, "test/browser/campaigns.test.mjs", 8, Map.of("CAMPAIGNS_WEB_URL", stack.webUrl(),
+        nodeTests(web, "test/browser/campaigns.test.mjs", 9, Map.of("CAMPAIGNS_WEB_URL", stack.webUrl(),
                 "CAMPAIGNS_FIXTURE", fixtureFile.toString(), "CAMPAIGNS_SCREENSHOTS", screenshots.toString(),
                 "CHROMIUM", chromium));
         for (String shot : List.of("list", "campaign", "plan", "campaign-phone")) {
@@ -157,6 +157,8 @@ class WebUiTest {
             assertEquals("closed", prs.get(0).state(), r);
             assertEquals(r.equals(states.get("merged")), prs.get(0).merged(), r);
         }
+        // The campaign cancelled from the page: stopped, no pull request.
+        assertTrue(stack.codeHost().pullRequests((String) fixture.get("processingRepository")).isEmpty());
     }
 
     @Test
@@ -202,7 +204,7 @@ class WebUiTest {
         assumeTrue(Files.isDirectory(web.resolve("node_modules/preact")),
                 "skipped: " + web + "/node_modules is not installed (the build's npm ci did not run)");
         assumeTrue(nodeRuns(), "skipped: no node on the PATH");
-        nodeTests(web, "test/unit/", 7, Map.of());
+        nodeTests(web, "test/unit/", 8, Map.of());
     }
 
     /** Runs node's test runner on {@code tests} in {@code web} (TAP to target/NAME.log): all pass, as many as said. */
@@ -274,6 +276,16 @@ class WebUiTest {
 
         String emptyId = (String) api.createCampaign(Map.of("name", "Track existing pull requests")).get("id");
 
+        // A campaign still PROCESSING, to cancel from the page: its repository's git requests take a minute, so its
+        // one job stays in the commit step (it has taken no pull-request claim).
+        String held = "web/held";
+        String heldBase = stack.codeHost().createRepository(held, SampleCampaign.files(9));
+        String heldPlan = api.createPlan(List.of(new Patch(held, heldBase, "main", SampleCampaign.patch())));
+        api.awaitPlan(heldPlan, TIMEOUT);
+        stack.codeHost().faults().add(Fault.on(null, "/" + held + "\\.git/.*").delay(Duration.ofSeconds(60)));
+        String heldId = (String) api.createCampaign(Map.of("name", "Held campaign", "branch", "campaigns/held",
+                "plan", heldPlan)).get("id");
+
         @SuppressWarnings("unchecked")
         Map<String, Object> diffStat = (Map<String, Object>) ((List<Map<String, Object>>) plan.get("jobs")).get(0)
                 .get("diffStat");
@@ -284,6 +296,8 @@ class WebUiTest {
         fixture.put("campaignId", campaignId);
         fixture.put("campaignName", name);
         fixture.put("emptyCampaignId", emptyId);
+        fixture.put("processingCampaignId", heldId);
+        fixture.put("processingRepository", held);
         fixture.put("planId", planId);
         fixture.put("repositories", repositories);
         fixture.put("failingRepository", failing);
