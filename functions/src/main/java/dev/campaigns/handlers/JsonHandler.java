@@ -17,10 +17,13 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  * invocation's Lambda context.
  */
 public abstract class JsonHandler<I> implements RequestStreamHandler {
+    /**
+     * One mapper for every handler. No module discovery ({@code findAndAddModules}): the events and answers are plain
+     * records, maps and strings, and the class-path scan cost every cold start (docs/performance.md, issue 19).
+     */
     protected static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .findAndAddModules()
             .build();
 
     private final Class<I> inputType;

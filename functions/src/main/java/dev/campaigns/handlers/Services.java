@@ -38,7 +38,7 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -84,6 +84,8 @@ public final class Services {
     private final Lazy<ChangesetService> changesets;
     private final Lazy<SqsClient> sqs;
     private final Lazy<String> webhookSecret;
+    /** Shared by this function's AWS clients; TLS is set up on its first https connection only (AwsHttpClient). */
+    private final Lazy<SdkHttpClient> http = new Lazy<>(AwsHttpClient::create);
 
     public Services(Map<String, String> env) {
         this(env, Clock.systemUTC(), null);
@@ -148,6 +150,8 @@ public final class Services {
     public void prime() {
         DynamoDbClient client = dynamo.get();
         client.serviceName();
+        // The JDK's default TLS context, which AwsHttpClient's https connections use, set up before the snapshot.
+        javax.net.ssl.HttpsURLConnection.getDefaultSSLSocketFactory();
         software.amazon.awssdk.services.dynamodb.model.GetItemRequest.builder().tableName("t")
                 .key(Map.of("PK", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("x"))).build();
         SnapStartPriming.load("software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest",
@@ -285,7 +289,7 @@ public final class Services {
         }
         builder.credentialsProvider(credentials());
         if (builder instanceof software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<?, ?> sync) {
-            sync.httpClientBuilder(UrlConnectionHttpClient.builder());
+            sync.httpClient(http.get());
         }
         return builder;
     }

@@ -25,7 +25,7 @@ import org.apache.logging.log4j.core.LoggerContext;
 import org.junit.jupiter.api.Test;
 
 /**
- * The functions' logging as deployed: with the deployment jar's {@code log4j2.xml} (not the local runtime's
+ * The functions' logging as deployed: with the deployment jar's {@code log4j2.properties} (not the local runtime's
  * readable lines), a handler's log lines are JSON objects on stdout from INFO up, carrying the invocation's function
  * name and request ID, and a step's failure is a WARN line. Runs real handlers in process through the local
  * runtime, then restores the local logging.
@@ -82,9 +82,9 @@ class StructuredLogsTest {
         return found.get(0);
     }
 
-    /** Runs {@code body} with log4j configured from the deployment's log4j2.xml; returns what went to stdout. */
+    /** Runs {@code body} with log4j configured from the deployment's log4j2.properties; returns what went to stdout. */
     private static String withDeployedLogging(Runnable body) throws Exception {
-        URI deployed = StructuredLogsTest.class.getClassLoader().getResource("log4j2.xml").toURI();
+        URI deployed = StructuredLogsTest.class.getClassLoader().getResource("log4j2.properties").toURI();
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         URI local = context.getConfigLocation();
         PrintStream stdout = System.out;
