@@ -133,7 +133,7 @@ public final class DemoCommand implements Callable<Integer> {
                 int h = i % hosts.size();
                 dev.campaigns.infra.codehost.LocalCodeHost host = hosts.get(h);
                 for (LocalPullRequest pr : host.pullRequests(SampleCampaign.repository(i + 1))) {
-                    out.printf("  %-22s #%d %-6s %s <- %s  %s  %s%n", prefixes.get(h) + pr.repository(), pr.number(),
+                    out.printf(mixed ? "  %-33s #%d %-6s %s <- %s  %s  %s%n" : "  %-22s #%d %-6s %s <- %s  %s  %s%n", prefixes.get(h) + pr.repository(), pr.number(),
                             pr.state(), pr.baseRef(), pr.headRef(), pr.title(), host.baseUrl() + "/"
                                     + pr.repository() + "/pull/" + pr.number());
                     prs++;
