@@ -131,8 +131,8 @@ public final class LocalCampaigns implements AutoCloseable {
         }
 
         /**
-         * More code hosts beside the default one (a campaign spanning hosts): each is started with its options and the
-         * stack's token, given its own secret, named in the template's {@code CodeHosts} (the default host first, as
+         * More code hosts beside the default one (a campaign spanning hosts): each is started with its options and a
+         * token of its own ({@code <token>-<name>}), given its own secret, named in the template's {@code CodeHosts} (the default host first, as
          * {@code <kind>.local}, e.g. {@code github.local}) and delivers its webhooks to the receiver's URL/{@code name}.
          */
         public Options withOtherCodeHosts(List<NamedCodeHost> hosts) {
@@ -195,7 +195,7 @@ public final class LocalCampaigns implements AutoCloseable {
             if (shared > 0) {
                 other.options().timeScale(shared);
             }
-            otherCodeHosts.put(other.name(), LocalCodeHost.start(other.options().token(options.codeHostToken(),
+            otherCodeHosts.put(other.name(), LocalCodeHost.start(other.options().token(otherToken(options, other),
                     LocalCodeHost.Access.WRITE)));
         }
         this.dynamo = LocalDynamoDb.start(template.tables());
@@ -243,8 +243,10 @@ public final class LocalCampaigns implements AutoCloseable {
             hosts.add(hostEntry(codeHost.kind().id() + ".local", codeHost, tokenSecretArn));
             StringBuilder otherSecrets = new StringBuilder();
             for (Map.Entry<String, LocalCodeHost> other : otherCodeHosts.entrySet()) {
+                NamedCodeHost named = options.otherCodeHosts().stream().filter(o -> o.name().equals(other.getKey()))
+                        .findFirst().orElseThrow();
                 String arn = iam.secrets().create("campaigns/code-host-token-" + other.getKey(),
-                        options.codeHostToken());
+                        otherToken(options, named));
                 hosts.add(hostEntry(other.getKey(), other.getValue(), arn));
                 otherSecrets.append(',').append(arn);
             }
@@ -331,6 +333,12 @@ public final class LocalCampaigns implements AutoCloseable {
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** Another host's token: the stack's, suffixed with its name, so each host has credentials of its own. */
+    private static String otherToken(Options options, NamedCodeHost other) {
+        String t = options.codeHostToken();
+        return t.strip().startsWith("{") ? t : t + "-" + other.name();
+    }
 
     private static JsonNode hostEntry(String name, LocalCodeHost host, String secretArn) {
         return JSON.createObjectNode().put("name", name).put("type", host.kind().id()).put("apiUrl", host.apiUrl())

@@ -76,6 +76,11 @@ class MixedHostsEndToEndTest {
             assertEquals("COMPLETED", status.get("state"), String.valueOf(status));
             assertEquals(3 * PER_HOST, status.get("completedCount"));
 
+            // pull requests were paced per host and token: one bucket each
+            List<String> buckets = stack.dynamo().scan(b -> b.tableName("PacingTable")).items().stream()
+                    .map(i -> i.get("id").s()).filter(k -> k.startsWith("bucket#")).distinct().toList();
+            assertEquals(3, buckets.size(), "one pacing bucket per host: " + buckets);
+
             List<String> creations = List.of("POST /repos/{owner}/{repo}/pulls", "POST /projects/{id}/merge_requests",
                     "POST /api/1.0/projects/{projectKey}/repos/{repositorySlug}/pull-requests");
             for (int h = 0; h < hosts.size(); h++) {
