@@ -55,7 +55,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@code STATE_MACHINE_ARN}, {@code CODE_HOST_TYPE} ({@code github} (default), {@code gitlab},
  * {@code bitbucket-server}), {@code CODE_HOST_API_URL}, {@code CODE_HOST_GIT_URL}, the token as
  * {@code CODE_HOST_TOKEN_SECRET_ARN} (Secrets Manager, read only by what talks to the code host: a token, or a GitHub
- * App as {@code {"appId","installationId","privateKey"}}, see {@link CodeHostTokens}), {@code BOT_NAME},
+ * App as {@code {"appId","installationId","privateKey"}}, see {@link CodeHostTokens}); or several hosts as
+ * {@code CODE_HOSTS} (see {@link CodeHostConfig#parseList}; each host's secret read when first reached, see
+ * {@link CodeHostRegistry}), {@code BOT_NAME},
  * {@code BOT_EMAIL}, {@code CODE_HOST_TIMEOUT_SECONDS} (optional), pacing ({@code PACING_TABLE},
  * {@code CODE_HOST_CONTENT_LIMITS} e.g. {@code 80/min,500/h}, {@code PACING_MARGIN_SECONDS}), {@code GIT_CACHE_DIR}
  * (default: under java.io.tmpdir), {@code GIT_CACHE_MAX_MB} (default 256), {@code AWS_REGION}, and optional endpoints {@code AWS_ENDPOINT_URL_DYNAMODB},

@@ -130,6 +130,9 @@ class MixedHostsEndToEndTest {
                         .orElseThrow().get("state"), host.kind() + ": the webhook was received and acted on");
             }
 
+            // the scheduled sync spends within every host's remaining requests (each host's secret read)
+            assertTrue(stack.runSchedules().containsKey("SyncChangesetsFunction"));
+
             api.client().data("mutation($c: ID!) { closeCampaign(campaign: $c, closeChangesets: true) { id } }",
                     Map.of("c", id));
             stack.awaitChangesetEvents(TIMEOUT);
