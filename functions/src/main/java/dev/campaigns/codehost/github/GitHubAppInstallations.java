@@ -4,16 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.campaigns.codehost.CodeHost;
 import dev.campaigns.codehost.CodeHostConnection;
-import dev.campaigns.codehost.CodeHostException;
-import dev.campaigns.codehost.CodeHostException.Kind;
 import dev.campaigns.codehost.HostConnections;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +24,7 @@ import java.util.function.Supplier;
  * repositories is reached and cached per owner; each installation has its own tokens
  * ({@link GitHubAppInstallationTokens}), its own client and its own pacing identity
  * ({@code github-app-installation:<id>}), since GitHub keeps limits per installation. An owner the app is not
- * installed on is a permanent {@link Kind#NOT_FOUND} for that repository only.
+ * installed on is a permanent {@code NOT_FOUND} {@link dev.campaigns.codehost.CodeHostException} for that repository only.
  */
 public final class GitHubAppInstallations implements HostConnections {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,7 +33,7 @@ public final class GitHubAppInstallations implements HostConnections {
     private final Clock clock;
     private final Duration timeout;
     private final Function<Supplier<String>, CodeHost> client;
-    private final HttpClient http;
+    private final GitHubAppApi api;
     private final Map<String, String> installationOfOwner = new ConcurrentHashMap<>();
     private final Map<String, CodeHostConnection> byInstallation = new ConcurrentHashMap<>();
     private volatile int lookups;
@@ -54,8 +48,7 @@ public final class GitHubAppInstallations implements HostConnections {
         this.clock = clock == null ? Clock.systemUTC() : clock;
         this.timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
         this.client = Objects.requireNonNull(client, "client");
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .version(HttpClient.Version.HTTP_1_1).build();
+        this.api = new GitHubAppApi(apiUrl, jwt, this.timeout);
     }
 
     /**
@@ -123,44 +116,15 @@ public final class GitHubAppInstallations implements HostConnections {
         int slash = repository.indexOf('/');
         String path = "/repos/" + enc(repository.substring(0, slash)) + "/" + enc(repository.substring(slash + 1))
                 + "/installation";
-        String operation = "GET " + path;
-        HttpRequest request = HttpRequest.newBuilder(URI.create(apiUrl + path)).timeout(timeout)
-                .header("Accept", "application/vnd.github+json").header("Authorization", "Bearer " + jwt.create())
-                .GET().build();
-        HttpResponse<String> response;
-        try {
-            lookups++;
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new CodeHostException(Kind.TIMEOUT, operation + ": no response within " + timeout, e);
-        } catch (IOException e) {
-            throw new CodeHostException(Kind.NETWORK, operation + ": connection failed ("
-                    + e.getClass().getSimpleName() + ")", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CodeHostException(Kind.NETWORK, operation + ": interrupted", e);
+        lookups++;
+        GitHubAppApi.Answer answer = api.send("GET", path);
+        if (answer.status() == 200 && answer.body().path("id").canConvertToLong()) {
+            return Long.toString(answer.body().path("id").asLong());
         }
-        int status = response.statusCode();
-        JsonNode body;
-        try {
-            body = JSON.readTree(response.body() == null || response.body().isEmpty() ? "{}" : response.body());
-        } catch (IOException e) {
-            body = JSON.createObjectNode();
-        }
-        if (status == 200 && body.path("id").canConvertToLong()) {
-            return Long.toString(body.path("id").asLong());
-        }
-        Kind kind = switch (status) {
-            case 401 -> Kind.UNAUTHORIZED;
-            case 403 -> Kind.FORBIDDEN;
-            case 404 -> Kind.NOT_FOUND;
-            case 429 -> Kind.RATE_LIMITED;
-            default -> status >= 500 ? Kind.SERVER_ERROR : Kind.UNKNOWN;
-        };
-        String why = status == 404 ? "the GitHub App is not installed on " + repository + " (install it on its"
-                + " owner's account)" : body.path("message").asText("(no message)") + " (GitHub App installation"
-                + " of " + repository + ")";
-        throw new CodeHostException(kind, status, operation + ": " + status + " " + why, null, null);
+        throw GitHubAppApi.failure("GET " + path, answer, answer.status() == 404 ? "the GitHub App is not installed"
+                + " on " + repository + " (install it on its owner's account)"
+                : answer.body().path("message").asText("(no message)") + " (GitHub App installation of " + repository
+                        + ")");
     }
 
     private static String enc(String s) {
