@@ -20,16 +20,21 @@ import java.util.Set;
  * @param apiUrl    null when not configured (a function that never talks to the host does not need it)
  * @param gitUrl    null when not configured
  * @param secretArn null: no credentials (anonymous)
+ * @param webhookSecretArn the secret this host signs (or sends) its webhook deliveries with; null: the
+ *                  deployment's ({@code WEBHOOK_SECRET_ARN})
  */
-public record CodeHostConfig(String name, CodeHostKind kind, URI apiUrl, URI gitUrl, String secretArn) {
+public record CodeHostConfig(String name, CodeHostKind kind, URI apiUrl, URI gitUrl, String secretArn,
+                             String webhookSecretArn) {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> FIELDS = Set.of("name", "type", "apiUrl", "gitUrl", "secretArn");
+    private static final Set<String> FIELDS = Set.of("name", "type", "apiUrl", "gitUrl", "secretArn",
+            "webhookSecretArn");
 
     /**
      * The hosts {@code json} lists ({@code CODE_HOSTS}): a JSON array of objects
-     * {@code {"name", "type", "apiUrl", "gitUrl", "secretArn"}}; {@code type} as {@code CODE_HOST_TYPE}
-     * ({@code github}, {@code gitlab}, {@code bitbucket-server}), {@code name} optional (default: the host of
-     * {@code gitUrl}, with its port if it has one), the others required. The first entry is the default host, the
+     * {@code {"name", "type", "apiUrl", "gitUrl", "secretArn", "webhookSecretArn"}}; {@code type} as
+     * {@code CODE_HOST_TYPE} ({@code github}, {@code gitlab}, {@code bitbucket-server}), {@code name} optional
+     * (default: the host of {@code gitUrl}, with its port if it has one), {@code webhookSecretArn} optional (default:
+     * {@code WEBHOOK_SECRET_ARN}), the others required. The first entry is the default host, the
      * one of a repository named without a host.
      *
      * @throws IllegalArgumentException naming the entry ({@code CODE_HOSTS[1] (gitlab.example.com)}) and what is
@@ -62,7 +67,7 @@ public record CodeHostConfig(String name, CodeHostKind kind, URI apiUrl, URI git
                 String field = it.next();
                 if (!FIELDS.contains(field)) {
                     throw new IllegalArgumentException(at + " has the unknown field \"" + field + "\" (expected "
-                            + "name, type, apiUrl, gitUrl, secretArn)");
+                            + "name, type, apiUrl, gitUrl, secretArn, webhookSecretArn)");
                 }
             }
             CodeHostKind kind;
@@ -88,7 +93,10 @@ public record CodeHostConfig(String name, CodeHostKind kind, URI apiUrl, URI git
                 throw new IllegalArgumentException(at + ": secretArn is missing (the ARN of the Secrets Manager "
                         + "secret with this host's token or GitHub App)");
             }
-            hosts.add(new CodeHostConfig(name, kind, api, git, secret));
+            String webhookSecret = entry.hasNonNull("webhookSecretArn")
+                    && !entry.get("webhookSecretArn").asText().isBlank()
+                    ? entry.get("webhookSecretArn").asText().strip() : null;
+            hosts.add(new CodeHostConfig(name, kind, api, git, secret, webhookSecret));
         }
         return List.copyOf(hosts);
     }

@@ -145,7 +145,8 @@ public record Configuration(String campaignsTable, String idempotencyTable, Stri
             URI named = git != null ? git : api;
             String name = named == null || named.getHost() == null ? "default.code-host"
                     : named.getHost() + (named.getPort() < 0 ? "" : ":" + named.getPort());
-            return List.of(new CodeHostConfig(name, codeHostKind(), api, git, text("CODE_HOST_TOKEN_SECRET_ARN")));
+            return List.of(new CodeHostConfig(name, codeHostKind(), api, git, text("CODE_HOST_TOKEN_SECRET_ARN"),
+                    null));
         }
 
         URI uri(String name) {

@@ -86,6 +86,7 @@ public final class Services {
     private final Lazy<ChangesetService> changesets;
     private final Lazy<SqsClient> sqs;
     private final Lazy<String> webhookSecret;
+    private final Map<String, String> hostWebhookSecrets = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Services(Map<String, String> env) {
         this(env, Clock.systemUTC(), null);
@@ -192,6 +193,17 @@ public final class Services {
     /** The webhook secret, from Secrets Manager ({@code WEBHOOK_SECRET_ARN}). Never logged. */
     public String webhookSecret() {
         return webhookSecret.get();
+    }
+
+    /**
+     * The secret {@code host} signs its webhook deliveries with: its own {@code webhookSecretArn}, read on first use,
+     * else {@link #webhookSecret()}. Never logged.
+     */
+    public String webhookSecret(CodeHostConfig host) {
+        if (host.webhookSecretArn() == null) {
+            return webhookSecret();
+        }
+        return hostWebhookSecrets.computeIfAbsent(host.webhookSecretArn(), this::secret);
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,8 @@ public final class WebhookReceiverHandler extends JsonHandler<WebhookReceiverHan
     private final WebhookReceipt receipt;
     private final Supplier<ChangesetEventQueue> queue;
     private final CodeHostRegistry hosts;
+    private final Function<CodeHostConfig, String> hostSecret;
+    private final Map<String, WebhookReceipt> hostReceipts = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The part of a function URL (payload format 2.0) event this handler reads. */
     public record FunctionUrlEvent(Map<String, String> headers, String body,
@@ -43,12 +46,13 @@ public final class WebhookReceiverHandler extends JsonHandler<WebhookReceiverHan
     }
 
     public WebhookReceiverHandler(Services services) {
-        this(services::webhookSecret, services::changesetEventQueue, services.configuration().codeHosts());
+        this(services::webhookSecret, services::changesetEventQueue, services.configuration().codeHosts(),
+                services::webhookSecret);
     }
 
     /** Deliveries from the default code host only (at the URL's root). */
     public WebhookReceiverHandler(Supplier<String> webhookSecret, Supplier<ChangesetEventQueue> queue) {
-        this(webhookSecret, queue, null);
+        this(webhookSecret, queue, null, null);
     }
 
     /**
@@ -58,11 +62,13 @@ public final class WebhookReceiverHandler extends JsonHandler<WebhookReceiverHan
     /**
      * @param hosts the configured code hosts: each delivers to {@code <function URL>/<host name>}, the default one
      *              also to the URL itself; null: the default host only
+     * @param hostSecret the webhook secret of a host (read on first use); null: {@code webhookSecret} for all
      */
     public WebhookReceiverHandler(Supplier<String> webhookSecret, Supplier<ChangesetEventQueue> queue,
-                                  List<CodeHostConfig> hosts) {
+                                  List<CodeHostConfig> hosts, Function<CodeHostConfig, String> hostSecret) {
         super(FunctionUrlEvent.class);
         this.receipt = new WebhookReceipt(webhookSecret);
+        this.hostSecret = hostSecret;
         this.queue = queue;
         this.hosts = hosts == null ? null : new CodeHostRegistry(hosts, h -> {
             throw new IllegalStateException("the webhook receiver does not talk to code hosts");
@@ -74,7 +80,7 @@ public final class WebhookReceiverHandler extends JsonHandler<WebhookReceiverHan
         String raw = event.body() == null ? "" : event.body();
         byte[] body = event.isBase64Encoded() ? Base64.getDecoder().decode(raw) : raw.getBytes(StandardCharsets.UTF_8);
         String path = event.rawPath() == null ? "" : event.rawPath().replaceAll("^/+|/+$", "");
-        CodeHostConfig host = null;
+        CodeHostConfig host = path.isEmpty() && hosts != null ? hosts.defaultHost() : null;
         if (!path.isEmpty()) {
             host = hosts == null ? null : hosts.host(path).orElse(null);
             if (host == null) {
@@ -82,7 +88,7 @@ public final class WebhookReceiverHandler extends JsonHandler<WebhookReceiverHan
                         + " here: deliver to this URL (the default code host) or to this URL/<host name>");
             }
         }
-        WebhookReceipt.Outcome outcome = receipt.receive(event.headers(), body);
+        WebhookReceipt.Outcome outcome = receipt(host).receive(event.headers(), body);
         if (outcome.status() == 401) {
             Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             if (event.headers() != null) {
@@ -99,6 +105,14 @@ public final class WebhookReceiverHandler extends JsonHandler<WebhookReceiverHan
                     d.event(), d.action(), hosts.qualify(host, d.repository()), d.numbers()));
         }
         return response(outcome.status(), outcome.message());
+    }
+
+    /** The receipt checking deliveries of {@code host} (null: the default path) with that host's secret. */
+    private WebhookReceipt receipt(CodeHostConfig host) {
+        if (host == null || hostSecret == null) {
+            return receipt;
+        }
+        return hostReceipts.computeIfAbsent(host.name(), n -> new WebhookReceipt(() -> hostSecret.apply(host)));
     }
 
     private static Map<String, Object> response(int status, String message) {

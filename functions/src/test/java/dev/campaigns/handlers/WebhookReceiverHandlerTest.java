@@ -76,7 +76,10 @@ class WebhookReceiverHandlerTest {
                         [{"name": "github.com", "type": "github", "apiUrl": "https://api.github.com",
                           "gitUrl": "https://github.com/", "secretArn": "a"},
                          {"name": "gitlab.example.com", "type": "gitlab", "apiUrl": "https://gitlab.example.com/api/v4",
-                          "gitUrl": "https://gitlab.example.com/", "secretArn": "b"}]"""));
+                          "gitUrl": "https://gitlab.example.com/", "secretArn": "b"},
+                         {"name": "gitlab2.example.com", "type": "gitlab", "apiUrl": "https://g2.example.com/api/v4",
+                          "gitUrl": "https://g2.example.com/", "secretArn": "c", "webhookSecretArn": "arn:own"}]"""),
+                host -> host.webhookSecretArn() == null ? SECRET : "own-secret-of-" + host.webhookSecretArn());
         String gitlab = "{\"object_kind\":\"merge_request\",\"project\":{\"path_with_namespace\":\"group/app\"},"
                 + "\"object_attributes\":{\"iid\":7,\"action\":\"close\"}}";
         Map<String, String> gitlabHeaders = Map.of("X-Gitlab-Event", "Merge Request Hook", "X-Gitlab-Token", SECRET,
@@ -103,5 +106,15 @@ class WebhookReceiverHandlerTest {
         assertTrue(String.valueOf(unknown.get("body")).contains("no code host gitlab.other.org is configured"),
                 String.valueOf(unknown.get("body")));
         assertEquals(3, queued.size(), "nothing queued for an unknown host");
+
+        // a host with a webhook secret of its own: deliveries there are checked with it, and only with it
+        Map<?, ?> wrongSecret = (Map<?, ?>) routed.handle(new WebhookReceiverHandler.FunctionUrlEvent(gitlabHeaders,
+                gitlab, false, "/gitlab2.example.com"));
+        assertEquals(401, wrongSecret.get("statusCode"));
+        Map<?, ?> ownSecret = (Map<?, ?>) routed.handle(new WebhookReceiverHandler.FunctionUrlEvent(Map.of(
+                "X-Gitlab-Event", "Merge Request Hook", "X-Gitlab-Token", "own-secret-of-arn:own",
+                "X-Gitlab-Event-UUID", "u-2"), gitlab, false, "/gitlab2.example.com"));
+        assertEquals(202, ownSecret.get("statusCode"));
+        assertEquals("gitlab2.example.com/group/app", queued.get(queued.size() - 1).repository());
     }
 }

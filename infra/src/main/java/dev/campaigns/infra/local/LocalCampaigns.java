@@ -132,7 +132,7 @@ public final class LocalCampaigns implements AutoCloseable {
 
         /**
          * More code hosts beside the default one (a campaign spanning hosts): each is started with its options and a
-         * token of its own ({@code <token>-<name>}), given its own secret, named in the template's {@code CodeHosts} (the default host first, as
+         * token of its own ({@code <token>-<name>}) and a webhook secret of its own, each in its own secret, named in the template's {@code CodeHosts} (the default host first, as
          * {@code <kind>.local}, e.g. {@code github.local}) and delivers its webhooks to the receiver's URL/{@code name}.
          */
         public Options withOtherCodeHosts(List<NamedCodeHost> hosts) {
@@ -242,16 +242,22 @@ public final class LocalCampaigns implements AutoCloseable {
             com.fasterxml.jackson.databind.node.ArrayNode hosts = JSON.createArrayNode();
             hosts.add(hostEntry(codeHost.kind().id() + ".local", codeHost, tokenSecretArn));
             StringBuilder otherSecrets = new StringBuilder();
+            StringBuilder otherWebhookSecrets = new StringBuilder();
             for (Map.Entry<String, LocalCodeHost> other : otherCodeHosts.entrySet()) {
                 NamedCodeHost named = options.otherCodeHosts().stream().filter(o -> o.name().equals(other.getKey()))
                         .findFirst().orElseThrow();
                 String arn = iam.secrets().create("campaigns/code-host-token-" + other.getKey(),
                         otherToken(options, named));
-                hosts.add(hostEntry(other.getKey(), other.getValue(), arn));
+                String webhookArn = iam.secrets().create("campaigns/webhook-secret-" + other.getKey(),
+                        otherWebhookSecret(other.getKey()));
+                hosts.add(((com.fasterxml.jackson.databind.node.ObjectNode) hostEntry(other.getKey(), other.getValue(),
+                        arn)).put("webhookSecretArn", webhookArn));
                 otherSecrets.append(',').append(arn);
+                otherWebhookSecrets.append(',').append(webhookArn);
             }
             localValues.put("CodeHosts", hosts.toString());
             localValues.put("CodeHostSecretArns", otherSecrets.toString());
+            localValues.put("WebhookSecretArns", otherWebhookSecrets.toString());
         }
         for (Map.Entry<String, String> q : sqs.urls().entrySet()) {
             localValues.put(q.getKey(), q.getValue());
@@ -329,10 +335,15 @@ public final class LocalCampaigns implements AutoCloseable {
         this.eventSources = new LocalEventSources(functionEvents, sqs, lambdas, fn -> pollerClient(fn, region));
         codeHost.webhooks().target(functionUrls.url("WebhookReceiverFunction"), webhookSecret);
         otherCodeHosts.forEach((name, host) -> host.webhooks().target(functionUrls.url("WebhookReceiverFunction")
-                + "/" + name, webhookSecret));
+                + "/" + name, otherWebhookSecret(name)));
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** Another host's webhook secret: the stack's, suffixed with its name (each host signs with its own). */
+    private String otherWebhookSecret(String name) {
+        return webhookSecret + "-" + name;
+    }
 
     /** Another host's token: the stack's, suffixed with its name, so each host has credentials of its own. */
     private static String otherToken(Options options, NamedCodeHost other) {

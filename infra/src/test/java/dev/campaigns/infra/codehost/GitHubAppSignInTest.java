@@ -120,7 +120,7 @@ public class GitHubAppSignInTest {
         String secret = "{\"appId\":\"42\",\"privateKey\":\"" + pkcs1Pem(KEYS).replace("\n", "\\n") + "\"}";
         dev.campaigns.codehost.HostConnections app = dev.campaigns.codehost.CodeHosts.connect(
                 new dev.campaigns.codehost.CodeHostConfig("github.example", CodeHostKind.GITHUB,
-                        URI.create(host.apiUrl()), URI.create(host.baseUrl()), "arn"), secret, clock, null);
+                        URI.create(host.apiUrl()), URI.create(host.baseUrl()), "arn", null), secret, clock, null);
         var acme = app.connection("acme/app");
         assertEquals("github-app-installation:77", acme.pacingIdentity());
         assertEquals(acme, app.connection("ACME/lib"), "one installation per owner, looked up once");
