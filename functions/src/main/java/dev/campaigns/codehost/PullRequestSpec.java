@@ -10,7 +10,7 @@ import java.util.Objects;
  * finds the first one instead of opening a second. Labels and reviewers are added when missing and never removed,
  * so a label or review request added by a person survives a re-run.
  *
- * @param repository "owner/name" on the code host
+ * @param repository "owner/name" on the code host ("host/owner/name" before {@link CodeHostRegistry} routes it)
  * @param headBranch the pushed branch holding the campaign's commit (same repository, no fork)
  * @param baseBranch the branch the change should land on, usually the default branch
  * @param title pull request title
@@ -30,8 +30,9 @@ public record PullRequestSpec(String repository, String headBranch, String baseB
         body = body == null ? "" : body;
         labels = labels == null ? List.of() : List.copyOf(labels);
         reviewers = reviewers == null ? List.of() : List.copyOf(reviewers);
-        if (!repository.matches("[^/\\s]+/[^/\\s]+")) {
-            throw new IllegalArgumentException("repository must be \"owner/name\", got \"" + repository + "\"");
+        if (!repository.matches("([A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+(:[0-9]+)?/)?[^/\\s]+/[^/\\s]+")) {
+            throw new IllegalArgumentException("repository must be \"owner/name\" (or \"host/owner/name\"), got \""
+                    + repository + "\"");
         }
         if (headBranch.isBlank() || baseBranch.isBlank()) {
             throw new IllegalArgumentException("head and base branches must not be blank");
@@ -39,6 +40,11 @@ public record PullRequestSpec(String repository, String headBranch, String baseB
         if (headBranch.equals(baseBranch)) {
             throw new IllegalArgumentException("head and base branch are the same: " + headBranch);
         }
+    }
+
+    /** The same spec for {@code name} (a repository's name on its host, see {@link CodeHostRegistry}). */
+    public PullRequestSpec withRepository(String name) {
+        return new PullRequestSpec(name, headBranch, baseBranch, title, body, draft, labels, reviewers);
     }
 
     /** The same spec with other labels and reviewers. */

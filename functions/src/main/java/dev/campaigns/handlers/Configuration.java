@@ -1,12 +1,15 @@
 package dev.campaigns.handlers;
 
+import dev.campaigns.codehost.CodeHostConfig;
 import dev.campaigns.codehost.CodeHostKind;
 import dev.campaigns.domain.OwnerRule;
 import dev.campaigns.git.BotIdentity;
 import dev.campaigns.pacing.PacingConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.net.URI;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,6 +23,9 @@ import java.util.Map;
  * @param gitCacheDir      null: under java.io.tmpdir
  * @param gitSnapshotReads null: the engine's default
  * @param gitCacheMaxMb    null: the engine's default
+ * @param codeHosts        the code hosts, the default first: {@code CODE_HOSTS} (see {@link CodeHostConfig#parseList}),
+ *                         or else the one of {@code CODE_HOST_TYPE}, {@code CODE_HOST_API_URL},
+ *                         {@code CODE_HOST_GIT_URL}, {@code CODE_HOST_TOKEN_SECRET_ARN}
  */
 public record Configuration(String campaignsTable, String idempotencyTable, String blobsTable, String pacingTable,
                             String stateMachineArn, CodeHostKind codeHostKind, String codeHostApiUrl,
@@ -27,7 +33,8 @@ public record Configuration(String campaignsTable, String idempotencyTable, Stri
                             String codeHostTokenSecretArn, String webhookSecretArn, String changesetEventsQueueUrl,
                             String closeChangesetsQueueUrl, BotIdentity bot, Duration codeHostTimeout,
                             PacingConfig pacing, Path gitCacheDir, Integer gitSnapshotReads, Integer gitCacheMaxMb,
-                            int syncRequestBudget, int syncReserveRequests, OwnerRule ownerRule, Aws aws) {
+                            int syncRequestBudget, int syncReserveRequests, OwnerRule ownerRule, Aws aws,
+                            List<CodeHostConfig> codeHosts) {
 
     /** Where and as whom the function calls AWS; {@link #toString} never shows the secret key or session token. */
     public record Aws(String region, Map<String, String> endpoints, String accessKeyId, String secretAccessKey,
@@ -73,7 +80,7 @@ public record Configuration(String campaignsTable, String idempotencyTable, Stri
                 r.wholeNumber("GIT_SNAPSHOT_READS"), r.wholeNumber("GIT_CACHE_MAX_MB"),
                 r.wholeNumberOr("SYNC_REQUEST_BUDGET", 250), r.wholeNumberOr("SYNC_RESERVE_REQUESTS", 1000),
                 r.ownerRule(), new Aws(r.textOr("AWS_REGION", "us-east-1"), endpoints, r.text("AWS_ACCESS_KEY_ID"),
-                        r.text("AWS_SECRET_ACCESS_KEY"), r.text("AWS_SESSION_TOKEN")));
+                        r.text("AWS_SECRET_ACCESS_KEY"), r.text("AWS_SESSION_TOKEN")), r.codeHosts());
     }
 
     /**
@@ -93,7 +100,8 @@ public record Configuration(String campaignsTable, String idempotencyTable, Stri
         private final String variable;
 
         public ConfigurationException(String variable, String problem) {
-            super("configuration " + variable + (problem.startsWith(":") ? "" : " ") + problem);
+            super("configuration " + variable + (problem.startsWith(":") || problem.startsWith("[") ? "" : " ")
+                    + problem);
             this.variable = variable;
         }
 
@@ -120,6 +128,36 @@ public record Configuration(String campaignsTable, String idempotencyTable, Stri
                 return CodeHostKind.parse(text("CODE_HOST_TYPE"));
             } catch (IllegalArgumentException e) {
                 throw new ConfigurationException("CODE_HOST_TYPE", ": " + e.getMessage());
+            }
+        }
+
+        List<CodeHostConfig> codeHosts() {
+            String listed = text("CODE_HOSTS");
+            if (listed != null) {
+                try {
+                    return CodeHostConfig.parseList(listed);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigurationException("CODE_HOSTS", e.getMessage());
+                }
+            }
+            URI api = uri("CODE_HOST_API_URL");
+            URI git = uri("CODE_HOST_GIT_URL");
+            URI named = git != null ? git : api;
+            String name = named == null || named.getHost() == null ? "default.code-host"
+                    : named.getHost() + (named.getPort() < 0 ? "" : ":" + named.getPort());
+            return List.of(new CodeHostConfig(name, codeHostKind(), api, git, text("CODE_HOST_TOKEN_SECRET_ARN"),
+                    null));
+        }
+
+        URI uri(String name) {
+            String value = text(name);
+            if (value == null) {
+                return null;
+            }
+            try {
+                return new URI(value);
+            } catch (java.net.URISyntaxException e) {
+                throw new ConfigurationException(name, "is not a URL: " + value);
             }
         }
 

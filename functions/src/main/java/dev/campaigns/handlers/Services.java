@@ -2,9 +2,12 @@ package dev.campaigns.handlers;
 
 import dev.campaigns.blob.BlobStore;
 import dev.campaigns.codehost.CodeHost;
-import dev.campaigns.codehost.CodeHostKind;
+import dev.campaigns.codehost.CodeHostConfig;
+import dev.campaigns.codehost.CodeHostConnection;
+import dev.campaigns.codehost.CodeHostRegistry;
 import dev.campaigns.codehost.CodeHostTokens;
 import dev.campaigns.codehost.CodeHosts;
+import dev.campaigns.codehost.HostConnections;
 import dev.campaigns.domain.OwnerRule;
 import dev.campaigns.git.GitEngine;
 import dev.campaigns.git.GitEngineConfig;
@@ -21,7 +24,6 @@ import dev.campaigns.service.Limits;
 import dev.campaigns.service.OnDemandCodeHostAccess;
 import dev.campaigns.service.PullRequestPacing;
 import dev.campaigns.pacing.Pacer;
-import dev.campaigns.pacing.PacerKey;
 import dev.campaigns.store.DynamoPacingStore;
 import dev.campaigns.store.CampaignStore;
 import dev.campaigns.store.DynamoTable;
@@ -54,7 +56,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@code STATE_MACHINE_ARN}, {@code CODE_HOST_TYPE} ({@code github} (default), {@code gitlab},
  * {@code bitbucket-server}), {@code CODE_HOST_API_URL}, {@code CODE_HOST_GIT_URL}, the token as
  * {@code CODE_HOST_TOKEN_SECRET_ARN} (Secrets Manager, read only by what talks to the code host: a token, or a GitHub
- * App as {@code {"appId","installationId","privateKey"}}, see {@link CodeHostTokens}), {@code BOT_NAME},
+ * App as {@code {"appId","installationId","privateKey"}}, see {@link CodeHostTokens}); or several hosts as
+ * {@code CODE_HOSTS} (see {@link CodeHostConfig#parseList}; each host's secret read when first reached, see
+ * {@link CodeHostRegistry}), {@code BOT_NAME},
  * {@code BOT_EMAIL}, {@code CODE_HOST_TIMEOUT_SECONDS} (optional), pacing ({@code PACING_TABLE},
  * {@code CODE_HOST_CONTENT_LIMITS} e.g. {@code 80/min,500/h}, {@code PACING_MARGIN_SECONDS}), {@code GIT_CACHE_DIR}
  * (default: under java.io.tmpdir), {@code GIT_CACHE_MAX_MB} (default 256), {@code AWS_REGION}, and optional endpoints {@code AWS_ENDPOINT_URL_DYNAMODB},
@@ -86,6 +90,7 @@ public final class Services {
     private final Lazy<String> webhookSecret;
     /** Shared by this function's AWS clients; TLS is set up on its first https connection only (AwsHttpClient). */
     private final Lazy<SdkHttpClient> http = new Lazy<>(AwsHttpClient::create);
+    private final Map<String, String> hostWebhookSecrets = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Services(Map<String, String> env) {
         this(env, Clock.systemUTC(), null);
@@ -107,16 +112,9 @@ public final class Services {
         this.idempotency = new Lazy<>(() -> new IdempotencyStore(dynamo.get(),
                 require(config.idempotencyTable(), "IDEMPOTENCY_TABLE"), clock));
         this.git = new Lazy<>(() -> new GitEngine(gitConfig(), blobs.get()));
-        // Built, and the token read, only by what talks to the code host (see OnDemandCodeHostAccess).
-        this.codeHost = new OnDemandCodeHostAccess(() -> {
-            CodeHostKind kind = config.codeHostKind();
-            URI apiUrl = URI.create(require(config.codeHostApiUrl(), "CODE_HOST_API_URL"));
-            CodeHostTokens tokens = CodeHostTokens.fromSecret(kind, token(), apiUrl, clock, config.codeHostTimeout());
-            CodeHost host = codeHostOverride != null ? codeHostOverride
-                    : CodeHosts.create(kind, apiUrl, URI.create(require(config.codeHostGitUrl(), "CODE_HOST_GIT_URL")),
-                            tokens.token(), config.codeHostTimeout());
-            return new CodeHostAccess(host, tokens.token(), tokens.pacingIdentity(), config.bot());
-        });
+        // Built, and a host's token read, only by what talks to that code host (see OnDemandCodeHostAccess).
+        this.codeHost = new OnDemandCodeHostAccess(() -> new CodeHostAccess(new CodeHostRegistry(config.codeHosts(),
+                host -> connect(host, codeHostOverride)), config.bot()));
         this.processes = new Lazy<>(() -> new StepFunctionsBackgroundProcesses(sfn.get(),
                 require(config.stateMachineArn(), "STATE_MACHINE_ARN")));
         // Only the resolvers start executions (and have STATE_MACHINE_ARN): the client is built on first start.
@@ -138,8 +136,7 @@ public final class Services {
         this.pacing = new Lazy<>(() -> new PullRequestPacing(store.get(),
                 new Pacer(new DynamoPacingStore(dynamo.get(), require(config.pacingTable(), "PACING_TABLE")),
                         config.pacing(), clock),
-                PacerKey.of(require(config.codeHostApiUrl(), "CODE_HOST_API_URL"), codeHost.get().pacingIdentity()),
-                clock));
+                repository -> codeHost.get().pacingKey(repository), clock));
     }
 
     /**
@@ -213,6 +210,17 @@ public final class Services {
     }
 
     /**
+     * The secret {@code host} signs its webhook deliveries with: its own {@code webhookSecretArn}, read on first use,
+     * else {@link #webhookSecret()}. Never logged.
+     */
+    public String webhookSecret(CodeHostConfig host) {
+        if (host.webhookSecretArn() == null) {
+            return webhookSecret();
+        }
+        return hostWebhookSecrets.computeIfAbsent(host.webhookSecretArn(), this::secret);
+    }
+
+    /**
      * Who a caller is ({@link OwnerRule}): {@code SESSION_OWNED_ROLES}, the comma-separated IAM role names whose
      * sessions are separate owners (a trailing {@code *} matches a prefix); unset: {@link OwnerRule#DEFAULT}.
      */
@@ -264,8 +272,25 @@ public final class Services {
         return config;
     }
 
-    private String token() {
-        return secret(config.codeHostTokenSecretArn());
+    /**
+     * The connections of a configured host: its credentials secret read now (the first time the function talks to
+     * this host); {@code override} replaces the client (tests), keeping the configured sign-in.
+     */
+    private HostConnections connect(CodeHostConfig host, CodeHost override) {
+        if (host.apiUrl() == null) {
+            throw new Configuration.ConfigurationException("CODE_HOST_API_URL", "is not set");
+        }
+        if (host.gitUrl() == null && override == null) {
+            throw new Configuration.ConfigurationException("CODE_HOST_GIT_URL", "is not set");
+        }
+        String secret = secret(host.secretArn());
+        if (override == null) {
+            return CodeHosts.connect(host, secret, clock, config.codeHostTimeout());
+        }
+        CodeHostTokens tokens = CodeHostTokens.fromSecret(host.kind(), secret, host.apiUrl(), clock,
+                config.codeHostTimeout());
+        return HostConnections.single(new CodeHostConnection(override, tokens.token(), host.apiUrl().toString(),
+                tokens.pacingIdentity()));
     }
 
     /**

@@ -443,9 +443,9 @@ public final class CampaignPlanService {
                 .orElseThrow(() -> new IllegalStateException("patch " + job.patchKey() + " is missing"));
         CodeHostAccess access = codeHost.get();
         CommitResult preview = git.preview(new CommitRequest(access.cloneUrl(job.repository()),
-                access.credentials(), job.baseRevision(), patch, "preview", access.bot(), clock.instant()));
+                access.credentials(job.repository()), job.baseRevision(), patch, "preview", access.bot(), clock.instant()));
         // The pull request will be opened against baseRef: a ref the repository lacks errs this job now, not later.
-        if (git.branchTip(access.cloneUrl(job.repository()), access.credentials(), job.baseRef()).isEmpty()) {
+        if (git.branchTip(access.cloneUrl(job.repository()), access.credentials(job.repository()), job.baseRef()).isEmpty()) {
             throw new RevisionNotFoundException("the base ref " + job.baseRef() + " does not exist in "
                     + job.repository() + ": give baseRef as a branch of the repository (the pull request's base)");
         }

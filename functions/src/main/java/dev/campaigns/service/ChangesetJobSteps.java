@@ -105,8 +105,8 @@ public final class ChangesetJobSteps {
         store.recordAttempt(campaignId, jobId);
         CodeHostAccess access = codeHost.get();
         CommitResult result = git.commit(new CommitRequest(access.cloneUrl(job.repository()),
-                access.credentials(), planJob.baseRevision(), patch, commitMessage(campaign), access.bot(),
-                campaign.createdAt()));
+                access.credentials(job.repository()), planJob.baseRevision(), patch, commitMessage(campaign),
+                access.bot(), campaign.createdAt()));
         store.recordCommit(campaignId, jobId, result.commitSha());
         return result.commitSha();
     }
@@ -120,8 +120,8 @@ public final class ChangesetJobSteps {
         ChangesetJobLifecycle.require(job, ChangesetJobLifecycle.Event.PUSH);
         Campaign campaign = campaign(campaignId);
         CodeHostAccess access = codeHost.get();
-        git.push(new PushRequest(access.cloneUrl(job.repository()), access.credentials(), campaign.branch(),
-                job.commitSha()));
+        git.push(new PushRequest(access.cloneUrl(job.repository()), access.credentials(job.repository()),
+                campaign.branch(), job.commitSha()));
         store.recordPush(campaignId, jobId);
     }
 

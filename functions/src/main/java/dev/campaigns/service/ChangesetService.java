@@ -90,10 +90,7 @@ public final class ChangesetService {
             if (in == null) {
                 throw new InvalidInputException("input[" + i + "] is null");
             }
-            String repository = Validation.required("input[" + i + "].repository", in.repository());
-            if (!repository.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")) {
-                throw new InvalidInputException("input[" + i + "].repository must be OWNER/NAME, got " + repository);
-            }
+            String repository = Validation.repository("input[" + i + "].repository", in.repository());
             String number = Validation.required("input[" + i + "].externalID", in.externalID());
             if (!number.matches("[1-9][0-9]{0,9}")) {
                 throw new InvalidInputException("input[" + i + "].externalID must be a pull request number, got "

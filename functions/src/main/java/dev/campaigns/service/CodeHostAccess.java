@@ -1,52 +1,68 @@
 package dev.campaigns.service;
 
 import dev.campaigns.codehost.CodeHost;
+import dev.campaigns.codehost.CodeHostConnection;
+import dev.campaigns.codehost.CodeHostRegistry;
 import dev.campaigns.git.BotIdentity;
 import dev.campaigns.git.RemoteCredentials;
+import dev.campaigns.pacing.PacerKey;
 import java.util.Objects;
-import java.util.function.Supplier;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
- * How the service reaches the code host: its API, the credentials for git, and the bot identity that authors
- * every commit. The token lives only in the credentials, asked for each time they are used (a GitHub App
- * installation's token is replaced before its hour runs out); {@link #redact} removes the current token from any
- * text that leaves the service (errors recorded on jobs, log lines).
+ * How the service reaches the code hosts: their API, the credentials for git, whose budget pull requests spend, and
+ * the bot identity that authors every commit; each for a repository, as the service names it (a campaign may span
+ * hosts, see {@link CodeHostRegistry}). Tokens are asked for each time they are used (a GitHub App installation's
+ * token is replaced before its hour runs out); {@link #redact} removes the tokens read so far from any text that
+ * leaves the service (errors recorded on jobs, log lines).
  */
 public final class CodeHostAccess {
     private final CodeHost codeHost;
-    private final Supplier<String> token;
-    private final String pacingIdentity;
+    private final Function<String, String> token;
+    private final Function<String, PacerKey> pacingKey;
+    private final UnaryOperator<String> redactor;
     private final BotIdentity bot;
 
-    /** A fixed token (tests, tools, a personal access token). */
+    /** One host and a fixed token (tests, tools, a personal access token). */
     public CodeHostAccess(CodeHost codeHost, RemoteCredentials credentials, BotIdentity bot) {
-        this(codeHost, credentials == null ? () -> null : credentials::token,
-                credentials == null || credentials.token() == null ? "" : credentials.token(), bot);
-    }
-
-    /**
-     * @param token          asked each time credentials are needed
-     * @param pacingIdentity whose budget pull requests spend (the token, or a GitHub App installation)
-     */
-    public CodeHostAccess(CodeHost codeHost, Supplier<String> token, String pacingIdentity, BotIdentity bot) {
+        String t = credentials == null ? null : credentials.token();
         this.codeHost = codeHost;
-        this.token = Objects.requireNonNull(token, "token");
-        this.pacingIdentity = pacingIdentity == null ? "" : pacingIdentity;
+        this.token = repository -> t;
+        this.pacingKey = repository -> PacerKey.of("", t);
+        this.redactor = text -> text == null || t == null || t.isEmpty() ? text : text.replace(t, "***");
         this.bot = bot;
     }
 
+    /** Every configured host: each repository reaches its own, read (its secret too) on first use. */
+    public CodeHostAccess(CodeHostRegistry hosts, BotIdentity bot) {
+        Objects.requireNonNull(hosts, "hosts");
+        this.codeHost = hosts.codeHost();
+        this.token = repository -> hosts.connection(repository).token().get();
+        this.pacingKey = repository -> {
+            CodeHostConnection c = hosts.connection(repository);
+            return PacerKey.of(c.apiUrl(), c.pacingIdentity());
+        };
+        this.redactor = hosts::redact;
+        this.bot = bot;
+    }
+
+    /** The code host of every repository, named as the service names them. */
     public CodeHost codeHost() {
         return codeHost;
     }
 
-    /** The credentials for git, with the current token. */
-    public RemoteCredentials credentials() {
-        return new RemoteCredentials(token.get());
+    /** The credentials for git on {@code repository}'s host, with the current token. */
+    public RemoteCredentials credentials(String repository) {
+        return new RemoteCredentials(token.apply(repository));
     }
 
-    /** What pacing keys this access by: the token, or the GitHub App installation whose tokens rotate. */
-    public String pacingIdentity() {
-        return pacingIdentity;
+    /**
+     * Whose budget a pull request on {@code repository} spends: its host's API and the token, or the GitHub App
+     * installation whose tokens rotate.
+     */
+    public PacerKey pacingKey(String repository) {
+        return pacingKey.apply(repository);
     }
 
     public BotIdentity bot() {
@@ -57,18 +73,16 @@ public final class CodeHostAccess {
         return codeHost.cloneUrl(repository);
     }
 
-    /** {@code text} with every occurrence of the current token replaced by "***". */
+    /** {@code text} with every token read so far replaced by "***". */
     public String redact(String text) {
         if (text == null) {
             return null;
         }
-        String t;
         try {
-            t = token.get();
+            return redactor.apply(text);
         } catch (RuntimeException e) {
             return text; // a token that cannot be had now was not in this text either
         }
-        return t == null || t.isEmpty() ? text : text.replace(t, "***");
     }
 
     @Override

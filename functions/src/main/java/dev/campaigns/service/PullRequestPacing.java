@@ -8,22 +8,25 @@ import dev.campaigns.store.CampaignStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.function.Function;
 
 /**
- * When a changeset job may open its pull request: the {@link Pacer}'s slot for the code host and token, as the
+ * When a changeset job may open its pull request: the {@link Pacer}'s slot for its repository's code host and token
+ * (or GitHub App installation), as the
  * whole-second timestamp that the state machine's {@code WaitForPullRequestSlot} state waits for. A job that needs
  * no new pull request (no longer pending, or its pull request already open) is not paced: its slot is now.
  */
 public final class PullRequestPacing {
     private final CampaignStore store;
     private final Pacer pacer;
-    private final PacerKey key;
+    private final Function<String, PacerKey> keyOf;
     private final Clock clock;
 
-    public PullRequestPacing(CampaignStore store, Pacer pacer, PacerKey key, Clock clock) {
+    /** @param keyOf whose budget a pull request on a repository spends ({@link CodeHostAccess#pacingKey}) */
+    public PullRequestPacing(CampaignStore store, Pacer pacer, Function<String, PacerKey> keyOf, Clock clock) {
         this.store = store;
         this.pacer = pacer;
-        this.key = key;
+        this.keyOf = keyOf;
         this.clock = clock;
     }
 
@@ -37,7 +40,10 @@ public final class PullRequestPacing {
      * {@link Pacer#sent}).
      */
     public void pullRequestSent(String campaignId, String jobId, Instant sentAt) {
-        pacer.sent(key, campaignId + "/" + jobId, sentAt);
+        ChangesetJob job = store.changesetJob(campaignId, jobId).orElse(null);
+        if (job != null) {
+            pacer.sent(keyOf.apply(job.repository()), campaignId + "/" + jobId, sentAt);
+        }
     }
 
     /** The instant (whole seconds, rounded up) at which the job's pull request may be created. */
@@ -47,7 +53,7 @@ public final class PullRequestPacing {
         if (job == null || job.state() != JobState.PENDING || job.pullRequest() != 0) {
             slot = clock.instant();
         } else {
-            slot = pacer.reserve(key, campaignId + "/" + jobId).slot();
+            slot = pacer.reserve(keyOf.apply(job.repository()), campaignId + "/" + jobId).slot();
         }
         Instant whole = slot.truncatedTo(ChronoUnit.SECONDS);
         return whole.equals(slot) ? whole : whole.plusSeconds(1);

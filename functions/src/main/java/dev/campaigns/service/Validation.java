@@ -14,7 +14,8 @@ final class Validation {
     static String repository(String field, String value) {
         String v = required(field, value);
         if (!RepositoryName.isValid(v)) {
-            throw new InvalidInputException(field + " must be OWNER/NAME (letters, digits, '.', '-', '_'), got "
+            throw new InvalidInputException(field + " must be OWNER/NAME (letters, digits, '.', '-', '_'), or HOST/OWNER/NAME on another"
+                    + " code host (e.g. gitlab.example.com/group/app), got "
                     + quote(v));
         }
         return v;

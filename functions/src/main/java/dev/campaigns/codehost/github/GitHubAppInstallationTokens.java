@@ -2,14 +2,8 @@ package dev.campaigns.codehost.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.campaigns.codehost.CodeHostException;
-import dev.campaigns.codehost.CodeHostException.Kind;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +34,7 @@ public final class GitHubAppInstallationTokens implements Supplier<String> {
     private final GitHubAppJwt jwt;
     private final Clock clock;
     private final Duration timeout;
-    private final HttpClient http;
+    private final GitHubAppApi api;
     private volatile String token;
     private volatile Instant expiresAt = Instant.MIN;
     private volatile int minted;
@@ -56,8 +50,7 @@ public final class GitHubAppInstallationTokens implements Supplier<String> {
         this.jwt = Objects.requireNonNull(jwt, "jwt");
         this.clock = clock == null ? Clock.systemUTC() : clock;
         this.timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .version(HttpClient.Version.HTTP_1_1).build();
+        this.api = new GitHubAppApi(this.apiUrl, this.jwt, this.timeout);
     }
 
     /** Whether the credentials secret holds a GitHub App (a JSON object with {@code appId}) rather than a token. */
@@ -112,40 +105,11 @@ public final class GitHubAppInstallationTokens implements Supplier<String> {
 
     private void mint() {
         String path = "/app/installations/" + installationId + "/access_tokens";
-        String operation = "POST " + path;
-        HttpRequest request = HttpRequest.newBuilder(URI.create(apiUrl + path)).timeout(timeout)
-                .header("Accept", "application/vnd.github+json").header("Authorization", "Bearer " + jwt.create())
-                .POST(HttpRequest.BodyPublishers.noBody()).build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new CodeHostException(Kind.TIMEOUT, operation + ": no response within " + timeout, e);
-        } catch (IOException e) {
-            throw new CodeHostException(Kind.NETWORK, operation + ": connection failed ("
-                    + e.getClass().getSimpleName() + ")", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CodeHostException(Kind.NETWORK, operation + ": interrupted", e);
-        }
-        int status = response.statusCode();
-        JsonNode body;
-        try {
-            body = JSON.readTree(response.body() == null || response.body().isEmpty() ? "{}" : response.body());
-        } catch (IOException e) {
-            body = JSON.createObjectNode();
-        }
-        if (status != 201 || !body.hasNonNull("token")) {
-            Kind kind = switch (status) {
-                case 401 -> Kind.UNAUTHORIZED;
-                case 403 -> Kind.FORBIDDEN;
-                case 404 -> Kind.NOT_FOUND;
-                case 422 -> Kind.VALIDATION;
-                case 429 -> Kind.RATE_LIMITED;
-                default -> status >= 500 ? Kind.SERVER_ERROR : Kind.UNKNOWN;
-            };
-            throw new CodeHostException(kind, status, operation + ": " + status + " "
-                    + body.path("message").asText("(no message)") + " (GitHub App installation token)", null, null);
+        GitHubAppApi.Answer answer = api.send("POST", path);
+        JsonNode body = answer.body();
+        if (answer.status() != 201 || !body.hasNonNull("token")) {
+            throw GitHubAppApi.failure("POST " + path, answer, body.path("message").asText("(no message)")
+                    + " (GitHub App installation token)");
         }
         token = body.get("token").asText();
         Instant expires;

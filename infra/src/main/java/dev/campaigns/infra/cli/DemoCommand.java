@@ -46,7 +46,8 @@ public final class DemoCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--code-host", defaultValue = "github", description = "The local code host's kind: github, "
-            + "gitlab or bitbucket-server (default: ${DEFAULT-VALUE}).")
+            + "gitlab or bitbucket-server; or mixed: the three at once, repositories spread over them, one campaign"
+            + " across all (default: ${DEFAULT-VALUE}).")
     String codeHost;
 
     @Option(names = "--stay", description = "After the campaign, keep serving the web page and the API until Ctrl-C.")
@@ -60,28 +61,49 @@ public final class DemoCommand implements Callable<Integer> {
             return 2;
         }
         dev.campaigns.codehost.CodeHostKind kind;
+        boolean mixed = "mixed".equalsIgnoreCase(codeHost.strip());
         try {
-            kind = dev.campaigns.codehost.CodeHostKind.parse(codeHost);
+            kind = mixed ? dev.campaigns.codehost.CodeHostKind.GITHUB : dev.campaigns.codehost.CodeHostKind.parse(codeHost);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("--code-host: " + e.getMessage());
             return 2;
         }
         out.println("Starting the embedded local AWS (DynamoDB Local, Step Functions, Lambdas, AppSync) and code host...");
         out.flush();
+        List<LocalCampaigns.NamedCodeHost> others = mixed ? List.of(
+                new LocalCampaigns.NamedCodeHost("gitlab.local", new dev.campaigns.infra.codehost.LocalCodeHost.Options()
+                        .kind(dev.campaigns.codehost.CodeHostKind.GITLAB)),
+                new LocalCampaigns.NamedCodeHost("bitbucket.local", new dev.campaigns.infra.codehost.LocalCodeHost.Options()
+                        .kind(dev.campaigns.codehost.CodeHostKind.BITBUCKET_SERVER))) : List.of();
         try (LocalCampaigns stack = LocalCampaigns.start(LocalCampaigns.Options.defaults("demo-token")
                 .withDefaultUser(LocalAppSync.DEFAULT_USER)
                 .withGraphqlPort(port)
                 .withCodeHost(new dev.campaigns.infra.codehost.LocalCodeHost.Options().kind(kind)
-                        .contentLimits(100_000, 1_000_000)))) {
+                        .contentLimits(100_000, 1_000_000))
+                .withOtherCodeHosts(others))) {
+            // Where repository i lives: the default host (named OWNER/NAME), or with --code-host mixed one of the
+            // three in turn (HOST/OWNER/NAME on the others).
+            List<String> prefixes = new ArrayList<>(List.of(""));
+            List<dev.campaigns.infra.codehost.LocalCodeHost> hosts = new ArrayList<>(List.of(stack.codeHost()));
+            for (LocalCampaigns.NamedCodeHost other : others) {
+                prefixes.add(other.name() + "/");
+                hosts.add(stack.codeHost(other.name()));
+            }
             // As the web page's user, so that the printed page shows the campaign.
             CampaignsApi api = new CampaignsApi(new GraphQLClient(stack.graphqlUrl(), LocalAppSync.DEFAULT_USER));
             out.println("GraphQL endpoint: " + stack.graphqlUrl());
-            out.println("Code host:        " + stack.codeHost().baseUrl() + " (" + kind.id() + ", API "
-                    + stack.codeHost().apiUrl() + ")");
+            for (int h = 0; h < hosts.size(); h++) {
+                out.println((h == 0 ? "Code host:        " : "                  ") + hosts.get(h).baseUrl() + " ("
+                        + hosts.get(h).kind().id() + ", API " + hosts.get(h).apiUrl() + ")"
+                        + (h == 0 ? (mixed ? ": repositories OWNER/NAME" : "") : ": repositories " + prefixes.get(h)
+                        + "OWNER/NAME"));
+            }
             List<Patch> patches = new ArrayList<>();
             for (int i = 1; i <= repos; i++) {
-                String base = stack.codeHost().createRepository(SampleCampaign.repository(i), SampleCampaign.files(i));
-                patches.add(new Patch(SampleCampaign.repository(i), base, "main", SampleCampaign.patch()));
+                int h = (i - 1) % hosts.size();
+                String base = hosts.get(h).createRepository(SampleCampaign.repository(i), SampleCampaign.files(i));
+                patches.add(new Patch(prefixes.get(h) + SampleCampaign.repository(i), base, "main",
+                        SampleCampaign.patch()));
             }
             out.println("Created " + repos + " repositories; the plan upgrades their CI workflow's GitHub Actions.");
             PlanUploader.Upload upload = api.uploadPlan(patches);
@@ -105,12 +127,14 @@ public final class DemoCommand implements Callable<Integer> {
             Map<String, Object> status = follow(api, id, ((Number) planStatus.get("completedCount")).intValue());
             Map<String, Object> finished = api.campaign(id, 100, null);
             out.println();
-            out.println("Pull requests on the local code host:");
+            out.println("Pull requests on the local code host" + (mixed ? "s:" : ":"));
             int prs = 0;
-            for (Patch p : patches) {
-                for (LocalPullRequest pr : stack.codeHost().pullRequests(p.repository())) {
-                    out.printf("  %-22s #%d %-6s %s <- %s  %s  %s%n", pr.repository(), pr.number(), pr.state(),
-                            pr.baseRef(), pr.headRef(), pr.title(), stack.codeHost().baseUrl() + "/"
+            for (int i = 0; i < patches.size(); i++) {
+                int h = i % hosts.size();
+                dev.campaigns.infra.codehost.LocalCodeHost host = hosts.get(h);
+                for (LocalPullRequest pr : host.pullRequests(SampleCampaign.repository(i + 1))) {
+                    out.printf(mixed ? "  %-33s #%d %-6s %s <- %s  %s  %s%n" : "  %-22s #%d %-6s %s <- %s  %s  %s%n", prefixes.get(h) + pr.repository(), pr.number(),
+                            pr.state(), pr.baseRef(), pr.headRef(), pr.title(), host.baseUrl() + "/"
                                     + pr.repository() + "/pull/" + pr.number());
                     prs++;
                 }

@@ -188,18 +188,18 @@ final class ApiServlet extends HttpServlet {
     /** GitHub App: a JWT of the app, an installation it has: 201 an hour's token. */
     private Reply installationToken(Call c) {
         String[] app = app(c);
-        if (!app[1].equals(c.param("installation_id"))) {
+        if (!host.isInstallation(c.param("installation_id"))) {
             throw GitHubError.notFound();
         }
-        Map.Entry<String, java.time.Instant> issued = host.issueInstallationToken();
+        Map.Entry<String, java.time.Instant> issued = host.issueInstallationToken(c.param("installation_id"));
         return Reply.of(201, json.installationToken(issued.getKey(), issued.getValue()));
     }
 
-    /** GitHub App: the installation that covers a repository (every repository here). */
+    /** GitHub App: the installation that covers a repository (its owner's, else the app's first). */
     private Reply repositoryInstallation(Call c) {
         String[] app = app(c);
         HostedRepository repo = state.repository(c.param("owner"), c.param("repo"));
-        return Reply.of(200, json.installation(app[0], app[1], repo.owner, repo.createdAt));
+        return Reply.of(200, json.installation(app[0], host.installationOf(repo.owner), repo.owner, repo.createdAt));
     }
 
     private String[] app(Call c) {

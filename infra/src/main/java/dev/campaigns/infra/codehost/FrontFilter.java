@@ -126,6 +126,12 @@ final class FrontFilter implements Filter {
             }
             return;
         }
+        if (access != null && kind == CodeHostKind.GITHUB && !host.tokenCovers(token, owner(path, api, prefix))) {
+            // an App installation's token reaches only the repositories of the accounts it is installed on
+            writeRaw(resp, 404, api ? "{\"message\":\"Not Found\",\"documentation_url\":"
+                    + "\"https://docs.github.com/rest\",\"status\":\"404\"}" : "{\"message\":\"Repository not found.\"}");
+            return;
+        }
         if (access != null) {
             req.setAttribute(ACCESS, access);
         }
@@ -257,6 +263,15 @@ final class FrontFilter implements Filter {
     private static boolean isPush(HttpServletRequest req) {
         return req.getRequestURI().endsWith("/git-receive-pack")
                 || "git-receive-pack".equals(req.getParameter("service"));
+    }
+
+    /** The repository owner a path names ({@code /api/v3/repos/{owner}/...} or {@code /{owner}/{repo}.git/...}). */
+    private static String owner(String path, boolean api, String prefix) {
+        String[] parts = (api ? path.substring(prefix.length()) : path).split("/");
+        if (api) {
+            return parts.length > 2 && parts[1].equals("repos") ? parts[2] : null;
+        }
+        return parts.length > 2 ? parts[1] : null;
     }
 
     private static String gitEndpoint(String path) {

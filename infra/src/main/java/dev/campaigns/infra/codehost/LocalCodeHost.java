@@ -71,6 +71,7 @@ public final class LocalCodeHost implements AutoCloseable {
         private String appId;
         private String installationId;
         private java.security.PublicKey appKey;
+        private final Map<String, String> ownerInstallations = new ConcurrentHashMap<>();
 
         /**
          * Registers a GitHub App with {@code appId} and the public half of its key, installed (on every repository)
@@ -81,6 +82,18 @@ public final class LocalCodeHost implements AutoCloseable {
             this.appId = Objects.requireNonNull(id, "appId");
             this.installationId = Objects.requireNonNull(installation, "installationId");
             this.appKey = Objects.requireNonNull(publicKey, "publicKey");
+            return this;
+        }
+
+        /**
+         * Installs the registered GitHub App ({@link #githubApp}) on {@code owner}'s account as another installation,
+         * {@code installationId}: its repositories' {@code GET /repos/{owner}/{repo}/installation} names it, and only
+         * its tokens reach them (another installation's token gets 404, as on GitHub). Owners not installed this way
+         * are covered by the app's first installation.
+         */
+        public Options githubAppInstallation(String owner, String installationId) {
+            this.ownerInstallations.put(owner.toLowerCase(java.util.Locale.ROOT),
+                    Objects.requireNonNull(installationId, "installationId"));
             return this;
         }
 
@@ -166,6 +179,7 @@ public final class LocalCodeHost implements AutoCloseable {
     private final Routes<?> apiRoutes;
     private final CodeHostKind kind;
     private final Map<String, java.time.Instant> installationTokens = new ConcurrentHashMap<>();
+    private final Map<String, String> tokenInstallations = new ConcurrentHashMap<>();
     private final List<Consumer<Exchange>> exchangeListeners = new CopyOnWriteArrayList<>();
 
     /**
@@ -500,6 +514,24 @@ public final class LocalCodeHost implements AutoCloseable {
         return expires != null && clock.instant().isBefore(expires) ? Access.WRITE : null;
     }
 
+    /** Whether {@code token} may reach {@code owner}'s repositories: an installation token only its installation's. */
+    boolean tokenCovers(String token, String owner) {
+        String installation = tokenInstallations.get(token);
+        return installation == null || owner == null || installation.equals(installationOf(owner));
+    }
+
+    /** The App installation covering {@code owner}'s repositories. */
+    String installationOf(String owner) {
+        return options.ownerInstallations.getOrDefault(owner.toLowerCase(java.util.Locale.ROOT),
+                options.installationId);
+    }
+
+    /** Whether {@code installationId} is one of the registered App's installations. */
+    boolean isInstallation(String installationId) {
+        return options.appId != null && (options.installationId.equals(installationId)
+                || options.ownerInstallations.containsValue(installationId));
+    }
+
     /** Whether {@code jwt} is a valid RS256 JWT of the registered GitHub App, as GitHub checks it. */
     boolean validAppJwt(String jwt) {
         if (options.appKey == null || jwt == null) {
@@ -533,16 +565,22 @@ public final class LocalCodeHost implements AutoCloseable {
     }
 
     /** Issues an installation token valid for an hour on the host clock; returns it and its expiry. */
-    Map.Entry<String, java.time.Instant> issueInstallationToken() {
+    Map.Entry<String, java.time.Instant> issueInstallationToken(String installationId) {
         String token = "ghs_" + java.util.UUID.randomUUID().toString().replace("-", "");
         java.time.Instant expires = clock.instant().plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         installationTokens.put(token, expires);
+        tokenInstallations.put(token, installationId);
         return Map.entry(token, expires);
     }
 
     /** How many installation tokens the host has issued. */
     public int installationTokensIssued() {
         return installationTokens.size();
+    }
+
+    /** How many tokens the host has issued for App installation {@code installationId}. */
+    public int installationTokensIssued(String installationId) {
+        return (int) tokenInstallations.values().stream().filter(installationId::equals).count();
     }
 
     RateLimiter rateLimiter() {

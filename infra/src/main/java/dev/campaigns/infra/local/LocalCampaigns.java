@@ -46,6 +46,7 @@ public final class LocalCampaigns implements AutoCloseable {
     /** The stack name the local runtime gives {@code AWS::StackName}. */
     public static final String STACK_NAME = "campaigns-local";
     private final LocalCodeHost codeHost;
+    private final Map<String, LocalCodeHost> otherCodeHosts = new LinkedHashMap<>();
     private final LocalDynamoDb dynamo;
     private final LocalStepFunctions stepFunctions;
     private final StepFunctionsHttpServer stepFunctionsServer;
@@ -76,31 +77,31 @@ public final class LocalCampaigns implements AutoCloseable {
     public record Options(String codeHostToken, double timeScale, int graphqlPort, Path workDir,
                           LocalCodeHost.Options codeHostOptions, SfnConfig sfnConfig,
                           Map<String, String> parameters, double sharedClockFactor, String webhookSecret,
-                          String templateYaml, String defaultUser) {
+                          String templateYaml, String defaultUser, List<NamedCodeHost> otherCodeHosts) {
         /** A stack with a fresh code host accepting {@code token}, Step Functions time sped up 1000×. */
         public static Options defaults(String token) {
-            return new Options(token, 0.001, 0, null, null, null, Map.of(), 0, null, null, null);
+            return new Options(token, 0.001, 0, null, null, null, Map.of(), 0, null, null, null, List.of());
         }
 
         /** The secret the code host signs webhook deliveries with and the receiver checks; null: a random one. */
         public Options withWebhookSecret(String secret) {
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, sfnConfig, parameters,
-                    sharedClockFactor, secret, templateYaml, defaultUser);
+                    sharedClockFactor, secret, templateYaml, defaultUser, otherCodeHosts);
         }
 
         public Options withGraphqlPort(int port) {
             return new Options(codeHostToken, timeScale, port, workDir, codeHostOptions, sfnConfig, parameters,
-                    sharedClockFactor, webhookSecret, templateYaml, defaultUser);
+                    sharedClockFactor, webhookSecret, templateYaml, defaultUser, otherCodeHosts);
         }
 
         public Options withCodeHost(LocalCodeHost.Options options) {
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, options, sfnConfig, parameters,
-                    sharedClockFactor, webhookSecret, templateYaml, defaultUser);
+                    sharedClockFactor, webhookSecret, templateYaml, defaultUser, otherCodeHosts);
         }
 
         public Options withSfnConfig(SfnConfig config) {
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, config, parameters,
-                    sharedClockFactor, webhookSecret, templateYaml, defaultUser);
+                    sharedClockFactor, webhookSecret, templateYaml, defaultUser, otherCodeHosts);
         }
 
         /** Overrides template parameter {@code name} (e.g. {@code CodeHostContentLimits}). */
@@ -108,7 +109,7 @@ public final class LocalCampaigns implements AutoCloseable {
             Map<String, String> p = new HashMap<>(parameters);
             p.put(name, value);
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, sfnConfig, Map.copyOf(p),
-                    sharedClockFactor, webhookSecret, templateYaml, defaultUser);
+                    sharedClockFactor, webhookSecret, templateYaml, defaultUser, otherCodeHosts);
         }
 
         /**
@@ -117,7 +118,7 @@ public final class LocalCampaigns implements AutoCloseable {
          */
         public Options withTemplate(String yaml) {
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, sfnConfig, parameters,
-                    sharedClockFactor, webhookSecret, yaml, defaultUser);
+                    sharedClockFactor, webhookSecret, yaml, defaultUser, otherCodeHosts);
         }
 
         /**
@@ -126,14 +127,28 @@ public final class LocalCampaigns implements AutoCloseable {
          */
         public Options withDefaultUser(String user) {
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, sfnConfig, parameters,
-                    sharedClockFactor, webhookSecret, templateYaml, user);
+                    sharedClockFactor, webhookSecret, templateYaml, user, otherCodeHosts);
+        }
+
+        /**
+         * More code hosts beside the default one (a campaign spanning hosts): each is started with its options and a
+         * token of its own ({@code <token>-<name>}) and a webhook secret of its own, each in its own secret, named in the template's {@code CodeHosts} (the default host first, as
+         * {@code <kind>.local}, e.g. {@code github.local}) and delivers its webhooks to the receiver's URL/{@code name}.
+         */
+        public Options withOtherCodeHosts(List<NamedCodeHost> hosts) {
+            return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, sfnConfig, parameters,
+                    sharedClockFactor, webhookSecret, templateYaml, defaultUser, List.copyOf(hosts));
         }
 
         /** One clock for code host, engine and functions, {@code factor} times faster than real time. */
         public Options withSharedClock(double factor) {
             return new Options(codeHostToken, timeScale, graphqlPort, workDir, codeHostOptions, sfnConfig, parameters,
-                    factor, webhookSecret, templateYaml, defaultUser);
+                    factor, webhookSecret, templateYaml, defaultUser, otherCodeHosts);
         }
+    }
+
+    /** A code host of the stack beside the default one: its name in repository names ({@code gitlab.local}). */
+    public record NamedCodeHost(String name, LocalCodeHost.Options options) {
     }
 
     public static LocalCampaigns start(Options options) {
@@ -176,6 +191,13 @@ public final class LocalCampaigns implements AutoCloseable {
             hostOptions.timeScale(shared);
         }
         this.codeHost = LocalCodeHost.start(hostOptions.token(options.codeHostToken(), LocalCodeHost.Access.WRITE));
+        for (NamedCodeHost other : options.otherCodeHosts()) {
+            if (shared > 0) {
+                other.options().timeScale(shared);
+            }
+            otherCodeHosts.put(other.name(), LocalCodeHost.start(other.options().token(otherToken(options, other),
+                    LocalCodeHost.Access.WRITE)));
+        }
         this.dynamo = LocalDynamoDb.start(template.tables());
         java.time.Clock functionsClock = shared > 0 ? codeHost.clock() : java.time.Clock.systemUTC();
         SfnConfig sfn = options.sfnConfig() != null ? options.sfnConfig() : SfnConfig.defaults();
@@ -215,6 +237,28 @@ public final class LocalCampaigns implements AutoCloseable {
         localValues.put("CodeHostTokenSecretArn", tokenSecretArn);
         localValues.put("WebhookSecretArn", webhookSecretArn);
         localValues.put("SyncRequestBudget", "250");
+        if (!otherCodeHosts.isEmpty()) {
+            // the template's CodeHosts: the default host first, then each other one with a secret of its own
+            com.fasterxml.jackson.databind.node.ArrayNode hosts = JSON.createArrayNode();
+            hosts.add(hostEntry(codeHost.kind().id() + ".local", codeHost, tokenSecretArn));
+            StringBuilder otherSecrets = new StringBuilder();
+            StringBuilder otherWebhookSecrets = new StringBuilder();
+            for (Map.Entry<String, LocalCodeHost> other : otherCodeHosts.entrySet()) {
+                NamedCodeHost named = options.otherCodeHosts().stream().filter(o -> o.name().equals(other.getKey()))
+                        .findFirst().orElseThrow();
+                String arn = iam.secrets().create("campaigns/code-host-token-" + other.getKey(),
+                        otherToken(options, named));
+                String webhookArn = iam.secrets().create("campaigns/webhook-secret-" + other.getKey(),
+                        otherWebhookSecret(other.getKey()));
+                hosts.add(((com.fasterxml.jackson.databind.node.ObjectNode) hostEntry(other.getKey(), other.getValue(),
+                        arn)).put("webhookSecretArn", webhookArn));
+                otherSecrets.append(',').append(arn);
+                otherWebhookSecrets.append(',').append(webhookArn);
+            }
+            localValues.put("CodeHosts", hosts.toString());
+            localValues.put("CodeHostSecretArns", otherSecrets.toString());
+            localValues.put("WebhookSecretArns", otherWebhookSecrets.toString());
+        }
         for (Map.Entry<String, String> q : sqs.urls().entrySet()) {
             localValues.put(q.getKey(), q.getValue());
             localValues.put(q.getKey() + ".Arn", sqs.arns().get(q.getKey()));
@@ -290,6 +334,38 @@ public final class LocalCampaigns implements AutoCloseable {
         this.functionUrls = new LocalFunctionUrls(template.functionUrls(), lambdas);
         this.eventSources = new LocalEventSources(functionEvents, sqs, lambdas, fn -> pollerClient(fn, region));
         codeHost.webhooks().target(functionUrls.url("WebhookReceiverFunction"), webhookSecret);
+        otherCodeHosts.forEach((name, host) -> host.webhooks().target(functionUrls.url("WebhookReceiverFunction")
+                + "/" + name, otherWebhookSecret(name)));
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** Another host's webhook secret: the stack's, suffixed with its name (each host signs with its own). */
+    private String otherWebhookSecret(String name) {
+        return webhookSecret + "-" + name;
+    }
+
+    /** Another host's token: the stack's, suffixed with its name, so each host has credentials of its own. */
+    private static String otherToken(Options options, NamedCodeHost other) {
+        String t = options.codeHostToken();
+        return t.strip().startsWith("{") ? t : t + "-" + other.name();
+    }
+
+    private static JsonNode hostEntry(String name, LocalCodeHost host, String secretArn) {
+        return JSON.createObjectNode().put("name", name).put("type", host.kind().id()).put("apiUrl", host.apiUrl())
+                .put("gitUrl", host.baseUrl()).put("secretArn", secretArn);
+    }
+
+    /** The code host called {@code name}: one of {@link Options#withOtherCodeHosts}, or the default one's name. */
+    public LocalCodeHost codeHost(String name) {
+        if (name.equals(codeHost.kind().id() + ".local")) {
+            return codeHost;
+        }
+        LocalCodeHost host = otherCodeHosts.get(name);
+        if (host == null) {
+            throw new IllegalArgumentException("no code host " + name + " in this stack");
+        }
+        return host;
     }
 
     /** The SQS client an event source mapping polls with: the consuming function's role, through the gateway. */
@@ -462,6 +538,7 @@ public final class LocalCampaigns implements AutoCloseable {
      */
     public void awaitChangesetEvents(java.time.Duration timeout) {
         codeHost.webhooks().awaitSent();
+        otherCodeHosts.values().forEach(h -> h.webhooks().awaitSent());
         long deadline = System.nanoTime() + timeout.toNanos();
         int quiet = 0;
         while (System.nanoTime() < deadline) {
@@ -492,8 +569,10 @@ public final class LocalCampaigns implements AutoCloseable {
     @Override
     public void close() {
         codeHost.webhooks().target(null, null);
+        otherCodeHosts.values().forEach(h -> h.webhooks().target(null, null));
         try {
             codeHost.webhooks().awaitSent(); // deliveries already queued reach the function URL before it stops
+            otherCodeHosts.values().forEach(h -> h.webhooks().awaitSent());
         } catch (IllegalStateException e) {
             // closing anyway
         }
@@ -511,6 +590,7 @@ public final class LocalCampaigns implements AutoCloseable {
         dynamo.close();
         sqs.close();
         codeHost.close();
+        otherCodeHosts.values().forEach(LocalCodeHost::close);
     }
 
     /** The engine needs its invoker before the functions exist (they need the engine's endpoint). */

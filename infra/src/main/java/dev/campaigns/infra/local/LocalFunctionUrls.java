@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * Lambda function URLs on loopback: {@code http://127.0.0.1:<port>/<FunctionLogicalId>} invokes that function with a
  * function URL event (payload format 2.0: lower-case headers; a text body as text, any other base64-encoded) and answers
- * with the status, headers and body it returns, as AWS does for the functions of {@code template.yaml} that declare
+ * with the status, headers and body it returns (the event's {@code rawPath} is the path after
+ * {@code /<FunctionLogicalId>}, as AWS gives the path after the URL's host), as AWS does for the functions of {@code template.yaml} that declare
  * {@code FunctionUrlConfig}. Lambda's limits hold: a request whose event would exceed 6 MB is answered 413 without
  * invoking the function; a function error (a response over 6 MB, a timeout) is answered 502.
  */
@@ -62,7 +63,9 @@ public final class LocalFunctionUrls implements AutoCloseable {
             }
             ObjectNode event = JSON.createObjectNode();
             event.put("version", "2.0");
-            event.put("rawPath", exchange.getRequestURI().getPath());
+            // as in AWS, the path after the function URL's host: here, after /<FunctionLogicalId>
+            String rawPath = exchange.getRequestURI().getPath().substring(function.length() + 1);
+            event.put("rawPath", rawPath.isEmpty() ? "/" : rawPath);
             ObjectNode headers = event.putObject("headers");
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
             event.putObject("requestContext").putObject("http").put("method", exchange.getRequestMethod());

@@ -111,6 +111,37 @@ public class GitHubAppSignInTest {
     }
 
     @Test
+    void withoutAnInstallationIdEachOwnersInstallationIsLookedUpOnceAndHasItsOwnTokensAndPacing() {
+        host = LocalCodeHost.start(new LocalCodeHost.Options().token("unused-pat", LocalCodeHost.Access.READ)
+                .githubApp("42", "77", KEYS.getPublic()).githubAppInstallation("other", "88").clock(clock));
+        host.createRepository("acme/app", Map.of("README.md", "hi\n"));
+        host.createRepository("acme/lib", Map.of("README.md", "hi\n"));
+        host.createRepository("other/app", Map.of("README.md", "hi\n"));
+        String secret = "{\"appId\":\"42\",\"privateKey\":\"" + pkcs1Pem(KEYS).replace("\n", "\\n") + "\"}";
+        dev.campaigns.codehost.HostConnections app = dev.campaigns.codehost.CodeHosts.connect(
+                new dev.campaigns.codehost.CodeHostConfig("github.example", CodeHostKind.GITHUB,
+                        URI.create(host.apiUrl()), URI.create(host.baseUrl()), "arn", null), secret, clock, null);
+        var acme = app.connection("acme/app");
+        assertEquals("github-app-installation:77", acme.pacingIdentity());
+        assertEquals(acme, app.connection("ACME/lib"), "one installation per owner, looked up once");
+        var other = app.connection("other/app");
+        assertEquals("github-app-installation:88", other.pacingIdentity());
+        assertEquals(2, host.requestCount("GET /repos/{owner}/{repo}/installation"));
+        host.commitFiles("acme/app", "b", Map.of("f", "x\n"), "change");
+        host.commitFiles("other/app", "b", Map.of("f", "x\n"), "change");
+        PullRequest mine = acme.codeHost().ensurePullRequest(new PullRequestSpec("acme/app", "b", "main", "T", "",
+                false, List.of(), List.of()));
+        PullRequest theirs = other.codeHost().ensurePullRequest(new PullRequestSpec("other/app", "b", "main", "T", "",
+                false, List.of(), List.of()));
+        assertEquals(1, host.installationTokensIssued("77"));
+        assertEquals(1, host.installationTokensIssued("88"));
+        CodeHostException crossed = assertThrows(CodeHostException.class,
+                () -> other.codeHost().loadPullRequest("acme/app", mine.number()));
+        assertEquals(CodeHostException.Kind.NOT_FOUND, crossed.kind(), "installation 88's token does not reach acme");
+        assertEquals(theirs.number(), other.codeHost().loadPullRequest("other/app", theirs.number()).number());
+    }
+
+    @Test
     void aJwtOfAnotherKeyOrAnotherInstallationIsRefusedWithoutTheSecretInTheMessage() {
         start();
         KeyPair other = keys();

@@ -188,7 +188,18 @@ public final class TemplatePolicies {
 
     private List<String> strings(JsonNode node, Map<String, String> parameters) {
         List<String> out = new ArrayList<>();
-        if (node.isArray()) {
+        if (node.has("Fn::Split")) {
+            // CloudFormation's list from text; an empty element is a resource AWS refuses at deployment
+            JsonNode split = node.get("Fn::Split");
+            String text = eval(split.get(1), parameters);
+            for (String part : text.split(java.util.regex.Pattern.quote(split.get(0).asText()), -1)) {
+                if (part.isEmpty()) {
+                    throw new IllegalArgumentException("template.yaml: " + node + " gives an empty resource (from \""
+                            + text + "\"), which AWS refuses");
+                }
+                out.add(part);
+            }
+        } else if (node.isArray()) {
             node.forEach(n -> out.add(eval(n, parameters)));
         } else if (!node.isMissingNode()) {
             out.add(eval(node, parameters));

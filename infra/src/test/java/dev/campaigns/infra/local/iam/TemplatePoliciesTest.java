@@ -112,4 +112,36 @@ class TemplatePoliciesTest {
                 () -> policies.function("Conditional"));
         assertTrue(e.getMessage().contains("Condition"), e.getMessage());
     }
+
+    @Test
+    void aSplitResourceListGrantsEachElementAndAnEmptyElementIsRefusedAsAwsRefusesIt() {
+        String yaml = """
+                Resources:
+                  Reader:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: x::y
+                      Policies:
+                        - Statement:
+                            - Effect: Allow
+                              Action: secretsmanager:GetSecretValue
+                              Resource:
+                                Fn::Split:
+                                  - ','
+                                  - Fn::Sub: '${First}${Others}'
+                """;
+        java.util.function.BiFunction<String, String, TemplatePolicies> with = (first, others) ->
+                new TemplatePolicies(SamTemplate.parse(new ByteArrayInputStream(yaml.getBytes(
+                        StandardCharsets.UTF_8))), Map.of("First", first, "Others", others)::get);
+        IamPolicy two = with.apply("arn:aws:secretsmanager:r:1:secret:a", ",arn:aws:secretsmanager:r:1:secret:b")
+                .function("Reader");
+        assertTrue(two.evaluate("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:r:1:secret:a").allowed());
+        assertTrue(two.evaluate("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:r:1:secret:b").allowed());
+        assertFalse(two.evaluate("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:r:1:secret:c").allowed());
+        IamPolicy one = with.apply("arn:aws:secretsmanager:r:1:secret:a", "").function("Reader");
+        assertFalse(one.evaluate("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:r:1:secret:b").allowed());
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> with.apply("arn:aws:secretsmanager:r:1:secret:a", ",").function("Reader"));
+        assertTrue(empty.getMessage().contains("empty resource"), empty.getMessage());
+    }
 }
