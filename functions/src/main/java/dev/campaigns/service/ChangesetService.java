@@ -9,8 +9,9 @@ import dev.campaigns.domain.ChangesetEvent;
 import dev.campaigns.domain.ChangesetHistory;
 import dev.campaigns.domain.ChangesetState;
 import dev.campaigns.domain.Page;
-import dev.campaigns.store.ChangesetStore;
-import dev.campaigns.store.IdempotencyStore;
+import dev.campaigns.store.CampaignRepository;
+import dev.campaigns.store.ChangesetRepository;
+import dev.campaigns.store.Idempotency;
 import dev.campaigns.util.Digests;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * webhooks and a scheduled sync, closed with their campaign, and counted over time (Sourcegraph's changesets
  * service).
  *
- * <p>Every sync is "read the truth, then write it ordered by read time" ({@link ChangesetStore#observe}): a webhook
+ * <p>Every sync is "read the truth, then write it ordered by read time" ({@link ChangesetRepository#observe}): a webhook
  * is only a trigger, so duplicate, late or missing deliveries cannot leave a wrong state; a missed one is repaired
  * by the next scheduled sync of that changeset.
  */
@@ -42,9 +43,10 @@ public final class ChangesetService {
     public static final int REQUESTS_PER_SYNC = 5;
     private static final int MAX_CHANGESETS_PER_CALL = 100;
 
-    private final ChangesetStore changesets;
+    private final ChangesetRepository changesets;
+    private final CampaignRepository campaignStore;
     private final CampaignService campaigns;
-    private final IdempotencyStore idempotency;
+    private final Idempotency idempotency;
     private final Supplier<CodeHostAccess> codeHostAccess;
     private final Supplier<ChangesetCloseQueue> closeQueue;
     private final Clock clock;
@@ -54,9 +56,11 @@ public final class ChangesetService {
      *                   changesets, counts over time) need no code host token
      * @param closeQueue supplied on first use: where closeCampaign / deleteCampaign queue the pull requests to close
      */
-    public ChangesetService(ChangesetStore changesets, CampaignService campaigns, IdempotencyStore idempotency,
+    public ChangesetService(ChangesetRepository changesets, CampaignRepository campaignStore,
+                            CampaignService campaigns, Idempotency idempotency,
                             Supplier<CodeHostAccess> codeHost, Supplier<ChangesetCloseQueue> closeQueue, Clock clock) {
         this.changesets = changesets;
+        this.campaignStore = campaignStore;
         this.campaigns = campaigns;
         this.idempotency = idempotency;
         this.codeHostAccess = codeHost;
@@ -143,7 +147,7 @@ public final class ChangesetService {
         }
         for (Changeset c : found) {
             if (!c.campaignIds().contains(campaignId)) {
-                changesets.addToCampaign(campaignId, c);
+                campaignStore.addToCampaign(campaignId, c);
             }
         }
         return campaigns.campaign(owner, campaignId);
@@ -204,7 +208,7 @@ public final class ChangesetService {
                 return "0";
             }
             for (long number : delivery.numbers()) {
-                String id = ChangesetStore.changesetId(delivery.repository(), Long.toString(number));
+                String id = Changeset.idOf(delivery.repository(), Long.toString(number));
                 var existing = changesets.changeset(id);
                 if (existing.isPresent()) {
                     sync(existing.get());
@@ -249,7 +253,7 @@ public final class ChangesetService {
 
     /** A page of the campaign's changesets. */
     public Page<Changeset> campaignChangesets(Campaign campaign, Integer first, String after) {
-        Page<String> ids = changesets.campaignChangesetIds(campaign.id(), Validation.first(first, 50, 100), after,
+        Page<String> ids = campaignStore.campaignChangesetIds(campaign.id(), Validation.first(first, 50, 100), after,
                 campaign.changesetCount());
         return new Page<>(changesets.changesets(ids.nodes()), ids.endCursor(), ids.totalCount());
     }
@@ -265,7 +269,7 @@ public final class ChangesetService {
         if (closeChangesets) {
             queueOwnedChangesets(campaign);
         }
-        changesets.closeCampaign(campaignId, clock.instant());
+        campaignStore.closeCampaign(campaignId, clock.instant());
         return campaigns.campaign(owner, campaignId);
     }
 
@@ -275,7 +279,7 @@ public final class ChangesetService {
         if (closeChangesets) {
             queueOwnedChangesets(campaign);
         }
-        changesets.deleteCampaign(campaign.id());
+        campaignStore.deleteCampaign(campaign.id());
     }
 
     /** The caller's campaign, once it is no longer creating changesets (a running step would race the close). */
@@ -291,7 +295,7 @@ public final class ChangesetService {
     /** Queues the campaign's own open changesets, {@link CloseChangesetsRequest#MAX_CHANGESETS} per message. */
     private void queueOwnedChangesets(Campaign campaign) {
         List<String> open = new ArrayList<>();
-        for (Changeset c : changesets.changesets(changesets.allCampaignChangesetIds(campaign.id()))) {
+        for (Changeset c : changesets.changesets(campaignStore.allCampaignChangesetIds(campaign.id()))) {
             if (c.createdBy(campaign.id()) && c.state() == ChangesetState.OPEN) {
                 open.add(c.id());
             }
@@ -345,7 +349,7 @@ public final class ChangesetService {
             throw new InvalidInputException("from and to may be at most 10 years apart");
         }
         List<ChangesetEvent> events = new ArrayList<>();
-        for (String id : changesets.allCampaignChangesetIds(campaign.id())) {
+        for (String id : campaignStore.allCampaignChangesetIds(campaign.id())) {
             events.addAll(changesets.events(id));
         }
         return ChangesetHistory.countsOverTime(events, start, end);

@@ -4,7 +4,7 @@ import dev.campaigns.domain.ChangesetJob;
 import dev.campaigns.domain.JobState;
 import dev.campaigns.pacing.Pacer;
 import dev.campaigns.pacing.PacerKey;
-import dev.campaigns.store.CampaignStore;
+import dev.campaigns.store.CampaignRepository;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -15,12 +15,12 @@ import java.time.temporal.ChronoUnit;
  * no new pull request (no longer pending, or its pull request already open) is not paced: its slot is now.
  */
 public final class PullRequestPacing {
-    private final CampaignStore store;
+    private final CampaignRepository store;
     private final Pacer pacer;
     private final PacerKey key;
     private final Clock clock;
 
-    public PullRequestPacing(CampaignStore store, Pacer pacer, PacerKey key, Clock clock) {
+    public PullRequestPacing(CampaignRepository store, Pacer pacer, PacerKey key, Clock clock) {
         this.store = store;
         this.pacer = pacer;
         this.key = key;
