@@ -107,7 +107,7 @@ public interface CampaignRepository {
         return ids;
     }
 
-    /** Marks the campaign closed at {@code at}, once (a second close keeps the first time). */
+    /** Marks the campaign closed at {@code at}, once (a second close keeps the first time; no campaign: nothing). */
     void closeCampaign(String campaignId, Instant at);
 
     /**

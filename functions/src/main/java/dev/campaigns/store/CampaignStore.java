@@ -634,11 +634,15 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
     /** Marks the campaign closed at {@code at}, once (a second close keeps the first time). */
     @Override
     public void closeCampaign(String campaignId, Instant at) {
-        dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
-                .key(key(campaignKey(campaignId), "#CAMPAIGN"))
-                .conditionExpression("attribute_exists(PK)")
-                .updateExpression("SET closedAt = if_not_exists(closedAt, :t)")
-                .expressionAttributeValues(Map.of(":t", s(at.toString()))).build());
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
+                    .key(key(campaignKey(campaignId), "#CAMPAIGN"))
+                    .conditionExpression("attribute_exists(PK)")
+                    .updateExpression("SET closedAt = if_not_exists(closedAt, :t)")
+                    .expressionAttributeValues(Map.of(":t", s(at.toString()))).build());
+        } catch (ConditionalCheckFailedException deleted) {
+            // deleted meanwhile: nothing to close (the caller reads the campaign next and finds none)
+        }
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.campaigns.store;
 import dev.campaigns.codehost.PullRequestStatus;
 import dev.campaigns.domain.Changeset;
 import dev.campaigns.domain.ChangesetEvent;
+import dev.campaigns.domain.ChangesetRead;
+import dev.campaigns.domain.ChangesetState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -37,4 +39,21 @@ public interface ChangesetRepository {
 
     /** The IDs of the {@code limit} changesets synced longest ago (the scheduled sync's work list). */
     List<String> stalest(int limit);
+
+    /** A pull request's status as the domain reads it: its states and since when each holds. */
+    static ChangesetRead read(PullRequestStatus status) {
+        ChangesetState state = ChangesetState.valueOf(status.pullRequest().state().name());
+        Instant stateAt = switch (state) {
+            case MERGED -> first(status.mergedAt(), status.updatedAt());
+            case CLOSED -> first(status.closedAt(), status.updatedAt());
+            default -> status.updatedAt();
+        };
+        return new ChangesetRead(state, status.reviewState(), status.checkState(), status.createdAt(), stateAt,
+                first(status.reviewChangedAt(), status.updatedAt()), first(status.checkChangedAt(),
+                status.updatedAt()));
+    }
+
+    private static Instant first(Instant a, Instant b) {
+        return a != null ? a : b;
+    }
 }

@@ -94,7 +94,7 @@ public final class ChangesetStore implements ChangesetRepository {
         String repository = status.pullRequest().repository();
         String externalID = Long.toString(status.pullRequest().number());
         String id = changesetId(repository, externalID);
-        ChangesetRead read = read(status);
+        ChangesetRead read = ChangesetRepository.read(status);
         ChangesetState state = read.state();
         for (int attempt = 0; ; attempt++) {
             Optional<Map<String, AttributeValue>> old = get(changesetKey(id), CHANGESET);
@@ -154,19 +154,6 @@ public final class ChangesetStore implements ChangesetRepository {
                 throw new IllegalStateException("changeset " + id + " kept changing under this write");
             }
         }
-    }
-
-    /** A pull request's status as the domain reads it: its states and since when each holds. */
-    static ChangesetRead read(PullRequestStatus status) {
-        ChangesetState state = ChangesetState.valueOf(status.pullRequest().state().name());
-        Instant stateAt = switch (state) {
-            case MERGED -> orElse(status.mergedAt(), status.updatedAt());
-            case CLOSED -> orElse(status.closedAt(), status.updatedAt());
-            default -> status.updatedAt();
-        };
-        return new ChangesetRead(state, status.reviewState(), status.checkState(), status.createdAt(), stateAt,
-                orElse(status.reviewChangedAt(), status.updatedAt()), orElse(status.checkChangedAt(),
-                status.updatedAt()));
     }
 
     /**
@@ -288,7 +275,4 @@ public final class ChangesetStore implements ChangesetRepository {
         return v == null ? Instant.EPOCH : Instant.parse(v);
     }
 
-    private static Instant orElse(Instant a, Instant b) {
-        return a != null ? a : b;
-    }
 }
