@@ -9,7 +9,7 @@ import dev.campaigns.domain.JobCounters;
 import dev.campaigns.domain.JobState;
 import dev.campaigns.git.CommitRequest;
 import dev.campaigns.git.CommitResult;
-import dev.campaigns.git.GitEngine;
+import dev.campaigns.git.GitOperations;
 import dev.campaigns.git.RevisionNotFoundException;
 import dev.campaigns.store.PlanJobsRefusedException;
 import dev.campaigns.store.PlanRepository;
@@ -41,7 +41,7 @@ public final class CampaignPlanService {
 
     private final PlanRepository store;
     private final BlobStore blobs;
-    private final GitEngine git;
+    private final GitOperations git;
     private final OnDemandCodeHostAccess codeHost;
     private final BackgroundProcesses processes;
     private final Clock clock;
@@ -51,7 +51,7 @@ public final class CampaignPlanService {
      * @param codeHost the code host access, built (its token read) only by the step that reaches the code host (a
      *                 job's dry run), so that the resolvers and the other steps never read the token secret
      */
-    public CampaignPlanService(PlanRepository store, BlobStore blobs, GitEngine git, OnDemandCodeHostAccess codeHost,
+    public CampaignPlanService(PlanRepository store, BlobStore blobs, GitOperations git, OnDemandCodeHostAccess codeHost,
                                BackgroundProcesses processes, Clock clock, Limits limits) {
         this.store = store;
         this.blobs = blobs;

@@ -11,7 +11,7 @@ import dev.campaigns.domain.ChangesetJobLifecycle;
 import dev.campaigns.domain.JobState;
 import dev.campaigns.git.CommitRequest;
 import dev.campaigns.git.CommitResult;
-import dev.campaigns.git.GitEngine;
+import dev.campaigns.git.GitOperations;
 import dev.campaigns.git.PushRequest;
 import dev.campaigns.store.CampaignRepository;
 import dev.campaigns.store.ChangesetRepository;
@@ -37,7 +37,7 @@ public final class ChangesetJobSteps {
     private final ChangesetRepository changesets;
     private final Clock clock;
     private final BlobStore blobs;
-    private final GitEngine git;
+    private final GitOperations git;
     private final OnDemandCodeHostAccess codeHost;
     private final Limits limits;
 
@@ -47,7 +47,7 @@ public final class ChangesetJobSteps {
      *                 never read the token
      */
     public ChangesetJobSteps(CampaignRepository store, PlanRepository plans, ChangesetRepository changesets,
-                             BlobStore blobs, GitEngine git,
+                             BlobStore blobs, GitOperations git,
                              OnDemandCodeHostAccess codeHost, Limits limits, Clock clock) {
         this.store = store;
         this.plans = plans;
