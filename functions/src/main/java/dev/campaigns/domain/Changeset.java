@@ -28,6 +28,16 @@ public record Changeset(String id, String repository, String externalID, String 
         campaignIds = campaignIds == null ? Set.of() : Set.copyOf(campaignIds);
     }
 
+    /**
+     * The changeset ID of pull request {@code externalID} of {@code repository}: the same for every campaign, so
+     * recording one pull request twice (a retried step, two campaigns) finds one changeset. It hashes the name as
+     * spelled (see docs/core.md, "The changeset ID").
+     */
+    public static String idOf(String repository, String externalID) {
+        return java.util.UUID.nameUUIDFromBytes(("changeset:" + repository + "#" + externalID)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
     /** Whether campaign {@code campaignId} created (and so may close) this changeset's pull request. */
     public boolean createdBy(String campaignId) {
         return campaignId != null && campaignId.equals(ownerCampaignId);

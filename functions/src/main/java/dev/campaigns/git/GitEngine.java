@@ -59,7 +59,7 @@ import org.eclipse.jgit.transport.URIish;
  * <p>Thread-safe: one engine serves concurrent invocations of one JVM; each call works on its own objects,
  * and the shared base cache serialises its fetches per repository.
  */
-public final class GitEngine implements AutoCloseable {
+public final class GitEngine implements GitOperations, AutoCloseable {
     /** Folder levels fetched one request each before asking for all the base's trees at once. */
     private static final int MAX_FETCHED_LEVELS = 12;
     private final GitEngineConfig config;
@@ -85,11 +85,13 @@ public final class GitEngine implements AutoCloseable {
     }
 
     /** Dry run: resolves the base, checks and applies the patch in memory, computes the commit; stores nothing. */
+    @Override
     public CommitResult preview(CommitRequest r) {
         return translated("cannot make a commit on", r.remoteUrl(), r.credentials(), () -> make(r, false));
     }
 
     /** As {@link #preview}, and stores the commit's bundle under {@code commit/<sha>} (idempotent). */
+    @Override
     public CommitResult commit(CommitRequest r) {
         return translated("cannot make a commit on", r.remoteUrl(), r.credentials(), () -> make(r, true));
     }
@@ -176,6 +178,7 @@ public final class GitEngine implements AutoCloseable {
     }
 
     /** See the class comment for the rule. */
+    @Override
     public PushResult push(PushRequest r) {
         return translated("cannot push to", r.remoteUrl(), r.credentials(), () -> pushChecked(r));
     }
@@ -203,6 +206,7 @@ public final class GitEngine implements AutoCloseable {
      * The commit the branch {@code refs/heads/<branch>} points at in the remote, or empty when the remote has no
      * such branch: one {@code git ls-remote --heads}, nothing fetched.
      */
+    @Override
     public java.util.Optional<String> branchTip(String remoteUrl, RemoteCredentials token, String branch) {
         RemoteCredentials credentials = token == null ? RemoteCredentials.none() : token;
         return translated("cannot list the branches of", remoteUrl, credentials, () -> {

@@ -1,6 +1,6 @@
 package dev.campaigns.handlers;
 
-import dev.campaigns.store.CampaignStore;
+import dev.campaigns.store.JobNotPendingException;
 import java.util.Map;
 
 /**
@@ -21,7 +21,7 @@ public final class PushChangesetHandler extends StepHandler {
     protected Object step(StepInput in) {
         try {
             services.steps().push(in.campaignId(), in.jobId());
-        } catch (CampaignStore.JobNotPendingException finished) {
+        } catch (JobNotPendingException finished) {
             // the job ended meanwhile: nothing to pace either (the slot is now), but the Wait needs a timestamp
         }
         return Map.of("jobId", in.jobId(), "slot", services.pacing().reserve(in.campaignId(), in.jobId()).toString());

@@ -29,7 +29,8 @@ import dev.campaigns.store.CampaignStore;
 import dev.campaigns.store.DynamoTable;
 import dev.campaigns.store.ChangesetStore;
 import dev.campaigns.store.DynamoBlobStore;
-import dev.campaigns.store.IdempotencyStore;
+import dev.campaigns.store.DynamoIdempotencyRecords;
+import dev.campaigns.store.Idempotency;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
@@ -75,7 +76,7 @@ public final class Services {
     private final Lazy<SfnClient> sfn;
     private final Lazy<CampaignStore> store;
     private final Lazy<BlobStore> blobs;
-    private final Lazy<IdempotencyStore> idempotency;
+    private final Lazy<Idempotency> idempotency;
     private final Lazy<GitEngine> git;
     private final OnDemandCodeHostAccess codeHost;
     private final Lazy<StepFunctionsBackgroundProcesses> processes;
@@ -109,8 +110,8 @@ public final class Services {
                 require(config.campaignsTable(), "CAMPAIGNS_TABLE")));
         this.store = new Lazy<>(() -> new CampaignStore(campaignsTable.get()));
         this.blobs = new Lazy<>(() -> new DynamoBlobStore(dynamo.get(), require(config.blobsTable(), "BLOBS_TABLE")));
-        this.idempotency = new Lazy<>(() -> new IdempotencyStore(dynamo.get(),
-                require(config.idempotencyTable(), "IDEMPOTENCY_TABLE"), clock));
+        this.idempotency = new Lazy<>(() -> new Idempotency(new DynamoIdempotencyRecords(dynamo.get(),
+                require(config.idempotencyTable(), "IDEMPOTENCY_TABLE")), clock));
         this.git = new Lazy<>(() -> new GitEngine(gitConfig(), blobs.get()));
         // Built, and a host's token read, only by what talks to that code host (see OnDemandCodeHostAccess).
         this.codeHost = new OnDemandCodeHostAccess(() -> new CodeHostAccess(new CodeHostRegistry(config.codeHosts(),
@@ -121,15 +122,15 @@ public final class Services {
         BackgroundProcesses startOnDemand = (name, input) -> processes.get().start(name, input);
         this.plans = new Lazy<>(() -> new CampaignPlanService(store.get(), blobs.get(), git.get(), codeHost,
                 startOnDemand, clock, Limits.DEFAULT));
-        this.campaigns = new Lazy<>(() -> new CampaignService(store.get(), idempotency.get(), plans.get(),
+        this.campaigns = new Lazy<>(() -> new CampaignService(store.get(), store.get(), idempotency.get(), plans.get(),
                 startOnDemand, clock, Limits.DEFAULT));
         this.cancellation = new Lazy<>(() -> new CampaignCancellation(store.get(),
                 (name, cause) -> processes.get().stop(name, cause), clock, d -> Thread.sleep(d.toMillis()),
                 Limits.DEFAULT));
         this.changesetStore = new Lazy<>(() -> new ChangesetStore(campaignsTable.get()));
-        this.steps = new Lazy<>(() -> new ChangesetJobSteps(store.get(), changesetStore.get(), blobs.get(), git.get(),
+        this.steps = new Lazy<>(() -> new ChangesetJobSteps(store.get(), store.get(), changesetStore.get(), blobs.get(), git.get(),
                 codeHost, Limits.DEFAULT, clock));
-        this.changesets = new Lazy<>(() -> new ChangesetService(changesetStore.get(), campaigns.get(),
+        this.changesets = new Lazy<>(() -> new ChangesetService(changesetStore.get(), store.get(), campaigns.get(),
                 idempotency.get(), codeHost, this::changesetCloseQueue, clock));
         this.sqs = new Lazy<>(() -> client(SqsClient.builder(), "SQS").build());
         this.webhookSecret = new Lazy<>(() -> secret(config.webhookSecretArn()));

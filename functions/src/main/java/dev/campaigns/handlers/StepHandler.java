@@ -1,6 +1,6 @@
 package dev.campaigns.handlers;
 
-import dev.campaigns.store.CampaignStore;
+import dev.campaigns.store.JobNotPendingException;
 import dev.campaigns.workflow.StepFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +26,7 @@ public abstract class StepHandler extends JsonHandler<StepInput> {
             LOG.info("{} ok campaignPlan={} campaign={} page={} job={}", step, input.campaignPlanId(),
                     input.campaignId(), input.page(), input.jobId());
             return result;
-        } catch (CampaignStore.JobNotPendingException finished) {
+        } catch (JobNotPendingException finished) {
             LOG.info("{} skipped: {}", step, finished.getMessage());
             return java.util.Map.of("skipped", true);
         } catch (RuntimeException e) {

@@ -9,9 +9,10 @@ import dev.campaigns.domain.JobCounters;
 import dev.campaigns.domain.JobState;
 import dev.campaigns.git.CommitRequest;
 import dev.campaigns.git.CommitResult;
-import dev.campaigns.git.GitEngine;
+import dev.campaigns.git.GitOperations;
 import dev.campaigns.git.RevisionNotFoundException;
-import dev.campaigns.store.CampaignStore;
+import dev.campaigns.store.PlanJobsRefusedException;
+import dev.campaigns.store.PlanRepository;
 import dev.campaigns.store.JobIds;
 import java.io.ByteArrayOutputStream;
 import dev.campaigns.util.Digests;
@@ -38,9 +39,9 @@ public final class CampaignPlanService {
     /** The largest patch {@code CampaignJob.patch} returns (1 MiB); a larger one reads as null. */
     public static final int MAX_PATCH_SHOWN_BYTES = 1024 * 1024;
 
-    private final CampaignStore store;
+    private final PlanRepository store;
     private final BlobStore blobs;
-    private final GitEngine git;
+    private final GitOperations git;
     private final OnDemandCodeHostAccess codeHost;
     private final BackgroundProcesses processes;
     private final Clock clock;
@@ -50,7 +51,7 @@ public final class CampaignPlanService {
      * @param codeHost the code host access, built (its token read) only by the step that reaches the code host (a
      *                 job's dry run), so that the resolvers and the other steps never read the token secret
      */
-    public CampaignPlanService(CampaignStore store, BlobStore blobs, GitEngine git, OnDemandCodeHostAccess codeHost,
+    public CampaignPlanService(PlanRepository store, BlobStore blobs, GitOperations git, OnDemandCodeHostAccess codeHost,
                                BackgroundProcesses processes, Clock clock, Limits limits) {
         this.store = store;
         this.blobs = blobs;
@@ -175,16 +176,16 @@ public final class CampaignPlanService {
         if (plan.executed()) {
             throw alreadyExecuted(plan);
         }
-        Optional<CampaignStore.PatchUpload> earlier = store.patchUpload(plan.id(), digest);
+        Optional<PlanRepository.PatchUpload> earlier = store.patchUpload(plan.id(), digest);
         if (earlier.isPresent() && earlier.get().complete()) {
             return status(earlier.get());
         }
         String partKey = "patch-part/" + Digests.sha256Hex(bytes);
         blobs.put(partKey, bytes);
-        CampaignStore.PatchUpload upload;
+        PlanRepository.PatchUpload upload;
         try {
             upload = store.recordPatchPart(plan.id(), digest, part, parts, partKey);
-        } catch (CampaignStore.PlanJobsRefusedException e) {
+        } catch (PlanJobsRefusedException e) {
             throw new InvalidInputException("parts is " + parts + ", but earlier parts of patch " + digest + " said "
                     + e.detail());
         }
@@ -230,7 +231,7 @@ public final class CampaignPlanService {
             }
             try {
                 plan = store.startPlanExecution(plan.id(), jobs, clock.instant());
-            } catch (CampaignStore.PlanJobsRefusedException e) {
+            } catch (PlanJobsRefusedException e) {
                 throw new FailedPreconditionException("campaign plan " + plan.id() + " changed while its execution was"
                         + " being started (it now has " + e.detail() + " patches): call executeCampaignPlan again");
             }
@@ -245,7 +246,7 @@ public final class CampaignPlanService {
                 + "): no patches can be added to it; create another plan");
     }
 
-    private static PatchUploadStatus status(CampaignStore.PatchUpload upload) {
+    private static PatchUploadStatus status(PlanRepository.PatchUpload upload) {
         return new PatchUploadStatus(upload.digest(), upload.parts(), upload.partKeys().size(), upload.complete());
     }
 
@@ -312,7 +313,7 @@ public final class CampaignPlanService {
             if (digest == null || sizes.containsKey(digest)) {
                 continue;
             }
-            CampaignStore.PatchUpload upload = store.patchUpload(planId, digest).orElse(null);
+            PlanRepository.PatchUpload upload = store.patchUpload(planId, digest).orElse(null);
             if (upload == null || !upload.complete()) {
                 throw new InvalidInputException("patches[" + i + "].patchDigest " + digest + " names no complete patch"
                         + " of this plan (" + (upload == null ? "no part" : upload.partKeys().size() + " of "
@@ -328,23 +329,23 @@ public final class CampaignPlanService {
     private void store(String planId, Batch batch) {
         blobs.putAll(batch.inline().entrySet().stream().collect(java.util.stream.Collectors.toMap(
                 e -> patchKey(e.getKey()), Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
-        List<CampaignStore.NewCampaignJob> jobs = new ArrayList<>();
+        List<PlanRepository.NewCampaignJob> jobs = new ArrayList<>();
         for (int i = 0; i < batch.patches().size(); i++) {
             PatchInput p = batch.patches().get(i);
             byte[] inline = batch.inline().get(p.patchDigest());
             long bytes = inline != null ? inline.length : batch.uploadedSizes().get(p.patchDigest());
-            jobs.add(new CampaignStore.NewCampaignJob(new CampaignJob(planId, JobIds.of(batch.offset() + i),
+            jobs.add(new PlanRepository.NewCampaignJob(new CampaignJob(planId, JobIds.of(batch.offset() + i),
                     p.repository(), p.baseRevision(), p.baseRef(), patchKey(p.patchDigest()), JobState.PENDING, null,
                     null), bytes));
         }
         try {
             store.addCampaignJobs(planId, jobs, limits.maxJobs(), limits.maxPlanBytes());
-        } catch (CampaignStore.PlanJobsRefusedException e) {
+        } catch (PlanJobsRefusedException e) {
             throw refusal(planId, batch.offset(), e);
         }
     }
 
-    private RuntimeException refusal(String planId, int offset, CampaignStore.PlanJobsRefusedException e) {
+    private RuntimeException refusal(String planId, int offset, PlanJobsRefusedException e) {
         String at = e.job() == null ? "" : "patches[" + (JobIds.position(e.job().jobId()) - offset) + "] ";
         return switch (e.reason()) {
             case NO_PLAN -> new NotFoundException("campaign plan", planId);

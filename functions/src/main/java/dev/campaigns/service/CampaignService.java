@@ -5,8 +5,11 @@ import dev.campaigns.domain.Campaign;
 import dev.campaigns.domain.CampaignPlan;
 import dev.campaigns.domain.JobCounters;
 import dev.campaigns.domain.Page;
-import dev.campaigns.store.CampaignStore;
-import dev.campaigns.store.IdempotencyStore;
+import dev.campaigns.store.CampaignRepository;
+import dev.campaigns.store.Idempotency;
+import dev.campaigns.store.IdempotencyInProgressException;
+import dev.campaigns.store.IdempotencyKeyReusedException;
+import dev.campaigns.store.PlanRepository;
 import dev.campaigns.util.Digests;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -20,16 +23,18 @@ import java.util.UUID;
  * read back with their changeset-creation status (Sourcegraph's service.go, for campaigns).
  */
 public final class CampaignService {
-    private final CampaignStore store;
-    private final IdempotencyStore idempotency;
+    private final CampaignRepository store;
+    private final PlanRepository planStore;
+    private final Idempotency idempotency;
     private final CampaignPlanService plans;
     private final BackgroundProcesses processes;
     private final Clock clock;
     private final Limits limits;
 
-    public CampaignService(CampaignStore store, IdempotencyStore idempotency, CampaignPlanService plans,
-                           BackgroundProcesses processes, Clock clock, Limits limits) {
+    public CampaignService(CampaignRepository store, PlanRepository planStore, Idempotency idempotency,
+                           CampaignPlanService plans, BackgroundProcesses processes, Clock clock, Limits limits) {
         this.store = store;
+        this.planStore = planStore;
         this.idempotency = idempotency;
         this.plans = plans;
         this.processes = processes;
@@ -95,9 +100,9 @@ public final class CampaignService {
         try {
             String id = idempotency.execute(scopedKey, digest, () -> create.apply(campaignId).id());
             return campaign(owner, id);
-        } catch (IdempotencyStore.IdempotencyKeyReusedException e) {
+        } catch (IdempotencyKeyReusedException e) {
             throw new InvalidInputException("idempotencyKey " + key + " was already used for a different campaign");
-        } catch (IdempotencyStore.IdempotencyInProgressException e) {
+        } catch (IdempotencyInProgressException e) {
             throw new FailedPreconditionException(e.getMessage());
         }
     }
@@ -156,7 +161,7 @@ public final class CampaignService {
     }
 
     private int planJobs(Campaign campaign) {
-        return store.plan(campaign.planId()).orElseThrow().counters().total();
+        return planStore.plan(campaign.planId()).orElseThrow().counters().total();
     }
 
     public Campaign campaign(String owner, String campaignId) {

@@ -11,10 +11,11 @@ import dev.campaigns.domain.ChangesetJobLifecycle;
 import dev.campaigns.domain.JobState;
 import dev.campaigns.git.CommitRequest;
 import dev.campaigns.git.CommitResult;
-import dev.campaigns.git.GitEngine;
+import dev.campaigns.git.GitOperations;
 import dev.campaigns.git.PushRequest;
-import dev.campaigns.store.CampaignStore;
-import dev.campaigns.store.ChangesetStore;
+import dev.campaigns.store.CampaignRepository;
+import dev.campaigns.store.ChangesetRepository;
+import dev.campaigns.store.PlanRepository;
 import dev.campaigns.codehost.PullRequestStatus;
 import java.time.Clock;
 import java.time.Instant;
@@ -31,11 +32,12 @@ import java.util.List;
  * changeset is a conditional write in the transaction that completes (and freezes) the job.
  */
 public final class ChangesetJobSteps {
-    private final CampaignStore store;
-    private final ChangesetStore changesets;
+    private final CampaignRepository store;
+    private final PlanRepository plans;
+    private final ChangesetRepository changesets;
     private final Clock clock;
     private final BlobStore blobs;
-    private final GitEngine git;
+    private final GitOperations git;
     private final OnDemandCodeHostAccess codeHost;
     private final Limits limits;
 
@@ -44,9 +46,11 @@ public final class ChangesetJobSteps {
      *                 commit, push, pull request and changeset; preparing a page, recording a failure and finishing
      *                 never read the token
      */
-    public ChangesetJobSteps(CampaignStore store, ChangesetStore changesets, BlobStore blobs, GitEngine git,
+    public ChangesetJobSteps(CampaignRepository store, PlanRepository plans, ChangesetRepository changesets,
+                             BlobStore blobs, GitOperations git,
                              OnDemandCodeHostAccess codeHost, Limits limits, Clock clock) {
         this.store = store;
+        this.plans = plans;
         this.changesets = changesets;
         this.clock = clock;
         this.blobs = blobs;
@@ -64,7 +68,7 @@ public final class ChangesetJobSteps {
         int from = page * limits.pageSize();
         int to = from + limits.pageSize();
         List<ChangesetJob> existing = store.changesetJobs(campaignId, from, to);
-        List<CampaignJob> planJobs = store.campaignJobs(campaign.planId(), from, to);
+        List<CampaignJob> planJobs = plans.campaignJobs(campaign.planId(), from, to);
         long applicable = planJobs.stream().filter(j -> j.state() == JobState.COMPLETED).count();
         if (existing.size() < applicable) {
             for (CampaignJob job : planJobs) {
@@ -99,7 +103,7 @@ public final class ChangesetJobSteps {
                     + job.repository() + ": a campaign pushes to a branch of its own, never to the base; create the"
                     + " campaign with another branch");
         }
-        CampaignJob planJob = store.campaignJob(campaign.planId(), jobId).orElseThrow();
+        CampaignJob planJob = plans.campaignJob(campaign.planId(), jobId).orElseThrow();
         byte[] patch = blobs.get(planJob.patchKey())
                 .orElseThrow(() -> new IllegalStateException("patch " + planJob.patchKey() + " is missing"));
         store.recordAttempt(campaignId, jobId);
@@ -203,7 +207,7 @@ public final class ChangesetJobSteps {
             return;
         }
         if (campaign.counters().pending() > 0) {
-            int jobs = store.plan(campaign.planId()).orElseThrow().counters().total();
+            int jobs = plans.plan(campaign.planId()).orElseThrow().counters().total();
             String error = "the execution ended before this job finished";
             if (execution == null) {
                 store.failPendingChangesetJobs(campaignId, jobs, error);

@@ -4,7 +4,7 @@ import dev.campaigns.domain.ChangesetJob;
 import dev.campaigns.domain.JobState;
 import dev.campaigns.pacing.Pacer;
 import dev.campaigns.pacing.PacerKey;
-import dev.campaigns.store.CampaignStore;
+import dev.campaigns.store.CampaignRepository;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,13 +17,13 @@ import java.util.function.Function;
  * no new pull request (no longer pending, or its pull request already open) is not paced: its slot is now.
  */
 public final class PullRequestPacing {
-    private final CampaignStore store;
+    private final CampaignRepository store;
     private final Pacer pacer;
     private final Function<String, PacerKey> keyOf;
     private final Clock clock;
 
     /** @param keyOf whose budget a pull request on a repository spends ({@link CodeHostAccess#pacingKey}) */
-    public PullRequestPacing(CampaignStore store, Pacer pacer, Function<String, PacerKey> keyOf, Clock clock) {
+    public PullRequestPacing(CampaignRepository store, Pacer pacer, Function<String, PacerKey> keyOf, Clock clock) {
         this.store = store;
         this.pacer = pacer;
         this.keyOf = keyOf;

@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -36,6 +37,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Persistence of campaign plans, campaign jobs, campaigns, changeset jobs and changesets in one DynamoDB table
@@ -51,12 +53,12 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * plan's repo   PLAN#{id}          REPO#{repository, lower} its job ID: a repository once per plan
  * patch upload   PLAN#{id}          UPLOAD#{sha256}          a patch sent in parts: its parts' blob keys, complete
  * ChangesetJob   CAMPAIGN#{id}      JOB#{jobId}              a page of a campaign's jobs
- * membership     CAMPAIGN#{id}      CHANGESET#{repo}#{n}     a campaign's changesets (see ChangesetStore)
+ * membership     CAMPAIGN#{id}      CHANGESET#{repo}#{n}     a campaign's changesets (their items: ChangesetStore)
  * GSI Owner:     GSI1PK=OWNER#{owner}, GSI1SK={createdAt}#{id}     an owner's campaigns, newest first
  * GSI Errors:    ERRPK={PK} (only on ERRORED jobs), SK              a process's errors: reads only errored jobs
  * </pre>
  */
-public final class CampaignStore {
+public final class CampaignStore implements PlanRepository, CampaignRepository {
     static final String PK = DynamoTable.PK;
     static final String SK = DynamoTable.SK;
     static final String OWNER_INDEX = "Owner";
@@ -86,6 +88,11 @@ public final class CampaignStore {
 
     static String campaignKey(String campaignId) {
         return "CAMPAIGN#" + campaignId;
+    }
+
+    /** A campaign's membership item for a changeset: sorts by (repository, number). */
+    static String membershipKey(String repository, String externalID) {
+        return "CHANGESET#" + repository + "#" + externalID;
     }
 
     static String jobKey(String jobId) {
@@ -122,10 +129,6 @@ public final class CampaignStore {
     /** The bytes of all patches added to a plan so far. */
     public long planPatchBytes(String planId) {
         return get(planKey(planId), PLAN).map(item -> Attr.num(item, "patchBytes")).orElse(0L);
-    }
-
-    /** A job to add to a plan, and the size of its patch (counted against the plan's limit). */
-    public record NewCampaignJob(CampaignJob job, long patchBytes) {
     }
 
     /**
@@ -286,10 +289,6 @@ public final class CampaignStore {
         return page.items().stream().findFirst().map(CampaignStore::campaignJob);
     }
 
-    /** A patch of a plan uploaded in parts: its parts' blob keys so far, whether it is complete and its size. */
-    public record PatchUpload(String digest, int parts, Map<Integer, String> partKeys, boolean complete, long size) {
-    }
-
     /**
      * Records that part {@code part} of {@code parts} of the plan's patch {@code digest} is the blob {@code partKey}
      * (a part sent again replaces the earlier one) and returns the upload as it stands.
@@ -341,42 +340,6 @@ public final class CampaignStore {
         return "UPLOAD#" + digest;
     }
 
-    /** Why jobs could not be added to a plan, or its execution not started; the service words it for the user. */
-    public static final class PlanJobsRefusedException extends RuntimeException {
-        /** What went wrong. */
-        public enum Reason { NO_PLAN, EXECUTED, TOO_MANY_JOBS, TOO_MANY_BYTES, POSITION_TAKEN, REPOSITORY_TWICE,
-            CHANGED, PARTS_CHANGED }
-
-        private final Reason reason;
-        private final CampaignJob job;
-        private final String detail;
-
-        PlanJobsRefusedException(Reason reason, CampaignJob job, String detail) {
-            super(reason + (job == null ? "" : " at job " + job.jobId()) + ": " + detail, null, false, false);
-            this.reason = reason;
-            this.job = job;
-            this.detail = detail;
-        }
-
-        public Reason reason() {
-            return reason;
-        }
-
-        /** The job that could not be added (null for a refused execution or part). */
-        public CampaignJob job() {
-            return job;
-        }
-
-        /**
-         * POSITION_TAKEN: the repository already at the job's position; REPOSITORY_TWICE: the job ID already holding
-         * the repository; TOO_MANY_JOBS: the job count it would have had (CHANGED: the count now); TOO_MANY_BYTES: the
-         * patch bytes it would have had; PARTS_CHANGED: the number of parts recorded earlier.
-         */
-        public String detail() {
-            return detail;
-        }
-    }
-
     public Optional<CampaignJob> campaignJob(String planId, String jobId) {
         return get(planKey(planId), jobKey(jobId)).map(CampaignStore::campaignJob);
     }
@@ -405,7 +368,7 @@ public final class CampaignStore {
      * Creates the campaign item unless one with its ID exists; returns the campaign as stored (the argument, or the
      * earlier campaign with the same ID, read from the failed conditional write itself).
      *
-     * @throws IdempotencyStore.IdempotencyKeyReusedException the earlier campaign was created from another input
+     * @throws IdempotencyKeyReusedException the earlier campaign was created from another input
      */
     public Campaign createCampaign(Campaign campaign, String inputDigest) {
         Map<String, AttributeValue> item = new HashMap<>(key(campaignKey(campaign.id()), CAMPAIGN));
@@ -434,7 +397,7 @@ public final class CampaignStore {
             Map<String, AttributeValue> earlier = exists.hasItem() && !exists.item().isEmpty() ? exists.item()
                     : get(campaignKey(campaign.id()), CAMPAIGN).orElseThrow();
             if (!inputDigest.equals(Attr.str(earlier, "inputDigest"))) {
-                throw new IdempotencyStore.IdempotencyKeyReusedException();
+                throw new IdempotencyKeyReusedException();
             }
             return campaign(campaign.id(), earlier);
         }
@@ -517,7 +480,7 @@ public final class CampaignStore {
      * already terminal: a job that became a changeset is frozen.
      */
     public boolean completeChangesetJob(String campaignId, String jobId, Changeset changeset) {
-        List<TransactWriteItem> membership = ChangesetStore.membershipWrites(table, campaignId, changeset.id(),
+        List<TransactWriteItem> membership = membershipWrites(table, campaignId, changeset.id(),
                 changeset.repository(), changeset.externalID(), true, jobId);
         String pk = campaignKey(campaignId);
         return transactFinish(Owner.CAMPAIGN_JOBS, pk, membership,
@@ -605,6 +568,117 @@ public final class CampaignStore {
 
     public List<String> campaignErrors(String campaignId, int limit) {
         return errors(campaignKey(campaignId), limit);
+    }
+
+    // ---- campaigns' changesets -------------------------------------------------------------------------------
+
+    /**
+     * Adds a changeset the campaign did not create to it: the membership, the campaign's tracked count and the
+     * changeset's campaign set, in one transaction. Returns false (changing nothing) when it already belongs.
+     */
+    @Override
+    public boolean addToCampaign(String campaignId, Changeset changeset) {
+        List<TransactWriteItem> items = new ArrayList<>(membershipWrites(table, campaignId, changeset.id(),
+                changeset.repository(), changeset.externalID(), false, null));
+        items.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
+                .key(key(campaignKey(campaignId), "#CAMPAIGN"))
+                .conditionExpression("attribute_exists(PK)")
+                .updateExpression("ADD tracked :one").expressionAttributeValues(Map.of(":one", n(1))).build()).build());
+        return transact(items);
+    }
+
+    /**
+     * The writes that make a changeset a campaign's: a conditional put of the membership item and the campaign's ID
+     * added to the changeset's set (for {@link #completeChangesetJob}'s transaction too).
+     */
+    static List<TransactWriteItem> membershipWrites(String table, String campaignId, String changesetId,
+                                                    String repository, String externalID, boolean created,
+                                                    String jobId) {
+        Map<String, AttributeValue> m = new HashMap<>(key(campaignKey(campaignId),
+                membershipKey(repository, externalID)));
+        m.put("changesetId", s(changesetId));
+        m.put("repository", s(repository));
+        m.put("externalID", s(externalID));
+        m.put("createdByCampaign", Attr.bool(created));
+        if (jobId != null) {
+            m.put("jobId", s(jobId));
+        }
+        return List.of(
+                TransactWriteItem.builder().put(Put.builder().tableName(table).item(m)
+                        .conditionExpression("attribute_not_exists(PK)").build()).build(),
+                TransactWriteItem.builder().update(Update.builder().tableName(table)
+                        .key(key(ChangesetStore.changesetKey(changesetId), ChangesetStore.CHANGESET)).conditionExpression("attribute_exists(PK)")
+                        .updateExpression("ADD campaignIds :c")
+                        .expressionAttributeValues(Map.of(":c", AttributeValue.fromSs(List.of(campaignId))))
+                        .build()).build());
+    }
+
+    /** A page of a campaign's changeset IDs, in (repository, number) order. */
+    @Override
+    public Page<String> campaignChangesetIds(String campaignId, int first, String after, int totalCount) {
+        QueryRequest.Builder query = QueryRequest.builder().tableName(table)
+                .keyConditionExpression("PK = :pk AND begins_with(SK, :cs)")
+                .expressionAttributeValues(Map.of(":pk", s(campaignKey(campaignId)),
+                        ":cs", s("CHANGESET#")))
+                .consistentRead(true).limit(first);
+        if (after != null) {
+            query.exclusiveStartKey(Cursor.decode(after));
+        }
+        QueryResponse page = dynamo.query(query.build());
+        List<String> ids = page.items().stream().map(i -> Attr.str(i, "changesetId")).toList();
+        Map<String, AttributeValue> next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                ? page.lastEvaluatedKey() : null;
+        return new Page<>(ids, next == null ? null : Cursor.encode(next), totalCount);
+    }
+
+    /** Marks the campaign closed at {@code at}, once (a second close keeps the first time). */
+    @Override
+    public void closeCampaign(String campaignId, Instant at) {
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
+                    .key(key(campaignKey(campaignId), "#CAMPAIGN"))
+                    .conditionExpression("attribute_exists(PK)")
+                    .updateExpression("SET closedAt = if_not_exists(closedAt, :t)")
+                    .expressionAttributeValues(Map.of(":t", s(at.toString()))).build());
+        } catch (ConditionalCheckFailedException deleted) {
+            // deleted meanwhile: nothing to close (the caller reads the campaign next and finds none)
+        }
+    }
+
+    /**
+     * Deletes the campaign: its changesets leave it (their items stay, other campaigns may track them), then every
+     * item under the campaign's key (campaign, jobs, memberships) is deleted. Safe to repeat.
+     */
+    @Override
+    public void deleteCampaign(String campaignId) {
+        for (String id : allCampaignChangesetIds(campaignId)) {
+            try {
+                dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(key(ChangesetStore.changesetKey(id), ChangesetStore.CHANGESET))
+                        .conditionExpression("attribute_exists(PK)").updateExpression("DELETE campaignIds :c")
+                        .expressionAttributeValues(Map.of(":c", AttributeValue.fromSs(List.of(campaignId)))).build());
+            } catch (ConditionalCheckFailedException gone) {
+                // nothing to detach
+            }
+        }
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table)
+                    .keyConditionExpression("PK = :pk")
+                    .expressionAttributeValues(Map.of(":pk", s(campaignKey(campaignId))))
+                    .projectionExpression("PK, SK").exclusiveStartKey(start).build());
+            keys.addAll(page.items());
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        // The campaign item goes last, so a half-done delete is still visible (and repeated) by its owner.
+        keys.sort((a, b) -> Boolean.compare("#CAMPAIGN".equals(Attr.str(a, "SK")), "#CAMPAIGN".equals(Attr.str(b, "SK"))));
+        for (int i = 0; i < keys.size(); i += 25) {
+            List<WriteRequest> writes = new ArrayList<>();
+            for (Map<String, AttributeValue> k : keys.subList(i, Math.min(keys.size(), i + 25))) {
+                writes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(k).build()).build());
+            }
+            t.batchWrite(writes);
+        }
     }
 
     // ---- cancelCampaign (issue 16) ------------------------------------------------------------------------
@@ -947,20 +1021,6 @@ public final class CampaignStore {
                 key.put(parts[i], s(parts[i + 1]));
             }
             return key;
-        }
-    }
-
-    /** A pagination cursor that this store did not make. */
-    public static final class InvalidCursorException extends IllegalArgumentException {
-        InvalidCursorException() {
-            super("invalid pagination cursor: pass a cursor from pageInfo.endCursor");
-        }
-    }
-
-    /** A step found its job no longer pending: a later step or a retry already moved it. */
-    public static final class JobNotPendingException extends RuntimeException {
-        JobNotPendingException(String campaignId, String jobId) {
-            super("changeset job " + jobId + " of campaign " + campaignId + " is no longer pending");
         }
     }
 }

@@ -10,8 +10,6 @@ import dev.campaigns.domain.ChangesetEvent;
 import dev.campaigns.domain.ChangesetRead;
 import dev.campaigns.domain.ChangesetReviewState;
 import dev.campaigns.domain.ChangesetState;
-import dev.campaigns.domain.Page;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,23 +19,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Changesets as code host truth, in the {@code Campaigns} table next to {@link CampaignStore}'s items: one item per
- * pull request (shared by every campaign that tracks it), its history of state changes, and one membership item
- * per (campaign, changeset).
+ * pull request (shared by every campaign that tracks it) and its history of state changes. The membership items
+ * (one per campaign and changeset) are {@link CampaignStore}'s: it writes the campaign side.
  *
  * <pre>
  * item             PK                  SK                                 access pattern
@@ -53,9 +46,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * and syncs arrive in, and each write is conditioned on the item's version, so the events recorded are exactly the
  * differences between consecutive stored states.
  */
-public final class ChangesetStore {
+public final class ChangesetStore implements ChangesetRepository {
     static final String SYNC_INDEX = "Sync";
-    private static final String CHANGESET = "#CHANGESET";
+    static final String CHANGESET = "#CHANGESET";
 
     private final DynamoTable t;
     private final DynamoDbClient dynamo;
@@ -73,8 +66,7 @@ public final class ChangesetStore {
 
     /** The changeset ID of pull request {@code number} of {@code repository}: the same for every campaign. */
     public static String changesetId(String repository, String externalID) {
-        return UUID.nameUUIDFromBytes(("changeset:" + repository + "#" + externalID).getBytes(StandardCharsets.UTF_8))
-                .toString();
+        return Changeset.idOf(repository, externalID);
     }
 
     /** Sorts by read time: epoch milliseconds, zero-padded (ISO text of varying precision would not sort). */
@@ -84,10 +76,6 @@ public final class ChangesetStore {
 
     static String changesetKey(String id) {
         return "CHANGESET#" + id;
-    }
-
-    static String membershipKey(String repository, String externalID) {
-        return "CHANGESET#" + repository + "#" + externalID;
     }
 
     private static Map<String, AttributeValue> key(String pk, String sk) {
@@ -106,7 +94,7 @@ public final class ChangesetStore {
         String repository = status.pullRequest().repository();
         String externalID = Long.toString(status.pullRequest().number());
         String id = changesetId(repository, externalID);
-        ChangesetRead read = read(status);
+        ChangesetRead read = ChangesetRepository.read(status);
         ChangesetState state = read.state();
         for (int attempt = 0; ; attempt++) {
             Optional<Map<String, AttributeValue>> old = get(changesetKey(id), CHANGESET);
@@ -166,19 +154,6 @@ public final class ChangesetStore {
                 throw new IllegalStateException("changeset " + id + " kept changing under this write");
             }
         }
-    }
-
-    /** A pull request's status as the domain reads it: its states and since when each holds. */
-    static ChangesetRead read(PullRequestStatus status) {
-        ChangesetState state = ChangesetState.valueOf(status.pullRequest().state().name());
-        Instant stateAt = switch (state) {
-            case MERGED -> orElse(status.mergedAt(), status.updatedAt());
-            case CLOSED -> orElse(status.closedAt(), status.updatedAt());
-            default -> status.updatedAt();
-        };
-        return new ChangesetRead(state, status.reviewState(), status.checkState(), status.createdAt(), stateAt,
-                orElse(status.reviewChangedAt(), status.updatedAt()), orElse(status.checkChangedAt(),
-                status.updatedAt()));
     }
 
     /**
@@ -258,121 +233,6 @@ public final class ChangesetStore {
         return ids;
     }
 
-    // ---- campaigns' changesets -------------------------------------------------------------------------------
-
-    /**
-     * Adds a changeset the campaign did not create to it: the membership, the campaign's tracked count and the
-     * changeset's campaign set, in one transaction. Returns false (changing nothing) when it already belongs.
-     */
-    public boolean addToCampaign(String campaignId, Changeset changeset) {
-        List<TransactWriteItem> items = new ArrayList<>(membershipWrites(table, campaignId, changeset.id(),
-                changeset.repository(), changeset.externalID(), false, null));
-        items.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
-                .key(key(CampaignStore.campaignKey(campaignId), "#CAMPAIGN"))
-                .conditionExpression("attribute_exists(PK)")
-                .updateExpression("ADD tracked :one").expressionAttributeValues(Map.of(":one", n(1))).build()).build());
-        return transact(items);
-    }
-
-    /**
-     * The writes that make a changeset a campaign's: a conditional put of the membership item and the campaign's ID
-     * added to the changeset's set (for {@link CampaignStore#completeChangesetJob}'s transaction too).
-     */
-    static List<TransactWriteItem> membershipWrites(String table, String campaignId, String changesetId,
-                                                    String repository, String externalID, boolean created,
-                                                    String jobId) {
-        Map<String, AttributeValue> m = new HashMap<>(key(CampaignStore.campaignKey(campaignId),
-                membershipKey(repository, externalID)));
-        m.put("changesetId", s(changesetId));
-        m.put("repository", s(repository));
-        m.put("externalID", s(externalID));
-        m.put("createdByCampaign", Attr.bool(created));
-        if (jobId != null) {
-            m.put("jobId", s(jobId));
-        }
-        return List.of(
-                TransactWriteItem.builder().put(Put.builder().tableName(table).item(m)
-                        .conditionExpression("attribute_not_exists(PK)").build()).build(),
-                TransactWriteItem.builder().update(Update.builder().tableName(table)
-                        .key(key(changesetKey(changesetId), CHANGESET)).conditionExpression("attribute_exists(PK)")
-                        .updateExpression("ADD campaignIds :c")
-                        .expressionAttributeValues(Map.of(":c", AttributeValue.fromSs(List.of(campaignId))))
-                        .build()).build());
-    }
-
-    /** A page of a campaign's changeset IDs, in (repository, number) order. */
-    public Page<String> campaignChangesetIds(String campaignId, int first, String after, int totalCount) {
-        QueryRequest.Builder query = QueryRequest.builder().tableName(table)
-                .keyConditionExpression("PK = :pk AND begins_with(SK, :cs)")
-                .expressionAttributeValues(Map.of(":pk", s(CampaignStore.campaignKey(campaignId)),
-                        ":cs", s("CHANGESET#")))
-                .consistentRead(true).limit(first);
-        if (after != null) {
-            query.exclusiveStartKey(CampaignStore.Cursor.decode(after));
-        }
-        QueryResponse page = dynamo.query(query.build());
-        List<String> ids = page.items().stream().map(i -> Attr.str(i, "changesetId")).toList();
-        Map<String, AttributeValue> next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-                ? page.lastEvaluatedKey() : null;
-        return new Page<>(ids, next == null ? null : CampaignStore.Cursor.encode(next), totalCount);
-    }
-
-    /** Every changeset ID of a campaign. */
-    public List<String> allCampaignChangesetIds(String campaignId) {
-        List<String> ids = new ArrayList<>();
-        String after = null;
-        do {
-            Page<String> page = campaignChangesetIds(campaignId, 1000, after, -1);
-            ids.addAll(page.nodes());
-            after = page.endCursor();
-        } while (after != null);
-        return ids;
-    }
-
-    /** Marks the campaign closed at {@code at}, once (a second close keeps the first time). */
-    public void closeCampaign(String campaignId, Instant at) {
-        dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
-                .key(key(CampaignStore.campaignKey(campaignId), "#CAMPAIGN"))
-                .conditionExpression("attribute_exists(PK)")
-                .updateExpression("SET closedAt = if_not_exists(closedAt, :t)")
-                .expressionAttributeValues(Map.of(":t", s(at.toString()))).build());
-    }
-
-    /**
-     * Deletes the campaign: its changesets leave it (their items stay, other campaigns may track them), then every
-     * item under the campaign's key (campaign, jobs, memberships) is deleted. Safe to repeat.
-     */
-    public void deleteCampaign(String campaignId) {
-        for (String id : allCampaignChangesetIds(campaignId)) {
-            try {
-                dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(key(changesetKey(id), CHANGESET))
-                        .conditionExpression("attribute_exists(PK)").updateExpression("DELETE campaignIds :c")
-                        .expressionAttributeValues(Map.of(":c", AttributeValue.fromSs(List.of(campaignId)))).build());
-            } catch (ConditionalCheckFailedException gone) {
-                // nothing to detach
-            }
-        }
-        List<Map<String, AttributeValue>> keys = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table)
-                    .keyConditionExpression("PK = :pk")
-                    .expressionAttributeValues(Map.of(":pk", s(CampaignStore.campaignKey(campaignId))))
-                    .projectionExpression("PK, SK").exclusiveStartKey(start).build());
-            keys.addAll(page.items());
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        // The campaign item goes last, so a half-done delete is still visible (and repeated) by its owner.
-        keys.sort((a, b) -> Boolean.compare("#CAMPAIGN".equals(Attr.str(a, "SK")), "#CAMPAIGN".equals(Attr.str(b, "SK"))));
-        for (int i = 0; i < keys.size(); i += 25) {
-            List<WriteRequest> writes = new ArrayList<>();
-            for (Map<String, AttributeValue> k : keys.subList(i, Math.min(keys.size(), i + 25))) {
-                writes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(k).build()).build());
-            }
-            t.batchWrite(writes);
-        }
-    }
-
     // ---- mechanics -------------------------------------------------------------------------------------------
 
     /** Runs a transaction; false if a condition failed. Conflicts are retried by {@link DynamoTable}. */
@@ -415,7 +275,4 @@ public final class ChangesetStore {
         return v == null ? Instant.EPOCH : Instant.parse(v);
     }
 
-    private static Instant orElse(Instant a, Instant b) {
-        return a != null ? a : b;
-    }
 }

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -317,18 +318,52 @@ class LocalCodeHostTest {
     }
 
     @Test
-    void manySmallRepositoriesAreCheap() {
+    void manySmallRepositoriesAreCheap_eachIsInMemoryAndHoldsOnlyItsOwnFewObjects() throws Exception {
         start(new LocalCodeHost.Options());
         int n = 2000;
-        long t0 = System.nanoTime();
+        List<String> shas = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            host.createRepository("org" + (i % 10) + "/repo" + i, Map.of("README.md", "repo " + i + "\n",
-                    "src/main.go", "package main\n"));
+            shas.add(host.createRepository("org" + (i % 10) + "/repo" + i, Map.of("README.md", "repo " + i + "\n",
+                    "src/main.go", "package main\n")));
         }
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        System.out.printf("created %d repositories in %d ms (%.2f ms each)%n", n, ms, (double) ms / n);
         assertEquals(n, host.repositoryCount());
-        assertTrue(host.branchTip("org3/repo1233", "main").isPresent());
+        assertEquals(Map.of(), directoryContents(tmp), "in memory: nothing written to disk");
+        // Cheap: creating one is a few object inserts. A clone holds exactly the commit, two trees and two blobs.
+        for (int i : new int[] {0, 1233, n - 1}) {
+            String repository = "org" + (i % 10) + "/repo" + i;
+            assertEquals(Optional.of(shas.get(i)), host.branchTip(repository, "main"));
+            Path clone = tmp.resolve("clone-" + i);
+            try (Git git = Git.cloneRepository().setURI(host.gitUrl(repository)).setDirectory(clone.toFile())
+                    .setCredentialsProvider(creds(TOKEN)).call()) {
+                int objects = 0;
+                try (org.eclipse.jgit.revwalk.ObjectWalk walk = new org.eclipse.jgit.revwalk.ObjectWalk(
+                        git.getRepository())) {
+                    walk.markStart(walk.parseCommit(git.getRepository().resolve("HEAD")));
+                    while (walk.next() != null) {
+                        objects++;
+                    }
+                    while (walk.nextObject() != null) {
+                        objects++;
+                    }
+                }
+                assertEquals(5, objects, repository + ": one commit, the root and src trees, two blobs");
+            }
+            deleteTree(clone);
+        }
+    }
+
+    private static Map<String, Long> directoryContents(Path dir) throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            return files.collect(java.util.stream.Collectors.toMap(p -> p.getFileName().toString(), p -> 1L));
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     @Test

@@ -66,7 +66,7 @@ class LocalStackTest {
 
             CampaignStore store = new CampaignStore(dynamo, "CampaignsTable");
             store.createPlan(new CampaignPlan("p1", "alice", Instant.now(), new JobCounters(0, 0, 0), null));
-            assertEquals(1, store.addCampaignJobs("p1", List.of(new CampaignStore.NewCampaignJob(
+            assertEquals(1, store.addCampaignJobs("p1", List.of(new dev.campaigns.store.PlanRepository.NewCampaignJob(
                     new CampaignJob("p1", "000000", "o/r", "main", "main", "patch/x", JobState.PENDING, null, null), 1)),
                     10, 100));
             assertTrue(store.completeCampaignJob("p1", "000000", new DiffStat(1, 0, 0)));

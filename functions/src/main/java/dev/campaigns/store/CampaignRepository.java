@@ -1,0 +1,118 @@
+package dev.campaigns.store;
+
+import dev.campaigns.domain.Campaign;
+import dev.campaigns.domain.Changeset;
+import dev.campaigns.domain.ChangesetJob;
+import dev.campaigns.domain.Page;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Campaigns, their changeset jobs and their changesets' membership. Every write that moves a changeset job also
+ * moves the campaign's counters, atomically, conditioned on the job being PENDING. The campaign item is written
+ * only here (created, executions counted, closed, deleted, changesets tracked). Implementations:
+ * {@link CampaignStore} (DynamoDB) and {@link InMemoryRepositories}.
+ */
+public interface CampaignRepository {
+
+    /**
+     * Creates the campaign unless one with its ID exists; returns the campaign as stored (the argument, or the
+     * earlier campaign with the same ID).
+     *
+     * @throws IdempotencyKeyReusedException the earlier campaign was created from another input ({@code inputDigest})
+     */
+    Campaign createCampaign(Campaign campaign, String inputDigest);
+
+    Optional<Campaign> campaign(String campaignId);
+
+    /**
+     * An owner's campaigns, newest first.
+     *
+     * @throws InvalidCursorException {@code after} is not a cursor of this repository
+     */
+    Page<Campaign> campaigns(String owner, int first, String after);
+
+    /** Counts one more background execution of the campaign and returns the new count. */
+    int addExecution(String campaignId);
+
+    /** Creates the changeset job for a campaign job unless it exists (one per campaign and job). */
+    void createChangesetJob(ChangesetJob job);
+
+    Optional<ChangesetJob> changesetJob(String campaignId, String jobId);
+
+    /** Changeset jobs {@code from} (inclusive) to {@code to} (exclusive), by position. */
+    List<ChangesetJob> changesetJobs(String campaignId, int from, int to);
+
+    /** Records the commit made for a pending changeset job. @throws JobNotPendingException it is not pending */
+    void recordCommit(String campaignId, String jobId, String commitSha);
+
+    /** Records that the campaign's branch holds the job's commit. @throws JobNotPendingException not pending */
+    void recordPush(String campaignId, String jobId);
+
+    /** Records the pull request opened for a pending job. @throws JobNotPendingException not pending */
+    void recordPullRequest(String campaignId, String jobId, long number, String url);
+
+    /** Counts one more execution's attempt at a job. @throws JobNotPendingException not pending */
+    void recordAttempt(String campaignId, String jobId);
+
+    /**
+     * Makes the (already observed) changeset the campaign's (created by it) and completes the job, with the
+     * campaign's counters, atomically. Returns false (changing nothing) if the job was already terminal.
+     */
+    boolean completeChangesetJob(String campaignId, String jobId, Changeset changeset);
+
+    /** Records a changeset job's error, once. Returns false if the job was already terminal. */
+    boolean failChangesetJob(String campaignId, String jobId, String error);
+
+    /** Marks every still-pending changeset job among the first {@code jobs} errored. */
+    void failPendingChangesetJobs(String campaignId, int jobs, String error);
+
+    /**
+     * As {@link #failPendingChangesetJobs(String, int, String)}, for the campaign's execution {@code execution} only:
+     * a job is failed only while the campaign has no newer execution, however the two interleave.
+     */
+    void failPendingChangesetJobs(String campaignId, int jobs, String error, int execution);
+
+    /** Resets every ERRORED changeset job to PENDING (and the counters). Returns how many were reset. */
+    int resetErroredChangesetJobs(String campaignId);
+
+    /** "repository: error" of the campaign's errored changeset jobs, in job order, at most {@code limit}. */
+    List<String> campaignErrors(String campaignId, int limit);
+
+    // ---- the campaign's changesets (membership) ------------------------------------------------------------
+
+    /**
+     * Adds a changeset the campaign did not create to it (tracked): the membership, the campaign's tracked count
+     * and the changeset's campaign set, atomically. Returns false (changing nothing) when it already belongs.
+     */
+    boolean addToCampaign(String campaignId, Changeset changeset);
+
+    /**
+     * A page of a campaign's changeset IDs, in (repository, number) order.
+     *
+     * @throws InvalidCursorException {@code after} is not a cursor of this repository
+     */
+    Page<String> campaignChangesetIds(String campaignId, int first, String after, int totalCount);
+
+    /** Every changeset ID of a campaign. */
+    default List<String> allCampaignChangesetIds(String campaignId) {
+        List<String> ids = new java.util.ArrayList<>();
+        String after = null;
+        do {
+            Page<String> page = campaignChangesetIds(campaignId, 1000, after, -1);
+            ids.addAll(page.nodes());
+            after = page.endCursor();
+        } while (after != null);
+        return ids;
+    }
+
+    /** Marks the campaign closed at {@code at}, once (a second close keeps the first time; no campaign: nothing). */
+    void closeCampaign(String campaignId, Instant at);
+
+    /**
+     * Deletes the campaign, its jobs and memberships; its changesets leave it (they stay: other campaigns may track
+     * them). Safe to repeat.
+     */
+    void deleteCampaign(String campaignId);
+}

@@ -1,0 +1,141 @@
+package dev.campaigns.testing;
+
+import dev.campaigns.codehost.CodeHost;
+import dev.campaigns.codehost.CodeHostException;
+import dev.campaigns.codehost.PullRequest;
+import dev.campaigns.codehost.PullRequestSpec;
+import dev.campaigns.codehost.PullRequestState;
+import dev.campaigns.codehost.PullRequestStatus;
+import dev.campaigns.domain.ChangesetReviewState;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * A code host for the services' tests: pull requests in memory, find-or-create by head branch as the real hosts'
+ * {@code ensurePullRequest} is, times from the test's clock, a request budget, and failures made on demand
+ * ({@link #failNext}). Every call is recorded.
+ */
+public final class FakeCodeHost implements CodeHost {
+    private final Clock clock;
+    private final Map<String, PullRequest> pulls = new ConcurrentHashMap<>();
+    private final Map<String, Instant> created = new ConcurrentHashMap<>();
+    private final Map<String, Supplier<RuntimeException>> failures = new ConcurrentHashMap<>();
+    private final AtomicInteger numbers = new AtomicInteger();
+    public final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    public volatile int remaining = 5000;
+
+    public FakeCodeHost(Clock clock) {
+        this.clock = clock;
+    }
+
+    public static CodeHostException error(CodeHostException.Kind kind) {
+        return new CodeHostException(kind, kind + " from the code host", null);
+    }
+
+    /** The next call of {@code operation} (ensure, load, status, close, remaining) throws what it makes. */
+    public void failNext(String operation, Supplier<RuntimeException> failure) {
+        failures.put(operation, failure);
+    }
+
+    private void call(String operation, String what) {
+        calls.add(operation + " " + what);
+        Supplier<RuntimeException> f = failures.remove(operation);
+        if (f != null) {
+            throw f.get();
+        }
+    }
+
+    /** Adds a pull request opened by someone else; returns its number. */
+    public long open(String repository, String head) {
+        long n = numbers.incrementAndGet();
+        put(new PullRequest(repository, n, "https://host/" + repository + "/pull/" + n, PullRequestState.OPEN,
+                "someone's " + n, "", head, "main", "0".repeat(40), false, List.of(), List.of()));
+        return n;
+    }
+
+    public void setState(String repository, long number, PullRequestState state) {
+        PullRequest p = pull(repository, number);
+        put(new PullRequest(p.repository(), p.number(), p.url(), state, p.title(), p.body(), p.headRef(), p.baseRef(),
+                p.headSha(), p.draft(), p.labels(), p.reviewers()));
+    }
+
+    public void delete(String repository, long number) {
+        pulls.remove(repository + "#" + number);
+    }
+
+    public int count() {
+        return pulls.size();
+    }
+
+    private void put(PullRequest p) {
+        pulls.put(p.repository() + "#" + p.number(), p);
+        created.putIfAbsent(p.repository() + "#" + p.number(), clock.instant());
+    }
+
+    public PullRequest pull(String repository, long number) {
+        PullRequest p = pulls.get(repository + "#" + number);
+        if (p == null) {
+            throw error(CodeHostException.Kind.NOT_FOUND);
+        }
+        return p;
+    }
+
+    @Override
+    public synchronized PullRequest ensurePullRequest(PullRequestSpec spec) {
+        call("ensure", spec.repository() + " " + spec.headBranch());
+        for (PullRequest p : pulls.values()) {
+            if (p.repository().equals(spec.repository()) && p.headRef().equals(spec.headBranch())
+                    && p.state() == PullRequestState.OPEN) {
+                return p;
+            }
+        }
+        long n = numbers.incrementAndGet();
+        PullRequest p = new PullRequest(spec.repository(), n, "https://host/" + spec.repository() + "/pull/" + n,
+                PullRequestState.OPEN, spec.title(), spec.body(), spec.headBranch(), spec.baseBranch(), "1".repeat(40),
+                spec.draft(), spec.labels(), spec.reviewers());
+        put(p);
+        return p;
+    }
+
+    @Override
+    public PullRequest loadPullRequest(String repository, long number) {
+        call("load", repository + "#" + number);
+        return pull(repository, number);
+    }
+
+    @Override
+    public String cloneUrl(String repository) {
+        return "https://git.host/" + repository + ".git";
+    }
+
+    @Override
+    public PullRequestStatus loadPullRequestStatus(String repository, long number) {
+        call("status", repository + "#" + number);
+        remaining -= 5;
+        PullRequest p = pull(repository, number);
+        Instant at = clock.instant();
+        return new PullRequestStatus(p, ChangesetReviewState.PENDING, null, created.get(repository + "#" + number), at,
+                p.state() == PullRequestState.OPEN ? null : at, p.state() == PullRequestState.MERGED ? at : null, null,
+                null);
+    }
+
+    @Override
+    public PullRequest closePullRequest(String repository, long number) {
+        call("close", repository + "#" + number);
+        setState(repository, number, PullRequestState.CLOSED);
+        return pull(repository, number);
+    }
+
+    @Override
+    public int remainingRequests() {
+        call("remaining", "");
+        return remaining;
+    }
+}
