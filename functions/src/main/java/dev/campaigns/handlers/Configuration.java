@@ -27,7 +27,8 @@ public record Configuration(String campaignsTable, String idempotencyTable, Stri
                             String codeHostTokenSecretArn, String webhookSecretArn, String changesetEventsQueueUrl,
                             String closeChangesetsQueueUrl, BotIdentity bot, Duration codeHostTimeout,
                             PacingConfig pacing, Path gitCacheDir, Integer gitSnapshotReads, Integer gitCacheMaxMb,
-                            int syncRequestBudget, int syncReserveRequests, OwnerRule ownerRule, Aws aws) {
+                            int syncRequestBudget, int syncReserveRequests, OwnerRule ownerRule, Aws aws,
+                            String changesetOperationsQueueUrl) {
 
     /** Where and as whom the function calls AWS; {@link #toString} never shows the secret key or session token. */
     public record Aws(String region, Map<String, String> endpoints, String accessKeyId, String secretAccessKey,
@@ -73,7 +74,8 @@ public record Configuration(String campaignsTable, String idempotencyTable, Stri
                 r.wholeNumber("GIT_SNAPSHOT_READS"), r.wholeNumber("GIT_CACHE_MAX_MB"),
                 r.wholeNumberOr("SYNC_REQUEST_BUDGET", 250), r.wholeNumberOr("SYNC_RESERVE_REQUESTS", 1000),
                 r.ownerRule(), new Aws(r.textOr("AWS_REGION", "us-east-1"), endpoints, r.text("AWS_ACCESS_KEY_ID"),
-                        r.text("AWS_SECRET_ACCESS_KEY"), r.text("AWS_SESSION_TOKEN")));
+                        r.text("AWS_SECRET_ACCESS_KEY"), r.text("AWS_SESSION_TOKEN")),
+                r.text("CHANGESET_OPERATIONS_QUEUE_URL"));
     }
 
     /**

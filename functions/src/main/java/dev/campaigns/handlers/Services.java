@@ -14,6 +14,8 @@ import dev.campaigns.service.CampaignService;
 import dev.campaigns.service.ChangesetCloseQueue;
 import dev.campaigns.service.ChangesetEventQueue;
 import dev.campaigns.service.ChangesetJobSteps;
+import dev.campaigns.service.ChangesetOperationQueue;
+import dev.campaigns.service.ChangesetOperations;
 import dev.campaigns.service.ChangesetService;
 import dev.campaigns.service.CodeHostAccess;
 import dev.campaigns.service.Limits;
@@ -26,6 +28,7 @@ import dev.campaigns.store.CampaignStore;
 import dev.campaigns.store.DynamoTable;
 import dev.campaigns.store.ChangesetStore;
 import dev.campaigns.store.DynamoBlobStore;
+import dev.campaigns.store.DynamoChangesetOperationStore;
 import dev.campaigns.store.IdempotencyStore;
 import java.net.URI;
 import java.time.Clock;
@@ -82,6 +85,7 @@ public final class Services {
     private final Lazy<ChangesetService> changesets;
     private final Lazy<SqsClient> sqs;
     private final Lazy<String> webhookSecret;
+    private final Lazy<ChangesetOperations> changesetOperations;
 
     public Services(Map<String, String> env) {
         this(env, Clock.systemUTC(), null);
@@ -128,6 +132,7 @@ public final class Services {
                 idempotency.get(), codeHost, this::changesetCloseQueue, clock));
         this.sqs = new Lazy<>(() -> client(SqsClient.builder(), "SQS").build());
         this.webhookSecret = new Lazy<>(() -> secret(config.webhookSecretArn()));
+        this.changesetOperations = new Lazy<>(() -> changesetOperations(clock));
         this.pacing = new Lazy<>(() -> new PullRequestPacing(store.get(),
                 new Pacer(new DynamoPacingStore(dynamo.get(), require(config.pacingTable(), "PACING_TABLE")),
                         config.pacing(), clock),
@@ -185,6 +190,47 @@ public final class Services {
         String url = require(config.closeChangesetsQueueUrl(), "CLOSE_CHANGESETS_QUEUE_URL");
         return (request, delay) -> sqs.get().sendMessage(b -> b.queueUrl(url).messageBody(request.toJson())
                 .delaySeconds((int) Math.min(900, Math.max(0, delay.toSeconds()))));
+    }
+
+    /** Bulk operations on a campaign's changesets (issue 16): the resolver starts them, the queue's consumer runs them. */
+    public ChangesetOperations changesetOperations() {
+        return changesetOperations.get();
+    }
+
+    /** The queue of bulk operation requests ({@code CHANGESET_OPERATIONS_QUEUE_URL}). */
+    public ChangesetOperationQueue changesetOperationQueue() {
+        String url = require(config.changesetOperationsQueueUrl(), "CHANGESET_OPERATIONS_QUEUE_URL");
+        return (request, delay) -> sqs.get().sendMessage(b -> b.queueUrl(url).messageBody(request.toJson())
+                .delaySeconds((int) Math.min(900, Math.max(0, delay.toSeconds()))));
+    }
+
+    private ChangesetOperations changesetOperations(Clock clock) {
+        ChangesetStore stored = changesetStore.get();
+        ChangesetOperations.Changesets reads = new ChangesetOperations.Changesets() {
+            @Override
+            public java.util.List<String> campaignChangesetIds(String campaignId) {
+                return stored.allCampaignChangesetIds(campaignId);
+            }
+
+            @Override
+            public java.util.List<dev.campaigns.domain.Changeset> changesets(java.util.List<String> ids) {
+                return stored.changesets(ids);
+            }
+
+            @Override
+            public void refresh(String owner, dev.campaigns.domain.Changeset changeset) {
+                changesets.get().syncChangeset(owner, changeset.id());
+            }
+        };
+        // Writes to the code host share the pull requests' pacer budget (same host and token); the pacer is built
+        // on the consumer's first paced write only, so the resolver needs no pacing table.
+        Lazy<Pacer> pacer = new Lazy<>(() -> new Pacer(new DynamoPacingStore(dynamo.get(),
+                require(config.pacingTable(), "PACING_TABLE")), config.pacing(), clock));
+        ChangesetOperations.Pacing paced = key -> pacer.get().reserve(PacerKey.of(require(config.codeHostApiUrl(),
+                "CODE_HOST_API_URL"), codeHost.get().pacingIdentity()), "operation/" + key).slot();
+        return new ChangesetOperations(new DynamoChangesetOperationStore(campaignsTable.get()), reads,
+                (owner, campaignId) -> campaigns.get().campaign(owner, campaignId), codeHost,
+                this::changesetOperationQueue, paced, clock, d -> Thread.sleep(d.toMillis()));
     }
 
     /** The queue verified webhook deliveries go to ({@code CHANGESET_EVENTS_QUEUE_URL}). */
