@@ -34,9 +34,11 @@ import org.slf4j.LoggerFactory;
  *       are idempotent on the host and are simply sent again.</li>
  * </ol>
  *
- * <p>Every write to the code host takes a slot of the pacer that paces pull requests (the same host and token
- * budget): a slot up to {@link #MAX_WAIT} away is waited for; a later one, or a rate-limit answer, sends the
- * changesets left back to the queue with that delay (at most SQS's 15 minutes) and the message succeeds.
+ * <p>Pacing: a comment is content creation, like a pull request (GitHub's secondary limits: 80 a minute, 500 an
+ * hour), so each takes a slot of the pacer that paces pull requests (the same host and token budget): a slot up to
+ * {@link #MAX_WAIT} away is waited for, a later one sends the changesets left back to the queue with that delay (at
+ * most SQS's 15 minutes) and the message succeeds. Merges, closes, labels and review requests are not content
+ * creation and go at the host's pace: a rate-limit answer sends the rest back to the queue the same way.
  */
 public final class ChangesetOperations {
     private static final Logger LOG = LoggerFactory.getLogger(ChangesetOperations.class);
@@ -228,12 +230,14 @@ public final class ChangesetOperations {
                     finish(op, c, ChangesetOperationResult.State.SKIPPED, skip);
                     continue;
                 }
-                Duration wait = Duration.between(clock.instant(), pacing.reserve(op.id() + "/" + c.id()));
-                if (wait.compareTo(MAX_WAIT) > 0) {
-                    return later(op, found, i, wait);
-                }
-                if (!wait.isNegative() && !wait.isZero()) {
-                    sleep(wait);
+                if (op.kind() == ChangesetOperation.Kind.COMMENT) {
+                    Duration wait = Duration.between(clock.instant(), pacing.reserve(op.id() + "/" + c.id()));
+                    if (wait.compareTo(MAX_WAIT) > 0) {
+                        return later(op, found, i, wait);
+                    }
+                    if (!wait.isNegative() && !wait.isZero()) {
+                        sleep(wait);
+                    }
                 }
                 if (!started && !operations.start(op.id(), c.id(), clock.instant())) {
                     continue; // another delivery has it

@@ -206,6 +206,14 @@ class ChangesetOperationsTest {
         assertEquals(new ChangesetOperations.Continuation(new ChangesetOperationRequest(later.id(),
                 List.of("cs1", "cs2")), Duration.ofSeconds(90)), rest);
         assertEquals(2, host.writes.size(), "nothing sent for the later operation");
+
+        // Not content creation: a merge takes no pacer slot and never waits.
+        queued.clear();
+        slept.clear();
+        runAll(new ChangesetOperations.Input(CAMPAIGN, ChangesetOperation.Kind.MERGE, null, null, null, false, null,
+                null));
+        assertEquals(List.of(), slept);
+        assertEquals(4, host.writes.size());
         results(later).values().forEach(r -> assertEquals(ChangesetOperationResult.State.PENDING, r.state()));
         assertEquals(2, store.operation(op.id()).orElseThrow().counts().succeeded());
     }

@@ -319,7 +319,8 @@ public final class BitbucketServerCodeHost implements CodeHost {
             return;
         }
         ObjectNode update = RestClient.JSON.createObjectNode().put("version", pr.path("version").asInt())
-                .put("title", pr.path("title").asText(""));
+                .put("title", pr.path("title").asText(""))
+                .put("description", pr.path("description").asText(""));
         ArrayNode list = update.putArray("reviewers");
         have.forEach(r -> list.addObject().putObject("user").put("name", r));
         missing.forEach(r -> list.addObject().putObject("user").put("name", r));

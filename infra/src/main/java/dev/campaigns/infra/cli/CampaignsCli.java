@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "campaigns", mixinStandardHelpOptions = true, version = "campaigns 0.1.0",
         description = "Make the same change in many repositories at once.",
         subcommands = {PlanCommand.class, ApplyCommand.class, StatusCommand.class, ListCommand.class,
-                RetryCommand.class, CloseCommand.class, DemoCommand.class, ServeCommand.class, CommitCommand.class})
+                RetryCommand.class, CloseCommand.class, DemoCommand.class, ServeCommand.class, CommitCommand.class,
+                BulkCommand.class})
 public final class CampaignsCli implements Runnable {
     @Spec
     CommandSpec spec;
