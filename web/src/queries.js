@@ -36,3 +36,10 @@ export const DELETE_CAMPAIGN = `mutation($id: ID!, $closeChangesets: Boolean) {
   deleteCampaign(campaign: $id, closeChangesets: $closeChangesets) { alwaysNil } }`;
 
 export const SYNC_CHANGESET = `mutation($id: ID!) { syncChangeset(changeset: $id) { ${CHANGESET} } }`;
+
+const OPERATION = 'id state totalCount pendingCount succeededCount failedCount skippedCount';
+
+export const RUN_CHANGESET_OPERATION = `mutation($input: ChangesetOperationInput!) {
+  runChangesetOperation(input: $input) { ${OPERATION} } }`;
+
+export const CHANGESET_OPERATION = `query($id: ID!) { changesetOperation(id: $id) { ${OPERATION} } }`;
