@@ -84,6 +84,27 @@ export const CAMPAIGN_ACTIONS = [
     poll: async (api, op) => (await api.request(q.CHANGESET_OPERATION, { id: op.id })).changesetOperation,
     after: 'refresh',
   })),
+  // Auto-merge (issue 16): merge each changeset once it is approved and its checks passed.
+  {
+    id: 'auto-merge-on',
+    label: 'Turn auto-merge on',
+    mutation: 'setCampaignAutoMerge',
+    available: (c) => open(c) && !c.autoMerge,
+    confirm: (c) => `Merge each pull request of “${c.name}” once it is approved and its checks pass?`,
+    options: [{ name: 'method', label: 'Merge method', type: 'select', choices: ['MERGE', 'SQUASH', 'REBASE'] }],
+    run: (api, c, o) => api.request(q.SET_AUTO_MERGE, { id: c.id, autoMerge: { method: o.method } }),
+    done: 'Auto-merge is on.',
+    after: 'refresh',
+  },
+  {
+    id: 'auto-merge-off',
+    label: 'Turn auto-merge off',
+    mutation: 'setCampaignAutoMerge',
+    available: (c) => !!c.autoMerge,
+    run: (api, c) => api.request(q.SET_AUTO_MERGE, { id: c.id, autoMerge: null }),
+    done: 'Auto-merge is off.',
+    after: 'refresh',
+  },
 ];
 
 /** What the outcome line says of a bulk operation: {finished, text}. */

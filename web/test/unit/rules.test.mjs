@@ -107,3 +107,12 @@ test('bulk actions: offered on an open, settled campaign; names split on commas;
   assert.deepEqual(operationProgress('Merge all', { ...op, state: 'COMPLETED', pendingCount: 0, succeededCount: 3,
     skippedCount: 1 }), { finished: true, text: 'Merge all: 3 succeeded, 1 skipped, 0 failed.' });
 });
+
+test('auto-merge: turned on while off (open campaigns), off while on', () => {
+  const c = { id: 'c', name: 'n', closedAt: null, changesetCreationStatus: { state: 'PROCESSING' }, autoMerge: null };
+  const ids = (campaign) => availableActions(CAMPAIGN_ACTIONS, new Set(['setCampaignAutoMerge']), campaign)
+    .map((a) => a.id);
+  assert.deepEqual(ids(c), ['auto-merge-on']);
+  assert.deepEqual(ids({ ...c, autoMerge: { method: 'SQUASH' } }), ['auto-merge-off']);
+  assert.deepEqual(ids({ ...c, closedAt: '2026-01-01T00:00:00Z' }), []);
+});

@@ -20,8 +20,9 @@ import java.util.function.Function;
 
 /**
  * Resolves the bulk operations (issue 16): Mutation.runChangesetOperation starts one and returns it (the work runs
- * in the background), Query.changesetOperation reads it with each changeset's result. Both check that the caller
- * owns the campaign / operation (another caller's is "not found").
+ * in the background), Query.changesetOperation reads it with each changeset's result; and auto-merge:
+ * Mutation.setCampaignAutoMerge, Campaign.autoMerge. Each checks that the caller owns the campaign / operation
+ * (another caller's is "not found").
  */
 public final class ChangesetOperationResolverHandler extends ResolverHandler {
     public ChangesetOperationResolverHandler() {
@@ -36,7 +37,35 @@ public final class ChangesetOperationResolverHandler extends ResolverHandler {
     protected Map<String, Function<AppSyncEvent, Object>> resolvers() {
         return Map.of(
                 "Mutation.runChangesetOperation", this::run,
-                "Query.changesetOperation", this::read);
+                "Query.changesetOperation", this::read,
+                "Mutation.setCampaignAutoMerge", this::setAutoMerge,
+                "Campaign.autoMerge", e -> autoMergeView(services.autoMerge().method(owner(e),
+                        e.source().path("id").asText()).orElse(null)));
+    }
+
+    private Object setAutoMerge(AppSyncEvent event) {
+        String campaign = event.text("campaign");
+        MergeMethod method = autoMergeMethod(event.arguments() == null ? null : event.arguments().get("autoMerge"));
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("campaign", campaign);
+        v.put("autoMerge", autoMergeView(services.autoMerge().set(owner(event), campaign, method).orElse(null)));
+        return v;
+    }
+
+    /** An AutoMergeInput's method; null (off) for a missing or null input. */
+    static MergeMethod autoMergeMethod(JsonNode input) {
+        if (input == null || input.isNull()) {
+            return null;
+        }
+        MergeMethod m = value(MergeMethod.class, "autoMerge.method", text(input, "method"));
+        if (m == null) {
+            throw new InvalidInputException("autoMerge.method is required: MERGE, SQUASH or REBASE");
+        }
+        return m;
+    }
+
+    private static Map<String, Object> autoMergeView(MergeMethod method) {
+        return method == null ? null : Map.of("method", method.name());
     }
 
     private Object run(AppSyncEvent event) {

@@ -86,6 +86,7 @@ public final class Services {
     private final Lazy<SqsClient> sqs;
     private final Lazy<String> webhookSecret;
     private final Lazy<ChangesetOperations> changesetOperations;
+    private final Lazy<dev.campaigns.service.AutoMerge> autoMerge;
 
     public Services(Map<String, String> env) {
         this(env, Clock.systemUTC(), null);
@@ -129,10 +130,13 @@ public final class Services {
         this.steps = new Lazy<>(() -> new ChangesetJobSteps(store.get(), changesetStore.get(), blobs.get(), git.get(),
                 codeHost, Limits.DEFAULT, clock));
         this.changesets = new Lazy<>(() -> new ChangesetService(changesetStore.get(), campaigns.get(),
-                idempotency.get(), codeHost, this::changesetCloseQueue, clock));
+                idempotency.get(), codeHost, this::changesetCloseQueue, clock, this::autoMerge));
         this.sqs = new Lazy<>(() -> client(SqsClient.builder(), "SQS").build());
         this.webhookSecret = new Lazy<>(() -> secret(config.webhookSecretArn()));
         this.changesetOperations = new Lazy<>(() -> changesetOperations(clock));
+        this.autoMerge = new Lazy<>(() -> new dev.campaigns.service.AutoMerge(
+                new dev.campaigns.store.DynamoAutoMergeStore(campaignsTable.get()),
+                (owner, campaignId) -> campaigns.get().campaign(owner, campaignId), codeHost));
         this.pacing = new Lazy<>(() -> new PullRequestPacing(store.get(),
                 new Pacer(new DynamoPacingStore(dynamo.get(), require(config.pacingTable(), "PACING_TABLE")),
                         config.pacing(), clock),
@@ -195,6 +199,11 @@ public final class Services {
     /** Bulk operations on a campaign's changesets (issue 16): the resolver starts them, the queue's consumer runs them. */
     public ChangesetOperations changesetOperations() {
         return changesetOperations.get();
+    }
+
+    /** Auto-merge (issue 16): the campaigns' setting, and the merge the sync path makes when a changeset is ready. */
+    public dev.campaigns.service.AutoMerge autoMerge() {
+        return autoMerge.get();
     }
 
     /** The queue of bulk operation requests ({@code CHANGESET_OPERATIONS_QUEUE_URL}). */

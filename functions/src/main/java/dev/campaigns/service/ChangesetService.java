@@ -47,6 +47,7 @@ public final class ChangesetService {
     private final IdempotencyStore idempotency;
     private final Supplier<CodeHostAccess> codeHostAccess;
     private final Supplier<ChangesetCloseQueue> closeQueue;
+    private final Supplier<AutoMerge> autoMerge;
     private final Clock clock;
 
     /**
@@ -56,6 +57,14 @@ public final class ChangesetService {
      */
     public ChangesetService(ChangesetStore changesets, CampaignService campaigns, IdempotencyStore idempotency,
                             Supplier<CodeHostAccess> codeHost, Supplier<ChangesetCloseQueue> closeQueue, Clock clock) {
+        this(changesets, campaigns, idempotency, codeHost, closeQueue, clock, null);
+    }
+
+    /** @param autoMerge consulted after every sync (issue 16's auto-merge); null: none */
+    public ChangesetService(ChangesetStore changesets, CampaignService campaigns, IdempotencyStore idempotency,
+                            Supplier<CodeHostAccess> codeHost, Supplier<ChangesetCloseQueue> closeQueue, Clock clock,
+                            Supplier<AutoMerge> autoMerge) {
+        this.autoMerge = autoMerge;
         this.changesets = changesets;
         this.campaigns = campaigns;
         this.idempotency = idempotency;
@@ -174,7 +183,11 @@ public final class ChangesetService {
         try {
             PullRequestStatus status = codeHost().codeHost().loadPullRequestStatus(c.repository(),
                     Long.parseLong(c.externalID()));
-            return changesets.observe(status, readAt, null);
+            Changeset read = changesets.observe(status, readAt, null);
+            if (autoMerge != null && autoMerge.get().consider(read)) {
+                return sync(read); // merged now: record it (the merge's webhook would too)
+            }
+            return read;
         } catch (CodeHostException e) {
             if (e.kind() == CodeHostException.Kind.NOT_FOUND) {
                 changesets.markDeleted(c.id(), readAt);

@@ -209,7 +209,7 @@ class WebUiTest {
         assumeTrue(Files.isDirectory(web.resolve("node_modules/preact")),
                 "skipped: " + web + "/node_modules is not installed (the build's npm ci did not run)");
         assumeTrue(nodeRuns(), "skipped: no node on the PATH");
-        nodeTests(web, "test/unit/", 7, Map.of());
+        nodeTests(web, "test/unit/", 9, Map.of());
     }
 
     /** Runs node's test runner on {@code tests} in {@code web} (TAP to target/NAME.log): all pass, as many as said. */
