@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.campaigns.infra.codehost.Fault;
 import dev.campaigns.infra.demo.CampaignsApi;
 import dev.campaigns.infra.demo.CampaignsApi.Patch;
 import dev.campaigns.infra.demo.GraphQLClient;
@@ -173,6 +174,40 @@ class BulkOperationsTest {
         assertTrue(others.getMessage().contains("not found"), others.getMessage());
         stack.awaitChangesetEvents(TIMEOUT);
         assertEquals("open", stack.codeHost().pullRequests(c.get(1)).get(0).state());
+    }
+
+    @Test
+    void aRateLimitedOperationIsQueuedAgainForLaterAndFinishesWhenDelivered() throws Exception {
+        List<String> c = campaignWithPullRequests("limited", 2);
+        stack.codeHost().faults().add(Fault.on("POST", "/api/v3/repos/limited/.*/issues/\\d+/labels").times(1)
+                .secondaryRateLimit(Duration.ofSeconds(60)));
+        Map<String, Object> started = api.runChangesetOperation(Map.of("campaign", c.get(0), "operation",
+                "ADD_LABELS", "labels", List.of("later")));
+        String id = (String) started.get("id");
+        stack.awaitChangesetEvents(TIMEOUT);
+        // The first label met the limit: both changesets wait in one message delayed by the host's 60 s, not in
+        // the dead-letter queue, and nothing was labelled.
+        Map<String, Object> waiting = api.changesetOperation(id);
+        assertEquals("PROCESSING", waiting.get("state"));
+        assertEquals(2, waiting.get("pendingCount"));
+        String url = stack.sqs().urls().get("ChangesetOperationsQueue");
+        assertEquals("1", stack.sqs().client().getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings(
+                "ApproximateNumberOfMessagesDelayed")).attributesAsStrings().get("ApproximateNumberOfMessagesDelayed"));
+        String dlq = stack.sqs().urls().get("ChangesetOperationsDeadLetterQueue");
+        assertEquals("0", stack.sqs().client().getQueueAttributes(b -> b.queueUrl(dlq).attributeNamesWithStrings(
+                "ApproximateNumberOfMessages")).attributesAsStrings().get("ApproximateNumberOfMessages"));
+        for (String repo : c.subList(1, 3)) {
+            assertTrue(stack.codeHost().pullRequests(repo).get(0).labels().isEmpty(), repo);
+        }
+        // Delivered (now, instead of in 60 s): both labelled, the operation complete.
+        redeliver(id, resultsByRepository(waiting).values().stream().map(r -> (String) r.get("changeset")).sorted()
+                .toList());
+        Map<String, Object> done = api.changesetOperation(id);
+        assertEquals("COMPLETED", done.get("state"));
+        assertEquals(2, done.get("succeededCount"));
+        for (String repo : c.subList(1, 3)) {
+            assertEquals(List.of("later"), stack.codeHost().pullRequests(repo).get(0).labels(), repo);
+        }
     }
 
     private static void redeliver(String operationId, List<String> changesets) throws Exception {
