@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.campaigns.infra.codehost.LocalCodeHost;
 import dev.campaigns.infra.demo.CampaignsApi;
-import dev.campaigns.infra.demo.CampaignsApi.Patch;
 import dev.campaigns.infra.demo.GraphQLClient;
-import dev.campaigns.infra.demo.SampleCampaign;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,26 +44,10 @@ class AutoMergeTest {
         }
     }
 
-    /** A campaign with one pull request in each of {@code n} new repositories: its ID, then the repositories. */
     private static List<String> campaign(String prefix, int n, Map<String, Object> extra) {
-        List<Patch> patches = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-            String repo = prefix + "/" + SampleCampaign.repository(i).split("/")[1];
-            patches.add(new Patch(repo, stack.codeHost().createRepository(repo, SampleCampaign.files(i)), "main",
-                    SampleCampaign.patch()));
-        }
-        String planId = api.createPlan(patches);
-        api.awaitPlan(planId, TIMEOUT);
-        Map<String, Object> input = new HashMap<>(Map.of("name", prefix, "branch", "campaigns/" + prefix, "plan",
-                planId));
-        input.putAll(extra);
-        String campaign = (String) api.createCampaign(input).get("id");
-        assertEquals("COMPLETED", CampaignsApi.status(api.awaitCampaign(campaign, TIMEOUT), "changesetCreationStatus")
-                .get("state"));
+        List<String> c = CampaignFixtures.campaignWithPullRequests(stack, api, prefix, n, extra, TIMEOUT);
         stack.awaitChangesetEvents(TIMEOUT);
-        List<String> out = new ArrayList<>(List.of(campaign));
-        patches.forEach(p -> out.add(p.repository()));
-        return out;
+        return c;
     }
 
     @SuppressWarnings("unchecked")
