@@ -57,7 +57,80 @@ export const CAMPAIGN_ACTIONS = [
     done: 'The campaign is cancelled.',
     after: 'refresh',
   },
+  // Bulk operations (issue 16): runChangesetOperation on the campaign's open changesets, in the background,
+  // followed (follow/poll) until each changeset has its result; the table shows their new state as it comes.
+  ...[
+    { id: 'bulk-comment', label: 'Comment on all', operation: 'COMMENT',
+      confirm: (c) => `Comment on every open pull request of “${c.name}”?`,
+      options: [{ name: 'body', label: 'Comment', type: 'text', multiline: true }],
+      input: (o) => ({ body: o.body }), verb: 'Commenting on' },
+    { id: 'bulk-merge', label: 'Merge all', operation: 'MERGE',
+      confirm: (c) => `Merge the open pull requests of “${c.name}” whose checks passed?`,
+      options: [{ name: 'mergeMethod', label: 'Merge method', type: 'select', choices: ['MERGE', 'SQUASH', 'REBASE'] },
+        { name: 'force', label: 'Also merge those whose checks failed or are pending', checked: false }],
+      input: (o) => ({ mergeMethod: o.mergeMethod, force: !!o.force }), verb: 'Merging' },
+    { id: 'bulk-close', label: 'Close all', operation: 'CLOSE', danger: true,
+      confirm: (c) => `Close every open pull request “${c.name}” opened?`, input: () => ({}), verb: 'Closing' },
+    { id: 'bulk-labels', label: 'Add labels', operation: 'ADD_LABELS',
+      confirm: (c) => `Add labels to every open pull request of “${c.name}”?`,
+      options: [{ name: 'labels', label: 'Labels (comma-separated)', type: 'text' }],
+      input: (o) => ({ labels: names(o.labels) }), verb: 'Labelling' },
+    { id: 'bulk-reviewers', label: 'Request reviewers', operation: 'REQUEST_REVIEWERS',
+      confirm: (c) => `Request reviews on every open pull request of “${c.name}”?`,
+      options: [{ name: 'reviewers', label: 'User names (comma-separated)', type: 'text' }],
+      input: (o) => ({ reviewers: names(o.reviewers) }), verb: 'Requesting reviews on' },
+  ].map((b) => ({
+    id: b.id,
+    label: b.label,
+    mutation: 'runChangesetOperation',
+    danger: b.danger,
+    available: (c) => open(c) && settled(c),
+    confirm: b.confirm,
+    options: b.options,
+    run: async (api, c, o) => (await api.request(q.RUN_CHANGESET_OPERATION, { input: {
+      campaign: c.id, operation: b.operation, filter: { states: ['OPEN'] }, ...b.input(o || {}) } }))
+      .runChangesetOperation,
+    // Followed until every changeset has its result: the outcome line shows the progress, then the counts.
+    follow: (op) => operationProgress(b.label, op),
+    poll: async (api, op) => (await api.request(q.CHANGESET_OPERATION, { id: op.id })).changesetOperation,
+    after: 'refresh',
+  })),
+  // Auto-merge (issue 16): merge each changeset once it is approved and its checks passed.
+  {
+    id: 'auto-merge-on',
+    label: 'Turn auto-merge on',
+    mutation: 'setCampaignAutoMerge',
+    available: (c) => open(c) && !c.autoMerge,
+    confirm: (c) => `Merge each pull request of “${c.name}” once it is approved and its checks pass?`,
+    options: [{ name: 'method', label: 'Merge method', type: 'select', choices: ['MERGE', 'SQUASH', 'REBASE'] }],
+    run: (api, c, o) => api.request(q.SET_AUTO_MERGE, { id: c.id, autoMerge: { method: o.method } }),
+    done: 'Auto-merge is on.',
+    after: 'refresh',
+  },
+  {
+    id: 'auto-merge-off',
+    label: 'Turn auto-merge off',
+    mutation: 'setCampaignAutoMerge',
+    available: (c) => !!c.autoMerge,
+    run: (api, c) => api.request(q.SET_AUTO_MERGE, { id: c.id, autoMerge: null }),
+    done: 'Auto-merge is off.',
+    after: 'refresh',
+  },
 ];
+
+/** What the outcome line says of a bulk operation: {finished, text}. */
+export function operationProgress(label, op) {
+  if (op.state === 'PROCESSING') {
+    return { finished: false, text: `${label}: ${op.totalCount - op.pendingCount} of ${op.totalCount} done…` };
+  }
+  return { finished: true, text: `${label}: ${op.succeededCount} succeeded, ${op.skippedCount} skipped, `
+    + `${op.failedCount} failed.` };
+}
+
+/** Comma-separated names as a list, blanks left out. */
+export function names(text) {
+  return String(text || '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
 
 /** Actions on one changeset (a row of the table). */
 export const CHANGESET_ACTIONS = [

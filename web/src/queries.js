@@ -11,7 +11,7 @@ export const CAMPAIGNS = `query($first: Int, $after: String) { campaigns(first: 
 const CHANGESET = 'id repository externalID externalURL state reviewState checkState title labels updatedAt createdByCampaign';
 
 export const CAMPAIGN = `query($id: ID!) { campaign(id: $id) {
-  id name description branch draft createdAt closedAt
+  id name description branch draft createdAt closedAt autoMerge { method }
   plan { id status { completedCount } }
   changesetCreationStatus { ${STATUS} }
   changesetCountsOverTime { date total merged closed open openApproved openChangesRequested openPending }
@@ -38,3 +38,13 @@ export const DELETE_CAMPAIGN = `mutation($id: ID!, $closeChangesets: Boolean) {
 export const SYNC_CHANGESET = `mutation($id: ID!) { syncChangeset(changeset: $id) { ${CHANGESET} } }`;
 
 export const CANCEL_CAMPAIGN = `mutation($id: ID!) { cancelCampaign(campaign: $id) { id cancelledAt changesetCreationStatus { ${STATUS} } } }`;
+
+const OPERATION = 'id state totalCount pendingCount succeededCount failedCount skippedCount';
+
+export const RUN_CHANGESET_OPERATION = `mutation($input: ChangesetOperationInput!) {
+  runChangesetOperation(input: $input) { ${OPERATION} } }`;
+
+export const CHANGESET_OPERATION = `query($id: ID!) { changesetOperation(id: $id) { ${OPERATION} } }`;
+
+export const SET_AUTO_MERGE = `mutation($id: ID!, $autoMerge: AutoMergeInput) {
+  setCampaignAutoMerge(campaign: $id, autoMerge: $autoMerge) { campaign autoMerge { method } } }`;

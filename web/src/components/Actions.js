@@ -17,8 +17,22 @@ export function Actions({ actions, subject, label, onDone, compact = false }) {
     setBusy(action.id);
     setOutcome(null);
     try {
-      await action.run(api, subject, options);
-      setOutcome({ ok: true, text: action.done || `${action.label}: done.` });
+      let result = await action.run(api, subject, options);
+      if (action.follow) {
+        // Background work: the buttons are free again while the outcome line follows it (a read a second).
+        setBusy(null);
+        onDone?.(action);
+        for (let f = action.follow(result); ; f = action.follow(result)) {
+          setOutcome({ ok: true, text: f.text });
+          if (f.finished) {
+            break;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          result = await action.poll(api, result);
+        }
+      } else {
+        setOutcome({ ok: true, text: action.done || `${action.label}: done.` });
+      }
       onDone?.(action);
     } catch (e) {
       setOutcome({ ok: false, text: `${action.label} failed: ${e.message}` });
@@ -44,7 +58,7 @@ export function Actions({ actions, subject, label, onDone, compact = false }) {
 function Confirm({ action, subject, onCancel, onConfirm }) {
   const ref = useRef(null);
   const [options, setOptions] = useState(
-    Object.fromEntries((action.options || []).map((o) => [o.name, !!o.checked])));
+    Object.fromEntries((action.options || []).map((o) => [o.name, initial(o)])));
   useEffect(() => {
     const dialog = ref.current;
     dialog.showModal();
@@ -62,14 +76,36 @@ function Confirm({ action, subject, onCancel, onConfirm }) {
       onConfirm(options);
     }}>
       <h2 id=${titleId}>${action.confirm ? action.confirm(subject) : action.label}</h2>
-      ${(action.options || []).map((o) => html`<p><label>
-        <input type="checkbox" name=${o.name} checked=${options[o.name]}
-          onChange=${(e) => setOptions({ ...options, [o.name]: e.currentTarget.checked })} />
-        ${' '}${o.label}</label></p>`)}
+      ${(action.options || []).map((o) => html`<p>${field(o, options[o.name],
+        (v) => setOptions({ ...options, [o.name]: v }))}</p>`)}
       <div class="dialog-buttons">
         <button type="button" onClick=${onCancel}>Cancel</button>
         <button type="submit" class=${action.danger ? 'danger' : 'primary'} data-confirm=${action.id}>${action.label}</button>
       </div>
     </form>
   </dialog>`;
+}
+
+/** An option's first value: a checkbox's checked, a select's first choice, a text field empty. */
+function initial(o) {
+  if (o.type === 'select') {
+    return o.choices[0];
+  }
+  return o.type === 'text' ? '' : !!o.checked;
+}
+
+/** An option's control, labelled: a checkbox (default), a text field or text area, or a select. */
+function field(o, value, set) {
+  if (o.type === 'text') {
+    return html`<label>${o.label}<br />${o.multiline
+      ? html`<textarea name=${o.name} rows="4" value=${value} onInput=${(e) => set(e.currentTarget.value)} />`
+      : html`<input type="text" name=${o.name} value=${value} onInput=${(e) => set(e.currentTarget.value)} />`}</label>`;
+  }
+  if (o.type === 'select') {
+    return html`<label>${o.label}${' '}<select name=${o.name} value=${value}
+      onChange=${(e) => set(e.currentTarget.value)}>${o.choices.map((c) => html`<option value=${c}>${c}</option>`)}
+      </select></label>`;
+  }
+  return html`<label><input type="checkbox" name=${o.name} checked=${value}
+    onChange=${(e) => set(e.currentTarget.checked)} />${' '}${o.label}</label>`;
 }

@@ -152,6 +152,20 @@ test('cancel: a campaign still processing is stopped from the page, then offers 
   await page.goto(url(`/campaigns/${FIXTURE.campaignId}`));
 });
 
+test('bulk comment: a dialog takes the comment, and the open pull requests get it in the background', async () => {
+  const comment = page.locator('button[data-action="bulk-comment"]');
+  await comment.click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  assert.match(await dialog.locator('h2').textContent(), /Comment on every open pull request/);
+  await dialog.getByLabel('Comment').fill(FIXTURE.bulkComment);
+  await dialog.locator('button[data-confirm="bulk-comment"]').click();
+  const open = FIXTURE.repositories.length - 2; // one merged, one closed
+  await page.locator('.outcome .ok', { hasText: `Comment on all: ${open} succeeded, 0 skipped, 0 failed.` })
+    .waitFor({ timeout: 60000 });
+  await accessible('the campaign page after a bulk action');
+});
+
 test('close: a dialog asks first (Escape cancels), then the campaign and its open pull requests are closed', async () => {
   const close = page.locator('button[data-action="close"]');
   await close.click();

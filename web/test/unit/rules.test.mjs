@@ -6,7 +6,7 @@ import { nextDelay } from '../../src/poll.js';
 import { parseConfig } from '../../src/config.js';
 import { progress } from '../../src/format.js';
 import { configFromOutputs } from '../../tools/config.mjs';
-import { availableActions, CAMPAIGN_ACTIONS } from '../../src/actions.js';
+import { availableActions, CAMPAIGN_ACTIONS, names, operationProgress } from '../../src/actions.js';
 
 test('polling: soon after a change, half again longer while nothing changes (capped), doubling after errors', () => {
   const o = { base: 2000, max: 30000, maxAfterError: 60000 };
@@ -102,4 +102,27 @@ test('the burndown stacks merged, closed, approved, changes requested and pendin
   assert.deepEqual(SERIES.map((s) => s.key), ['merged', 'closed', 'openApproved', 'openChangesRequested', 'openPending']);
   assert.deepEqual(tops.map((t) => t[0]), [1, 3, 6, 10, 15]);
   assert.deepEqual(tops.map((t) => t[1]), [0, 0, 0, 0, 1]);
+});
+
+test('bulk actions: offered on an open, settled campaign; names split on commas; progress then counts', () => {
+  const c = { id: 'c', name: 'n', closedAt: null, changesetCreationStatus: { state: 'COMPLETED' } };
+  const ids = (offered, campaign) => availableActions(CAMPAIGN_ACTIONS, new Set(offered), campaign).map((a) => a.id);
+  assert.deepEqual(ids(['runChangesetOperation'], c),
+    ['bulk-comment', 'bulk-merge', 'bulk-close', 'bulk-labels', 'bulk-reviewers']);
+  assert.deepEqual(ids(['runChangesetOperation'], { ...c, closedAt: '2026-01-01T00:00:00Z' }), []);
+  assert.deepEqual(ids(['runChangesetOperation'], { ...c, changesetCreationStatus: { state: 'PROCESSING' } }), []);
+  assert.deepEqual(names(' deps, ready ,,x '), ['deps', 'ready', 'x']);
+  const op = { state: 'PROCESSING', totalCount: 4, pendingCount: 3, succeededCount: 1, skippedCount: 0, failedCount: 0 };
+  assert.deepEqual(operationProgress('Merge all', op), { finished: false, text: 'Merge all: 1 of 4 done…' });
+  assert.deepEqual(operationProgress('Merge all', { ...op, state: 'COMPLETED', pendingCount: 0, succeededCount: 3,
+    skippedCount: 1 }), { finished: true, text: 'Merge all: 3 succeeded, 1 skipped, 0 failed.' });
+});
+
+test('auto-merge: turned on while off (open campaigns), off while on', () => {
+  const c = { id: 'c', name: 'n', closedAt: null, changesetCreationStatus: { state: 'PROCESSING' }, autoMerge: null };
+  const ids = (campaign) => availableActions(CAMPAIGN_ACTIONS, new Set(['setCampaignAutoMerge']), campaign)
+    .map((a) => a.id);
+  assert.deepEqual(ids(c), ['auto-merge-on']);
+  assert.deepEqual(ids({ ...c, autoMerge: { method: 'SQUASH' } }), ['auto-merge-off']);
+  assert.deepEqual(ids({ ...c, closedAt: '2026-01-01T00:00:00Z' }), []);
 });

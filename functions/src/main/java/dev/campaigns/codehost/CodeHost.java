@@ -63,4 +63,29 @@ public interface CodeHost {
      * {@code GET /rate_limit}, which itself does not count), so background work can leave room for the rest.
      */
     int remainingRequests() throws CodeHostException;
+
+    // ---- Acting on changesets in bulk (issue 16, docs/changesets.md "Bulk operations"): host-neutral additions.
+
+    /**
+     * Adds a comment with {@code body} to pull request {@code number}. Not idempotent on any host: a caller that may
+     * repeat it puts a unique marker in the body and asks {@link #hasComment} first.
+     */
+    void commentOnPullRequest(String repository, long number, String body) throws CodeHostException;
+
+    /** Whether a comment on pull request {@code number} contains {@code marker} (reads every page of comments). */
+    boolean hasComment(String repository, long number, String marker) throws CodeHostException;
+
+    /**
+     * Merges open pull request {@code number} with {@code method} and returns it as it is afterwards; one already
+     * merged is returned as is. A pull request the host will not merge (closed, conflicting, required checks or
+     * approvals missing, a method the repository does not allow) is a {@link CodeHostException} of kind
+     * {@link CodeHostException.Kind#VALIDATION} whose message says why.
+     */
+    PullRequest mergePullRequest(String repository, long number, dev.campaigns.domain.MergeMethod method) throws CodeHostException;
+
+    /** Requests reviews from {@code reviewers} (logins); requesting one already requested changes nothing. */
+    void requestReviewers(String repository, long number, java.util.List<String> reviewers) throws CodeHostException;
+
+    /** Adds {@code labels} to pull request {@code number}; a label it already has changes nothing. */
+    void addLabels(String repository, long number, java.util.List<String> labels) throws CodeHostException;
 }

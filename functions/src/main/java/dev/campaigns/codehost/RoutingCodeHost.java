@@ -52,6 +52,32 @@ final class RoutingCodeHost implements CodeHost {
         return named(host(repository).closePullRequest(CodeHostRegistry.onHost(repository), number), repository);
     }
 
+    @Override
+    public void commentOnPullRequest(String repository, long number, String body) {
+        host(repository).commentOnPullRequest(CodeHostRegistry.onHost(repository), number, body);
+    }
+
+    @Override
+    public boolean hasComment(String repository, long number, String marker) {
+        return host(repository).hasComment(CodeHostRegistry.onHost(repository), number, marker);
+    }
+
+    @Override
+    public PullRequest mergePullRequest(String repository, long number, dev.campaigns.domain.MergeMethod method) {
+        return named(host(repository).mergePullRequest(CodeHostRegistry.onHost(repository), number, method),
+                repository);
+    }
+
+    @Override
+    public void requestReviewers(String repository, long number, java.util.List<String> reviewers) {
+        host(repository).requestReviewers(CodeHostRegistry.onHost(repository), number, reviewers);
+    }
+
+    @Override
+    public void addLabels(String repository, long number, java.util.List<String> labels) {
+        host(repository).addLabels(CodeHostRegistry.onHost(repository), number, labels);
+    }
+
     /**
      * The fewest requests left on any configured host (the scheduled sync spends on all of them); reads every
      * host's credentials.

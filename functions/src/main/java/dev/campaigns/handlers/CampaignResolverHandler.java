@@ -27,12 +27,21 @@ public final class CampaignResolverHandler extends ResolverHandler {
             throw new InvalidInputException("input is required");
         }
         CreateCampaignInput input;
+        com.fasterxml.jackson.databind.node.ObjectNode fields = event.arguments().get("input").deepCopy();
+        // issue 16's auto-merge is its own setting, made once the campaign exists (repeating it changes nothing)
+        dev.campaigns.domain.MergeMethod autoMerge = ChangesetOperationResolverHandler.autoMergeMethod(
+                fields.remove("autoMerge"));
         try {
-            input = JSON.treeToValue(event.arguments().get("input"), CreateCampaignInput.class);
+            input = JSON.treeToValue(fields, CreateCampaignInput.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new InvalidInputException("input is not a CreateCampaignInput: " + e.getOriginalMessage());
         }
-        return view(services.campaigns().createCampaign(owner(event), input));
+        String owner = owner(event);
+        dev.campaigns.domain.Campaign created = services.campaigns().createCampaign(owner, input);
+        if (autoMerge != null) {
+            services.autoMerge().set(owner, created.id(), autoMerge);
+        }
+        return view(created);
     }
 
     private Object retryCampaign(AppSyncEvent event) {

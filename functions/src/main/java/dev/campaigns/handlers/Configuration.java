@@ -34,7 +34,7 @@ public record Configuration(String campaignsTable, String idempotencyTable, Stri
                             String closeChangesetsQueueUrl, BotIdentity bot, Duration codeHostTimeout,
                             PacingConfig pacing, Path gitCacheDir, Integer gitSnapshotReads, Integer gitCacheMaxMb,
                             int syncRequestBudget, int syncReserveRequests, OwnerRule ownerRule, Aws aws,
-                            List<CodeHostConfig> codeHosts) {
+                            List<CodeHostConfig> codeHosts, String changesetOperationsQueueUrl) {
 
     /** Where and as whom the function calls AWS; {@link #toString} never shows the secret key or session token. */
     public record Aws(String region, Map<String, String> endpoints, String accessKeyId, String secretAccessKey,
@@ -80,7 +80,8 @@ public record Configuration(String campaignsTable, String idempotencyTable, Stri
                 r.wholeNumber("GIT_SNAPSHOT_READS"), r.wholeNumber("GIT_CACHE_MAX_MB"),
                 r.wholeNumberOr("SYNC_REQUEST_BUDGET", 250), r.wholeNumberOr("SYNC_RESERVE_REQUESTS", 1000),
                 r.ownerRule(), new Aws(r.textOr("AWS_REGION", "us-east-1"), endpoints, r.text("AWS_ACCESS_KEY_ID"),
-                        r.text("AWS_SECRET_ACCESS_KEY"), r.text("AWS_SESSION_TOKEN")), r.codeHosts());
+                        r.text("AWS_SECRET_ACCESS_KEY"), r.text("AWS_SESSION_TOKEN")), r.codeHosts(),
+                r.text("CHANGESET_OPERATIONS_QUEUE_URL"));
     }
 
     /**

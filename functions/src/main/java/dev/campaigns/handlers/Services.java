@@ -18,6 +18,8 @@ import dev.campaigns.service.CampaignService;
 import dev.campaigns.service.ChangesetCloseQueue;
 import dev.campaigns.service.ChangesetEventQueue;
 import dev.campaigns.service.ChangesetJobSteps;
+import dev.campaigns.service.ChangesetOperationQueue;
+import dev.campaigns.service.ChangesetOperations;
 import dev.campaigns.service.ChangesetService;
 import dev.campaigns.service.CodeHostAccess;
 import dev.campaigns.service.Limits;
@@ -29,6 +31,7 @@ import dev.campaigns.store.CampaignStore;
 import dev.campaigns.store.DynamoTable;
 import dev.campaigns.store.ChangesetStore;
 import dev.campaigns.store.DynamoBlobStore;
+import dev.campaigns.store.DynamoChangesetOperationStore;
 import dev.campaigns.store.DynamoIdempotencyRecords;
 import dev.campaigns.store.Idempotency;
 import java.net.URI;
@@ -92,6 +95,8 @@ public final class Services {
     /** Shared by this function's AWS clients; TLS is set up on its first https connection only (AwsHttpClient). */
     private final Lazy<SdkHttpClient> http = new Lazy<>(AwsHttpClient::create);
     private final Map<String, String> hostWebhookSecrets = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Lazy<ChangesetOperations> changesetOperations;
+    private final Lazy<dev.campaigns.service.AutoMerge> autoMerge;
 
     public Services(Map<String, String> env) {
         this(env, Clock.systemUTC(), null);
@@ -131,9 +136,13 @@ public final class Services {
         this.steps = new Lazy<>(() -> new ChangesetJobSteps(store.get(), store.get(), changesetStore.get(), blobs.get(), git.get(),
                 codeHost, Limits.DEFAULT, clock));
         this.changesets = new Lazy<>(() -> new ChangesetService(changesetStore.get(), store.get(), campaigns.get(),
-                idempotency.get(), codeHost, this::changesetCloseQueue, clock));
+                idempotency.get(), codeHost, this::changesetCloseQueue, clock, this::autoMerge));
         this.sqs = new Lazy<>(() -> client(SqsClient.builder(), "SQS").build());
         this.webhookSecret = new Lazy<>(() -> secret(config.webhookSecretArn()));
+        this.changesetOperations = new Lazy<>(() -> changesetOperations(clock));
+        this.autoMerge = new Lazy<>(() -> new dev.campaigns.service.AutoMerge(
+                new dev.campaigns.store.DynamoAutoMergeStore(campaignsTable.get()),
+                (owner, campaignId) -> campaigns.get().campaign(owner, campaignId), codeHost));
         this.pacing = new Lazy<>(() -> new PullRequestPacing(store.get(),
                 new Pacer(new DynamoPacingStore(dynamo.get(), require(config.pacingTable(), "PACING_TABLE")),
                         config.pacing(), clock),
@@ -197,6 +206,52 @@ public final class Services {
         String url = require(config.closeChangesetsQueueUrl(), "CLOSE_CHANGESETS_QUEUE_URL");
         return (request, delay) -> sqs.get().sendMessage(b -> b.queueUrl(url).messageBody(request.toJson())
                 .delaySeconds((int) Math.min(900, Math.max(0, delay.toSeconds()))));
+    }
+
+    /** Bulk operations on a campaign's changesets (issue 16): the resolver starts them, the queue's consumer runs them. */
+    public ChangesetOperations changesetOperations() {
+        return changesetOperations.get();
+    }
+
+    /** Auto-merge (issue 16): the campaigns' setting, and the merge the sync path makes when a changeset is ready. */
+    public dev.campaigns.service.AutoMerge autoMerge() {
+        return autoMerge.get();
+    }
+
+    /** The queue of bulk operation requests ({@code CHANGESET_OPERATIONS_QUEUE_URL}). */
+    public ChangesetOperationQueue changesetOperationQueue() {
+        String url = require(config.changesetOperationsQueueUrl(), "CHANGESET_OPERATIONS_QUEUE_URL");
+        return (request, delay) -> sqs.get().sendMessage(b -> b.queueUrl(url).messageBody(request.toJson())
+                .delaySeconds((int) Math.min(900, Math.max(0, delay.toSeconds()))));
+    }
+
+    private ChangesetOperations changesetOperations(Clock clock) {
+        ChangesetStore stored = changesetStore.get();
+        ChangesetOperations.Changesets reads = new ChangesetOperations.Changesets() {
+            @Override
+            public java.util.List<String> campaignChangesetIds(String campaignId) {
+                return store.get().allCampaignChangesetIds(campaignId);
+            }
+
+            @Override
+            public java.util.List<dev.campaigns.domain.Changeset> changesets(java.util.List<String> ids) {
+                return stored.changesets(ids);
+            }
+
+            @Override
+            public void refresh(String owner, dev.campaigns.domain.Changeset changeset) {
+                changesets.get().syncChangeset(owner, changeset.id());
+            }
+        };
+        // Writes to the code host share the pull requests' pacer budget (same host and token); the pacer is built
+        // on the consumer's first paced write only, so the resolver needs no pacing table.
+        Lazy<Pacer> pacer = new Lazy<>(() -> new Pacer(new DynamoPacingStore(dynamo.get(),
+                require(config.pacingTable(), "PACING_TABLE")), config.pacing(), clock));
+        ChangesetOperations.Pacing paced = (repository, key) -> pacer.get().reserve(
+                codeHost.get().pacingKey(repository), "operation/" + key).slot();
+        return new ChangesetOperations(new DynamoChangesetOperationStore(campaignsTable.get()), reads,
+                (owner, campaignId) -> campaigns.get().campaign(owner, campaignId), codeHost,
+                this::changesetOperationQueue, paced, clock, d -> Thread.sleep(d.toMillis()));
     }
 
     /** The queue verified webhook deliveries go to ({@code CHANGESET_EVENTS_QUEUE_URL}). */

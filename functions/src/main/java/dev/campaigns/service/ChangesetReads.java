@@ -17,9 +17,17 @@ public final class ChangesetReads {
     private final ChangesetRepository changesets;
     private final Supplier<CodeHostAccess> codeHost;
     private final Clock clock;
+    private final Supplier<AutoMerge> autoMerge;
 
     /** @param codeHost supplied on first use: reads that never reach the code host need no token */
     public ChangesetReads(ChangesetRepository changesets, Supplier<CodeHostAccess> codeHost, Clock clock) {
+        this(changesets, codeHost, clock, null);
+    }
+
+    /** @param autoMerge consulted after every read (issue 16's auto-merge); null: none */
+    public ChangesetReads(ChangesetRepository changesets, Supplier<CodeHostAccess> codeHost, Clock clock,
+                          Supplier<AutoMerge> autoMerge) {
+        this.autoMerge = autoMerge;
         this.changesets = changesets;
         this.codeHost = codeHost;
         this.clock = clock;
@@ -35,7 +43,11 @@ public final class ChangesetReads {
         try {
             PullRequestStatus status = codeHost.get().codeHost().loadPullRequestStatus(c.repository(),
                     Long.parseLong(c.externalID()));
-            return changesets.observe(status, readAt, null);
+            Changeset read = changesets.observe(status, readAt, null);
+            if (autoMerge != null && autoMerge.get().consider(read)) {
+                return sync(read); // merged now: record it (the merge's webhook would too)
+            }
+            return read;
         } catch (CodeHostException e) {
             if (e.kind() == CodeHostException.Kind.NOT_FOUND) {
                 changesets.markDeleted(c.id(), readAt);

@@ -41,7 +41,15 @@ public final class ChangesetService {
     public ChangesetService(ChangesetRepository changesets, CampaignRepository campaignStore,
                             CampaignService campaigns, Idempotency idempotency,
                             Supplier<CodeHostAccess> codeHost, Supplier<ChangesetCloseQueue> closeQueue, Clock clock) {
-        ChangesetReads reads = new ChangesetReads(changesets, codeHost, clock);
+        this(changesets, campaignStore, campaigns, idempotency, codeHost, closeQueue, clock, null);
+    }
+
+    /** @param autoMerge consulted after every sync (issue 16's auto-merge); null: none */
+    public ChangesetService(ChangesetRepository changesets, CampaignRepository campaignStore,
+                            CampaignService campaigns, Idempotency idempotency,
+                            Supplier<CodeHostAccess> codeHost, Supplier<ChangesetCloseQueue> closeQueue, Clock clock,
+                            Supplier<AutoMerge> autoMerge) {
+        ChangesetReads reads = new ChangesetReads(changesets, codeHost, clock, autoMerge);
         this.tracking = new ChangesetTracking(changesets, campaignStore, campaigns, reads, clock);
         this.sync = new ChangesetSync(changesets, idempotency, reads);
         this.closing = new CampaignClosing(changesets, campaignStore, campaigns, reads, closeQueue, clock);

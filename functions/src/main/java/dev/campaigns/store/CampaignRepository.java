@@ -107,6 +107,22 @@ public interface CampaignRepository {
         return ids;
     }
 
+    /** Clears the campaign's cancel mark (retryCampaign, before it resumes the cancelled jobs). */
+    void clearCancelled(String campaignId);
+
+    /**
+     * Resets every CANCELLED changeset job among the campaign's first {@code jobs} positions to PENDING (and its
+     * counter), keeping the steps it reached. Returns how many were reset.
+     */
+    int resetCancelledChangesetJobs(String campaignId, int jobs);
+
+    /**
+     * The pull-request step's claim, right before it asks the code host to open the pull request: true only while
+     * the job is PENDING and the campaign is neither cancelled nor closed (one atomic check), so nothing is opened
+     * once cancelCampaign has returned.
+     */
+    boolean claimPullRequest(String campaignId, String jobId, Instant at);
+
     /** Marks the campaign closed at {@code at}, once (a second close keeps the first time; no campaign: nothing). */
     void closeCampaign(String campaignId, Instant at);
 

@@ -700,6 +700,7 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
     }
 
     /** Clears the campaign's cancel mark (retryCampaign, before it resumes the cancelled jobs). */
+    @Override
     public void clearCancelled(String campaignId) {
         dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(key(campaignKey(campaignId), CAMPAIGN))
                 .updateExpression("REMOVE cancelledAt").build());
@@ -712,6 +713,7 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
      * marks the campaign first and then waits for the claims taken before its mark, so a claim is the only way a
      * pull request can still be opened around a cancel.
      */
+    @Override
     public boolean claimPullRequest(String campaignId, String jobId, Instant at) {
         String pk = campaignKey(campaignId);
         TransactWriteItem campaignOpen = TransactWriteItem.builder().conditionCheck(
@@ -788,6 +790,7 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
      * Resets every CANCELLED changeset job of the campaign's {@code jobs} positions to PENDING (and its counter),
      * keeping the steps it reached, so that the next execution resumes exactly those. Returns how many were reset.
      */
+    @Override
     public int resetCancelledChangesetJobs(String campaignId, int jobs) {
         String pk = campaignKey(campaignId);
         int reset = 0;

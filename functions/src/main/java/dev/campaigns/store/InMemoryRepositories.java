@@ -383,7 +383,7 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
             CampaignState c = existing(campaignId);
             Campaign x = c.campaign;
             c.campaign = new Campaign(x.id(), x.owner(), x.name(), x.description(), x.branch(), x.planId(), x.draft(),
-                    x.createdAt(), x.counters(), x.executions() + 1, x.closedAt(), x.tracked());
+                    x.createdAt(), x.counters(), x.executions() + 1, x.closedAt(), x.tracked(), x.cancelledAt());
             return c.campaign.executions();
         }
     }
@@ -556,7 +556,7 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
             joinCampaign(changeset.id(), campaignId);
             Campaign x = c.campaign;
             c.campaign = new Campaign(x.id(), x.owner(), x.name(), x.description(), x.branch(), x.planId(), x.draft(),
-                    x.createdAt(), x.counters(), x.executions(), x.closedAt(), x.tracked() + 1);
+                    x.createdAt(), x.counters(), x.executions(), x.closedAt(), x.tracked() + 1, x.cancelledAt());
             return true;
         }
     }
@@ -585,6 +585,54 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
     }
 
     @Override
+    public void clearCancelled(String campaignId) {
+        synchronized (lock) {
+            CampaignState c = campaigns.get(campaignId);
+            if (c == null) {
+                return;
+            }
+            Campaign x = c.campaign;
+            c.campaign = new Campaign(x.id(), x.owner(), x.name(), x.description(), x.branch(), x.planId(), x.draft(),
+                    x.createdAt(), x.counters(), x.executions(), x.closedAt(), x.tracked(), null);
+        }
+    }
+
+    @Override
+    public int resetCancelledChangesetJobs(String campaignId, int jobs) {
+        synchronized (lock) {
+            CampaignState c = campaigns.get(campaignId);
+            int reset = 0;
+            if (c == null) {
+                return 0;
+            }
+            for (ChangesetJob job : changesetJobs(campaignId, 0, jobs)) {
+                if (job.state() == JobState.CANCELLED) {
+                    c.jobs.put(job.jobId(), new ChangesetJob(campaignId, job.jobId(), job.repository(), job.baseRef(),
+                            JobState.PENDING, job.commitSha(), job.pushed(), job.pullRequest(), job.pullRequestUrl(),
+                            job.changesetId(), job.error(), job.attempts()));
+                    Campaign x = c.campaign;
+                    JobCounters n = x.counters();
+                    c.campaign = new Campaign(x.id(), x.owner(), x.name(), x.description(), x.branch(), x.planId(),
+                            x.draft(), x.createdAt(), new JobCounters(n.total(), n.completed(), n.errored(),
+                            n.cancelled() - 1), x.executions(), x.closedAt(), x.tracked(), x.cancelledAt());
+                    reset++;
+                }
+            }
+            return reset;
+        }
+    }
+
+    @Override
+    public boolean claimPullRequest(String campaignId, String jobId, Instant at) {
+        synchronized (lock) {
+            CampaignState c = campaigns.get(campaignId);
+            ChangesetJob job = c == null ? null : c.jobs.get(jobId);
+            return job != null && job.state() == JobState.PENDING && c.campaign.cancelledAt() == null
+                    && c.campaign.closedAt() == null;
+        }
+    }
+
+    @Override
     public void closeCampaign(String campaignId, Instant at) {
         synchronized (lock) {
             CampaignState c = campaigns.get(campaignId);
@@ -593,7 +641,7 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
             }
             Campaign x = c.campaign;
             c.campaign = new Campaign(x.id(), x.owner(), x.name(), x.description(), x.branch(), x.planId(), x.draft(),
-                    x.createdAt(), x.counters(), x.executions(), at, x.tracked());
+                    x.createdAt(), x.counters(), x.executions(), at, x.tracked(), x.cancelledAt());
         }
     }
 
@@ -627,8 +675,8 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
         Campaign x = c.campaign;
         JobCounters n = x.counters();
         c.campaign = new Campaign(x.id(), x.owner(), x.name(), x.description(), x.branch(), x.planId(), x.draft(),
-                x.createdAt(), new JobCounters(n.total(), n.completed() + completed, n.errored() + errored),
-                x.executions(), x.closedAt(), x.tracked());
+                x.createdAt(), new JobCounters(n.total(), n.completed() + completed, n.errored() + errored, n.cancelled()),
+                x.executions(), x.closedAt(), x.tracked(), x.cancelledAt());
     }
 
     private void joinCampaign(String changesetId, String campaignId) {

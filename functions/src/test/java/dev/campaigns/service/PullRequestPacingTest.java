@@ -53,7 +53,7 @@ class PullRequestPacingTest {
         f.clock.advance(Duration.ofMillis(250));
         Slots slots = new Slots();
         PullRequestPacing pacing = new PullRequestPacing(f.repos, new Pacer(slots, PacingConfig.github(), f.clock),
-                PacerKey.of("https://api.github.com", "token"), f.clock);
+                repository -> PacerKey.of("https://api.github.com", "token"), f.clock);
         CampaignPlan plan = f.executedPlan("org/a", "org/b");
         Campaign campaign = f.campaign(plan, "fix");
         var jobs = f.steps.preparePage(campaign.id(), 0);

@@ -31,8 +31,8 @@ final class ServiceFixture {
     final InMemoryBlobStore blobs = new InMemoryBlobStore();
     final FakeGit git = new FakeGit();
     final FakeCodeHost host = new FakeCodeHost(clock);
-    final OnDemandCodeHostAccess access = new OnDemandCodeHostAccess(() -> new CodeHostAccess(host, () -> TOKEN,
-            "bot", new BotIdentity("campaign-bot", "bot@example.com")));
+    final OnDemandCodeHostAccess access = new OnDemandCodeHostAccess(() -> new CodeHostAccess(host,
+            new dev.campaigns.git.RemoteCredentials(TOKEN), new BotIdentity("campaign-bot", "bot@example.com")));
     final List<String> started = Collections.synchronizedList(new ArrayList<>());
     final List<Map<String, Object>> inputs = Collections.synchronizedList(new ArrayList<>());
     final List<CloseChangesetsRequest> closeQueue = Collections.synchronizedList(new ArrayList<>());

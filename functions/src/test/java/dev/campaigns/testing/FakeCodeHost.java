@@ -133,6 +133,54 @@ public final class FakeCodeHost implements CodeHost {
         return pull(repository, number);
     }
 
+    /** Comments per pull request ({@code repository#number}), in order. */
+    public final Map<String, List<String>> comments = new ConcurrentHashMap<>();
+
+    @Override
+    public void commentOnPullRequest(String repository, long number, String body) {
+        call("comment", repository + "#" + number);
+        pull(repository, number);
+        comments.computeIfAbsent(repository + "#" + number, k -> Collections.synchronizedList(new ArrayList<>()))
+                .add(body);
+    }
+
+    @Override
+    public boolean hasComment(String repository, long number, String marker) {
+        call("comments", repository + "#" + number);
+        return comments.getOrDefault(repository + "#" + number, List.of()).stream().anyMatch(c -> c.contains(marker));
+    }
+
+    @Override
+    public PullRequest mergePullRequest(String repository, long number, dev.campaigns.domain.MergeMethod method) {
+        call("merge", repository + "#" + number + " " + method);
+        PullRequest p = pull(repository, number);
+        if (p.state() == PullRequestState.CLOSED) {
+            throw error(CodeHostException.Kind.VALIDATION);
+        }
+        setState(repository, number, PullRequestState.MERGED);
+        return pull(repository, number);
+    }
+
+    @Override
+    public void requestReviewers(String repository, long number, List<String> reviewers) {
+        call("reviewers", repository + "#" + number);
+        PullRequest p = pull(repository, number);
+        List<String> all = new ArrayList<>(p.reviewers());
+        reviewers.stream().filter(r -> !all.contains(r)).forEach(all::add);
+        put(new PullRequest(p.repository(), p.number(), p.url(), p.state(), p.title(), p.body(), p.headRef(),
+                p.baseRef(), p.headSha(), p.draft(), p.labels(), List.copyOf(all)));
+    }
+
+    @Override
+    public void addLabels(String repository, long number, List<String> labels) {
+        call("labels", repository + "#" + number);
+        PullRequest p = pull(repository, number);
+        List<String> all = new ArrayList<>(p.labels());
+        labels.stream().filter(l -> !all.contains(l)).forEach(all::add);
+        put(new PullRequest(p.repository(), p.number(), p.url(), p.state(), p.title(), p.body(), p.headRef(),
+                p.baseRef(), p.headSha(), p.draft(), List.copyOf(all), p.reviewers()));
+    }
+
     @Override
     public int remainingRequests() {
         call("remaining", "");

@@ -263,6 +263,77 @@ public final class BitbucketServerCodeHost implements CodeHost {
         return toModel(repository, declined);
     }
 
+    // ---- Bulk operations (issue 16): comments, merge with a strategy, reviewers; Bitbucket Server has no labels.
+
+    @Override
+    public void commentOnPullRequest(String repository, long number, String body) {
+        rest.send("POST", repoPath(repository) + "/pull-requests/" + number + "/comments",
+                RestClient.JSON.createObjectNode().put("text", body));
+    }
+
+    /** Reads the pull request's activities (comments are COMMENTED activities), every page. */
+    @Override
+    public boolean hasComment(String repository, long number, String marker) {
+        int start = 0;
+        while (true) {
+            JsonNode page = rest.get(repoPath(repository) + "/pull-requests/" + number + "/activities?limit=100&start="
+                    + start).body();
+            for (JsonNode a : page.path("values")) {
+                if ("COMMENTED".equals(a.path("action").asText()) && a.path("comment").path("text").asText("")
+                        .contains(marker)) {
+                    return true;
+                }
+            }
+            if (page.path("isLastPage").asBoolean(true)) {
+                return false;
+            }
+            start = page.path("nextPageStart").asInt();
+        }
+    }
+
+    /** {@code POST .../merge?version=} with strategy {@code no-ff}, {@code squash} or {@code rebase-no-ff}. */
+    @Override
+    public PullRequest mergePullRequest(String repository, long number, dev.campaigns.domain.MergeMethod method) {
+        JsonNode pr = pullRequest(repository, number);
+        if (state(pr) == PullRequestState.MERGED) {
+            return toModel(repository, pr);
+        }
+        String strategy = switch (method) {
+            case MERGE -> "no-ff";
+            case SQUASH -> "squash";
+            case REBASE -> "rebase-no-ff";
+        };
+        JsonNode merged = rest.send("POST", repoPath(repository) + "/pull-requests/" + number + "/merge?version="
+                + pr.path("version").asInt(), RestClient.JSON.createObjectNode().put("strategyId", strategy)).body();
+        LOG.info("merged {}#{} ({})", repository, number, strategy);
+        return toModel(repository, merged);
+    }
+
+    @Override
+    public void requestReviewers(String repository, long number, List<String> reviewers) {
+        JsonNode pr = pullRequest(repository, number);
+        List<String> have = new ArrayList<>();
+        pr.path("reviewers").forEach(r -> have.add(r.path("user").path("name").asText()));
+        List<String> missing = reviewers.stream().filter(r -> !have.contains(r)).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        ObjectNode update = RestClient.JSON.createObjectNode().put("version", pr.path("version").asInt())
+                .put("title", pr.path("title").asText(""))
+                .put("description", pr.path("description").asText(""));
+        ArrayNode list = update.putArray("reviewers");
+        have.forEach(r -> list.addObject().putObject("user").put("name", r));
+        missing.forEach(r -> list.addObject().putObject("user").put("name", r));
+        rest.send("PUT", repoPath(repository) + "/pull-requests/" + number, update);
+    }
+
+    /** Bitbucket Server pull requests have no labels: always refused, so the changeset's result says so. */
+    @Override
+    public void addLabels(String repository, long number, List<String> labels) {
+        throw new CodeHostException(CodeHostException.Kind.VALIDATION, 400, "Bitbucket Server pull requests have no "
+                + "labels", null, null);
+    }
+
     /** Bitbucket Server publishes no remaining count: what its latest answer said, else unlimited. */
     @Override
     public int remainingRequests() {

@@ -187,6 +187,69 @@ public final class GitHubCodeHost implements CodeHost {
                 () -> pr.getRepository().getPullRequest(Math.toIntExact(number))));
     }
 
+    // ---- Bulk operations (issue 16): POST/GET .../issues/{n}/comments, PUT .../pulls/{n}/merge,
+    // POST .../pulls/{n}/requested_reviewers, POST .../issues/{n}/labels.
+
+    @Override
+    public void commentOnPullRequest(String repository, long number, String body) {
+        GHPullRequest pr = pullRequest(repository, number);
+        run("POST comment on " + repository + "#" + number, () -> pr.comment(body));
+    }
+
+    @Override
+    public boolean hasComment(String repository, long number, String marker) {
+        GHPullRequest pr = pullRequest(repository, number);
+        return call("GET comments of " + repository + "#" + number, () -> {
+            for (org.kohsuke.github.GHIssueComment c : pr.listComments().withPageSize(100)) {
+                if (c.getBody() != null && c.getBody().contains(marker)) {
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
+    @Override
+    public PullRequest mergePullRequest(String repository, long number, dev.campaigns.domain.MergeMethod method) {
+        String where = repository + "#" + number;
+        GHPullRequest pr = pullRequest(repository, number);
+        PullRequest current = toModel(repository, pr);
+        if (current.state() != PullRequestState.OPEN) {
+            if (current.state() == PullRequestState.MERGED) {
+                return current;
+            }
+            throw new CodeHostException(CodeHostException.Kind.VALIDATION, 405, "merge " + where
+                    + ": the pull request is closed", null, null);
+        }
+        GHPullRequest.MergeMethod ghMethod = switch (method) {
+            case MERGE -> GHPullRequest.MergeMethod.MERGE;
+            case SQUASH -> GHPullRequest.MergeMethod.SQUASH;
+            case REBASE -> GHPullRequest.MergeMethod.REBASE;
+        };
+        // The head SHA we read: GitHub refuses (409) if the branch moved since, so what merges is what was checked.
+        run("PUT merge of " + where, () -> pr.merge(null, current.headSha(), ghMethod));
+        LOG.info("merged {} ({})", where, method);
+        return toModel(repository, call("GET pull request " + where,
+                () -> pr.getRepository().getPullRequest(Math.toIntExact(number))));
+    }
+
+    @Override
+    public void requestReviewers(String repository, long number, List<String> reviewers) {
+        String where = repository + "#" + number;
+        GHPullRequest pr = pullRequest(repository, number);
+        List<GHUser> users = new ArrayList<>();
+        for (String login : reviewers) {
+            users.add(call("GET user " + login, () -> github.getUser(login)));
+        }
+        run("POST requested reviewers of " + where, () -> pr.requestReviewers(users));
+    }
+
+    @Override
+    public void addLabels(String repository, long number, List<String> labels) {
+        GHPullRequest pr = pullRequest(repository, number);
+        run("POST labels of " + repository + "#" + number, () -> pr.addLabels(labels.toArray(String[]::new)));
+    }
+
     @Override
     public int remainingRequests() {
         return call("GET rate limit", () -> github.getRateLimit().getCore().getRemaining());

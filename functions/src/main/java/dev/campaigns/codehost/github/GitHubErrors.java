@@ -88,7 +88,7 @@ final class GitHubErrors {
             kind = Kind.FORBIDDEN;
         } else if (status == 404 || status == 410) {
             kind = Kind.NOT_FOUND;
-        } else if (status == 400 || status == 409 || status == 422) {
+        } else if (status == 400 || status == 405 || status == 409 || status == 422) { // 405: merge refused
             kind = Kind.VALIDATION;
         } else if (status == 408) {
             kind = Kind.TIMEOUT;

@@ -227,6 +227,93 @@ public final class GitLabCodeHost implements CodeHost {
         return toModel(repository, closed);
     }
 
+    // ---- Bulk operations (issue 16): notes, merge, reviewer_ids and add_labels on the merge request.
+
+    @Override
+    public void commentOnPullRequest(String repository, long number, String body) {
+        rest.send("POST", project(repository) + "/merge_requests/" + number + "/notes",
+                RestClient.JSON.createObjectNode().put("body", body));
+    }
+
+    @Override
+    public boolean hasComment(String repository, long number, String marker) {
+        for (int page = 1; ; page++) {
+            JsonNode notes = rest.get(project(repository) + "/merge_requests/" + number + "/notes?per_page=100&page="
+                    + page).body();
+            if (!notes.isArray() || notes.isEmpty()) {
+                return false;
+            }
+            for (JsonNode n : notes) {
+                if (n.path("body").asText("").contains(marker)) {
+                    return true;
+                }
+            }
+            if (notes.size() < 100) {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * {@code PUT .../merge} with {@code squash} for SQUASH and the head SHA read first (GitLab refuses with 409 when
+     * the branch moved). GitLab's rebase is the project's merge method, not a per-request option: REBASE is refused.
+     */
+    @Override
+    public PullRequest mergePullRequest(String repository, long number, dev.campaigns.domain.MergeMethod method) {
+        JsonNode mr = mergeRequest(repository, number);
+        PullRequest current = toModel(repository, mr);
+        if (current.state() == PullRequestState.MERGED) {
+            return current;
+        }
+        if (method == dev.campaigns.domain.MergeMethod.REBASE) {
+            throw new CodeHostException(CodeHostException.Kind.VALIDATION, 400, "merge " + repository + "!" + number
+                    + ": GitLab rebases by the project's merge method setting; use MERGE or SQUASH", null, null);
+        }
+        ObjectNode body = RestClient.JSON.createObjectNode()
+                .put("squash", method == dev.campaigns.domain.MergeMethod.SQUASH);
+        if (current.headSha() != null) {
+            body.put("sha", current.headSha());
+        }
+        return toModel(repository, rest.send("PUT", project(repository) + "/merge_requests/" + number + "/merge",
+                body).body());
+    }
+
+    @Override
+    public void requestReviewers(String repository, long number, List<String> reviewers) {
+        JsonNode mr = mergeRequest(repository, number);
+        List<Long> ids = new ArrayList<>();
+        Set<String> have = new LinkedHashSet<>();
+        mr.path("reviewers").forEach(r -> {
+            ids.add(r.path("id").asLong());
+            have.add(r.path("username").asText());
+        });
+        int before = ids.size();
+        for (String login : reviewers) {
+            if (have.contains(login)) {
+                continue;
+            }
+            JsonNode users = rest.get("/users?username=" + encode(login)).body();
+            if (!users.isArray() || users.isEmpty()) {
+                throw new CodeHostException(CodeHostException.Kind.VALIDATION, 404, "reviewer " + login
+                        + " is unknown to GitLab", null, null);
+            }
+            ids.add(users.get(0).path("id").asLong());
+        }
+        if (ids.size() == before) {
+            return;
+        }
+        ObjectNode update = RestClient.JSON.createObjectNode();
+        ArrayNode reviewerIds = update.putArray("reviewer_ids");
+        ids.forEach(reviewerIds::add);
+        rest.send("PUT", project(repository) + "/merge_requests/" + number, update);
+    }
+
+    @Override
+    public void addLabels(String repository, long number, List<String> labels) {
+        rest.send("PUT", project(repository) + "/merge_requests/" + number,
+                RestClient.JSON.createObjectNode().put("add_labels", String.join(",", labels)));
+    }
+
     /** GitLab has no free rate-limit query: the {@code RateLimit-Remaining} of its latest answer. */
     @Override
     public int remainingRequests() {

@@ -142,6 +142,8 @@ final class ApiServlet extends HttpServlet {
                 .add("POST", "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", this::requestReviewers)
                 .add("GET", "/repos/{owner}/{repo}/issues/{issue_number}/labels", this::listLabels)
                 .add("POST", "/repos/{owner}/{repo}/issues/{issue_number}/labels", this::addLabels)
+                .add("GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments", this::listComments)
+                .add("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments", this::createComment)
                 .add("POST", "/repos/{owner}/{repo}/check-runs", this::createCheckRun)
                 .add("GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs", this::listCheckRuns)
                 .add("GET", "/repos/{owner}/{repo}/commits/{ref}/statuses", this::listStatuses)
@@ -321,9 +323,35 @@ final class ApiServlet extends HttpServlet {
         }
     }
 
-    private Reply merge(Call c) {
+    private Reply merge(Call c) throws IOException {
         HostedRepository repo = c.writableRepo();
-        return Reply.of(200, json.mergeResult(state.merge(repo, c.number("pull_number"), state.botLogin())));
+        JsonNode in = c.body();
+        String method = in.path("merge_method").asText("merge");
+        if (!List.of("merge", "squash", "rebase").contains(method)) {
+            throw GitHubError.invalid("PullRequest", "merge_method", "invalid");
+        }
+        String sha = in.path("sha").isTextual() ? in.get("sha").asText() : null;
+        return Reply.of(200, json.mergeResult(state.merge(repo, c.number("pull_number"), state.botLogin(), method,
+                sha)));
+    }
+
+    private Reply listComments(Call c) {
+        HostedRepository repo = c.repo();
+        synchronized (repo) {
+            HostedRepository.PullRequestState pr = state.pull(repo, c.number("issue_number"));
+            return page(c, List.copyOf(pr.comments), m -> json.issueComment(repo, pr, m));
+        }
+    }
+
+    private Reply createComment(Call c) throws IOException {
+        HostedRepository repo = c.writableRepo();
+        int number = c.number("issue_number");
+        HostedRepository.Comment comment = state.comment(repo, number, state.botLogin(),
+                c.text("IssueComment", "body"));
+        synchronized (repo) {
+            JsonNode created = json.issueComment(repo, state.pull(repo, number), comment);
+            return new Reply(201, created, Map.of("Location", created.get("url").asText()));
+        }
     }
 
     private Reply listReviews(Call c) {

@@ -53,6 +53,8 @@ final class BitbucketApiServlet extends HttpServlet {
                 .add("PUT", REPO + "/pull-requests/{pullRequestId}", this::update)
                 .add("POST", REPO + "/pull-requests/{pullRequestId}/decline", this::decline)
                 .add("POST", REPO + "/pull-requests/{pullRequestId}/merge", this::merge)
+                .add("POST", REPO + "/pull-requests/{pullRequestId}/comments", this::comment)
+                .add("GET", REPO + "/pull-requests/{pullRequestId}/activities", this::activities)
                 .add("GET", "/build-status/1.0/commits/{commitId}", this::buildStatuses);
     }
 
@@ -211,15 +213,26 @@ final class BitbucketApiServlet extends HttpServlet {
         }
     }
 
-    private ApiServlet.Reply merge(HttpServletRequest req, Routes.Match<Handler> m) {
+    private ApiServlet.Reply merge(HttpServletRequest req, Routes.Match<Handler> m) throws IOException {
         HostedRepository repo = writable(req, m);
         HostedRepository.PullRequestState pr = pull(repo, m);
         ApiServlet.Reply stale = checkVersion(pr, intParam(req, "version", -1));
         if (stale != null) {
             return stale;
         }
+        String strategy = JsonBodies.object(req, NOT_JSON).path("strategyId").asText("no-ff");
+        String method = switch (strategy) {
+            case "no-ff", "ff", "ff-only" -> "merge";
+            case "squash", "squash-ff-only" -> "squash";
+            case "rebase-no-ff", "rebase-ff-only" -> "rebase";
+            default -> null;
+        };
+        if (method == null) {
+            return error(400, "strategyId: " + strategy + " is not a merge strategy of this repository.",
+                    "com.atlassian.bitbucket.validation.ArgumentValidationException");
+        }
         try {
-            state.merge(repo, pr.number, state.botLogin());
+            state.merge(repo, pr.number, state.botLogin(), method, null);
         } catch (GitHubError e) {
             return error(409, "The pull request can not be merged.",
                     "com.atlassian.bitbucket.pull.PullRequestMergeVetoedException");
@@ -228,6 +241,49 @@ final class BitbucketApiServlet extends HttpServlet {
         synchronized (repo) {
             return ApiServlet.Reply.of(200, pullRequest(repo, pr));
         }
+    }
+
+    private ApiServlet.Reply comment(HttpServletRequest req, Routes.Match<Handler> m) throws IOException {
+        HostedRepository repo = writable(req, m);
+        HostedRepository.PullRequestState pr = pull(repo, m);
+        String text = JsonBodies.object(req, NOT_JSON).path("text").asText("");
+        if (text.isBlank()) {
+            return error(400, "text: Please enter a non-empty value",
+                    "com.atlassian.bitbucket.validation.ArgumentValidationException");
+        }
+        HostedRepository.Comment c = state.comment(repo, pr.number, state.botLogin(), text);
+        return ApiServlet.Reply.of(201, commentJson(c));
+    }
+
+    /** The pull request's activities, newest first as Bitbucket lists them: here its comments (COMMENTED). */
+    private ApiServlet.Reply activities(HttpServletRequest req, Routes.Match<Handler> m) {
+        HostedRepository repo = repo(req, m);
+        List<ObjectNode> values = new ArrayList<>();
+        synchronized (repo) {
+            HostedRepository.PullRequestState pr = pull(repo, m);
+            List<HostedRepository.Comment> comments = new ArrayList<>(pr.comments);
+            java.util.Collections.reverse(comments);
+            for (HostedRepository.Comment c : comments) {
+                ObjectNode a = GitHubJson.JSON.createObjectNode();
+                a.put("id", c.id()).put("createdDate", c.createdAt().toEpochMilli()).put("action", "COMMENTED")
+                        .put("commentAction", "ADDED");
+                a.set("user", userJson(c.login()));
+                a.set("comment", commentJson(c));
+                values.add(a);
+            }
+        }
+        int start = intParam(req, "start", 0);
+        int limit = Math.max(1, Math.min(1000, intParam(req, "limit", 25)));
+        return ApiServlet.Reply.of(200, page(values, start, limit));
+    }
+
+    private static ObjectNode commentJson(HostedRepository.Comment c) {
+        ObjectNode o = GitHubJson.JSON.createObjectNode();
+        o.put("id", c.id()).put("version", 0).put("text", c.body())
+                .put("createdDate", c.createdAt().toEpochMilli()).put("updatedDate", c.createdAt().toEpochMilli());
+        o.set("author", userJson(c.login()));
+        o.putArray("comments");
+        return o;
     }
 
     private ApiServlet.Reply buildStatuses(HttpServletRequest req, Routes.Match<Handler> m) {

@@ -445,12 +445,24 @@ final class CodeHostState {
      * commit; 405 "Pull Request is not mergeable" when closed or conflicting, as GitHub answers.
      */
     String merge(HostedRepository repo, int number, String mergedBy) {
+        return merge(repo, number, mergedBy, "merge", null);
+    }
+
+    /**
+     * As {@link #merge(HostedRepository, int, String)} with GitHub's {@code merge_method}: {@code merge} makes a
+     * merge commit; {@code squash} and {@code rebase} one commit on the base with the merged tree (a rebase of a
+     * one-commit branch). {@code expectedHead}, when given, must be the head (409 otherwise, as GitHub answers).
+     */
+    String merge(HostedRepository repo, int number, String mergedBy, String method, String expectedHead) {
         synchronized (repo) {
             HostedRepository.PullRequestState pr = pull(repo, number);
             if (!pr.open) {
                 throw GitHubError.of(405, "Pull Request is not mergeable");
             }
             String head = repo.headSha(pr);
+            if (expectedHead != null && !expectedHead.equals(head)) {
+                throw GitHubError.of(409, "Head branch was modified. Review and try the merge again.");
+            }
             String base = repo.branchTip(pr.baseRef).orElseThrow(() -> GitHubError.of(405,
                     "Base branch was modified. Review and try the merge again."));
             String sha;
@@ -462,7 +474,11 @@ final class CodeHostState {
                 PersonIdent ident = new PersonIdent(HOST_IDENT, clock.instant(), ZoneOffset.UTC);
                 CommitBuilder commit = new CommitBuilder();
                 commit.setTreeId(merger.getResultTreeId());
-                commit.setParentIds(ObjectId.fromString(base), ObjectId.fromString(head));
+                if ("merge".equals(method)) {
+                    commit.setParentIds(ObjectId.fromString(base), ObjectId.fromString(head));
+                } else {
+                    commit.setParentId(ObjectId.fromString(base));
+                }
                 commit.setAuthor(ident);
                 commit.setCommitter(ident);
                 commit.setMessage("Merge pull request #" + pr.number + " from " + repo.owner + "/" + pr.headRef
@@ -477,7 +493,22 @@ final class CodeHostState {
                 throw new UncheckedIOException("cannot merge " + repo.fullName() + "#" + number, e);
             }
             markMerged(repo, pr, sha, mergedBy);
+            pr.mergeMethod = method;
             return sha;
+        }
+    }
+
+    /** Adds a comment by {@code login} to an open or closed pull request. */
+    HostedRepository.Comment comment(HostedRepository repo, int number, String login, String body) {
+        if (body == null || body.isBlank()) {
+            throw GitHubError.invalid("IssueComment", "body", "missing_field");
+        }
+        synchronized (repo) {
+            HostedRepository.PullRequestState pr = pull(repo, number);
+            HostedRepository.Comment c = new HostedRepository.Comment(HostedRepository.nextId(), login, body, now());
+            pr.comments.add(c);
+            pr.updatedAt = c.createdAt();
+            return c;
         }
     }
 

@@ -350,6 +350,22 @@ final class GitHubJson {
 
     // ---- pull requests -----------------------------------------------------------------------------------------
 
+    /** GitHub's {@code issue-comment}: a comment on a pull request's conversation. */
+    ObjectNode issueComment(HostedRepository repo, HostedRepository.PullRequestState pr, HostedRepository.Comment c) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("id", c.id());
+        o.put("node_id", "IC_" + Long.toString(c.id(), 36));
+        o.put("url", apiUrl + "/repos/" + repo.fullName() + "/issues/comments/" + c.id());
+        o.put("html_url", baseUrl + "/" + repo.fullName() + "/pull/" + pr.number + "#issuecomment-" + c.id());
+        o.put("issue_url", apiUrl + "/repos/" + repo.fullName() + "/issues/" + pr.number);
+        o.put("body", c.body());
+        o.set("user", user(c.login()));
+        o.put("created_at", iso(c.createdAt()));
+        o.put("updated_at", iso(c.createdAt()));
+        o.put("author_association", "MEMBER");
+        return o;
+    }
+
     ObjectNode label(HostedRepository repo, String name) {
         ObjectNode l = JSON.createObjectNode();
         long id = Math.abs((long) (repo.fullName() + "\u0000" + name).hashCode()) + 1;

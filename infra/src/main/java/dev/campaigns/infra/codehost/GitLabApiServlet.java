@@ -53,6 +53,8 @@ final class GitLabApiServlet extends HttpServlet {
                 .add("GET", "/projects/{id}/merge_requests/{merge_request_iid}", this::get)
                 .add("PUT", "/projects/{id}/merge_requests/{merge_request_iid}", this::update)
                 .add("PUT", "/projects/{id}/merge_requests/{merge_request_iid}/merge", this::merge)
+                .add("GET", "/projects/{id}/merge_requests/{merge_request_iid}/notes", this::notes)
+                .add("POST", "/projects/{id}/merge_requests/{merge_request_iid}/notes", this::addNote)
                 .add("GET", "/projects/{id}/merge_requests/{merge_request_iid}/approvals", this::approvals);
     }
 
@@ -196,16 +198,66 @@ final class GitLabApiServlet extends HttpServlet {
         }
     }
 
-    private ApiServlet.Reply merge(HttpServletRequest req, Routes.Match<Handler> m) {
+    private ApiServlet.Reply merge(HttpServletRequest req, Routes.Match<Handler> m) throws IOException {
         HostedRepository repo = writable(req, m);
         HostedRepository.PullRequestState pr = pull(repo, m);
+        JsonNode in = JsonBodies.object(req, NOT_JSON);
+        String sha = in.path("sha").isTextual() ? in.get("sha").asText() : null;
         try {
-            state.merge(repo, pr.number, state.botLogin());
+            state.merge(repo, pr.number, state.botLogin(), in.path("squash").asBoolean(false) ? "squash" : "merge",
+                    sha);
         } catch (GitHubError e) {
+            if (e.status() == 409) {
+                return error(409, "SHA does not match HEAD of source branch: " + sha);
+            }
             return error(405, "405 Method Not Allowed");
         }
         synchronized (repo) {
             return ApiServlet.Reply.of(200, mergeRequest(repo, pr));
+        }
+    }
+
+    /** GitLab's notes of a merge request ({@code page}, {@code per_page}), oldest first. */
+    private ApiServlet.Reply notes(HttpServletRequest req, Routes.Match<Handler> m) {
+        HostedRepository repo = repo(req, m);
+        int page = Math.max(1, parse(req.getParameter("page"), 1));
+        int perPage = Math.max(1, Math.min(100, parse(req.getParameter("per_page"), 20)));
+        synchronized (repo) {
+            HostedRepository.PullRequestState pr = pull(repo, m);
+            ArrayNode out = GitHubJson.JSON.createArrayNode();
+            pr.comments.stream().skip((long) (page - 1) * perPage).limit(perPage)
+                    .forEach(c -> out.add(note(pr, c)));
+            return ApiServlet.Reply.of(200, out);
+        }
+    }
+
+    private ApiServlet.Reply addNote(HttpServletRequest req, Routes.Match<Handler> m) throws IOException {
+        HostedRepository repo = writable(req, m);
+        HostedRepository.PullRequestState pr = pull(repo, m);
+        String body = JsonBodies.object(req, NOT_JSON).path("body").asText("");
+        if (body.isBlank()) {
+            return error(400, "body is missing");
+        }
+        HostedRepository.Comment c = state.comment(repo, pr.number, state.botLogin(), body);
+        synchronized (repo) {
+            return ApiServlet.Reply.of(201, note(pr, c));
+        }
+    }
+
+    private ObjectNode note(HostedRepository.PullRequestState pr, HostedRepository.Comment c) {
+        ObjectNode n = GitHubJson.JSON.createObjectNode();
+        n.put("id", c.id()).put("type", (String) null).put("body", c.body()).put("system", false)
+                .put("created_at", c.createdAt().toString()).put("updated_at", c.createdAt().toString())
+                .put("noteable_id", pr.id).put("noteable_type", "MergeRequest").put("noteable_iid", pr.number);
+        n.set("author", user(c.login()));
+        return n;
+    }
+
+    private static int parse(String value, int otherwise) {
+        try {
+            return value == null ? otherwise : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return otherwise;
         }
     }
 

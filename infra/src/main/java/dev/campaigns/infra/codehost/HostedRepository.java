@@ -43,6 +43,10 @@ final class HostedRepository {
     }
 
     /** A submitted review. */
+    /** A comment on a pull request (GitHub's issue comment, GitLab's note, Bitbucket's comment). */
+    record Comment(long id, String login, String body, Instant createdAt) {
+    }
+
     record Review(long id, String login, String state, String body, String commitId, Instant submittedAt) {
     }
 
@@ -151,6 +155,9 @@ final class HostedRepository {
         final LinkedHashSet<String> labels = new LinkedHashSet<>();
         final LinkedHashSet<String> reviewers = new LinkedHashSet<>();
         final List<Review> reviews = new ArrayList<>();
+        final List<Comment> comments = new ArrayList<>();
+        /** How it was merged: merge, squash or rebase (null while not merged by the API). */
+        String mergeMethod;
 
         PullRequestState(int number, String headRef, String baseRef, String title, String body, boolean draft,
                          String headSha, String author, Instant createdAt) {

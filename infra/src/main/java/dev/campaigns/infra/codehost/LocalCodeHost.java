@@ -461,6 +461,23 @@ public final class LocalCodeHost implements AutoCloseable {
         state.markMerged(state.require(repository), number);
     }
 
+    /** The bodies of the comments on pull request {@code number}, oldest first (whichever API added them). */
+    public List<String> comments(String repository, int number) {
+        HostedRepository repo = state.require(repository);
+        synchronized (repo) {
+            return repo.pulls.stream().filter(p -> p.number == number).findFirst().orElseThrow()
+                    .comments.stream().map(HostedRepository.Comment::body).toList();
+        }
+    }
+
+    /** How pull request {@code number} was merged through an API (merge, squash, rebase), or null. */
+    public String mergeMethod(String repository, int number) {
+        HostedRepository repo = state.require(repository);
+        synchronized (repo) {
+            return repo.pulls.stream().filter(p -> p.number == number).findFirst().orElseThrow().mergeMethod;
+        }
+    }
+
     /** How many requests reached {@code endpoint}, e.g. {@code "POST /repos/{owner}/{repo}/pulls"}. */
     public long requestCount(String endpoint) {
         AtomicLong n = counters.get(endpoint);

@@ -172,4 +172,43 @@ public final class CampaignsApi {
     private static Map<String, Object> field(Map<String, Object> data, String name) {
         return (Map<String, Object>) data.get(name);
     }
+
+    // ---- Bulk operations (issue 16)
+    public static final String OPERATION_FIELDS = "id campaign operation mergeMethod force createdAt state totalCount "
+            + "pendingCount succeededCount failedCount skippedCount results { changeset repository externalID state "
+            + "reason updatedAt }";
+    public static final String RUN_OPERATION = "mutation($input: ChangesetOperationInput!) { "
+            + "runChangesetOperation(input: $input) { " + OPERATION_FIELDS + " } }";
+    public static final String OPERATION = "query($id: ID!) { changesetOperation(id: $id) { " + OPERATION_FIELDS
+            + " } }";
+
+    /** Starts a bulk operation: {@code input} as ChangesetOperationInput ({campaign, operation, filter, …}). */
+    public Map<String, Object> runChangesetOperation(Map<String, Object> input) {
+        return field(client.data(RUN_OPERATION, Map.of("input", input)), "runChangesetOperation");
+    }
+
+    public Map<String, Object> changesetOperation(String id) {
+        return field(client.data(OPERATION, Map.of("id", id)), "changesetOperation");
+    }
+
+    /** Polls the operation until every changeset has its result (state COMPLETED), or throws after {@code timeout}. */
+    public Map<String, Object> awaitChangesetOperation(String id, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<String, Object> op = changesetOperation(id);
+            if (!"PROCESSING".equals(op.get("state"))) {
+                return op;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("operation " + id + " still PROCESSING after " + timeout + ": "
+                        + op.get("pendingCount") + " pending");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
 }

@@ -159,6 +159,24 @@ class CliEndToEndTest {
         assertEquals(0, JSON.readTree(cli(Map.of("CAMPAIGNS_ENDPOINT", stack.graphqlUrl(), "CAMPAIGNS_USER", "mallory"),
                 "list", "--json").out()).size(), "another user sees none of alice's campaigns");
 
+        // Bulk (issue 16): label every open changeset, followed until each has its result; counted from the host.
+        Run bulk = alice("bulk", campaignId, "add-labels", "--label", "cli-bulk", "--state", "open", "--poll",
+                "PT0.2S");
+        assertEquals(0, bulk.exit(), bulk.out() + bulk.err());
+        assertTrue(lastLine(bulk.out()).matches("operation \\S+: COMPLETED \\(succeeded 25, failed 0, skipped 0, "
+                + "pending 0\\)"), bulk.out());
+        for (int i = 1; i <= 25; i++) {
+            String repo = String.format("acme/svc-%02d", i);
+            assertTrue(stack.codeHost().pullRequests(repo).stream().filter(p -> p.headRef().equals("campaigns/cli-bump"))
+                    .findFirst().orElseThrow().labels().contains("cli-bulk"), repo);
+        }
+        Run unknown = alice("bulk", campaignId, "explode");
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().contains("unknown operation explode"), unknown.err());
+        Run refused = alice("bulk", campaignId, "comment");
+        assertEquals(1, refused.exit());
+        assertTrue(refused.err().contains("body is required for COMMENT"), refused.err());
+
         Run close = alice("close", campaignId, "--close-changesets");
         assertEquals(0, close.exit(), close.err());
         assertTrue(close.out().startsWith("campaign " + campaignId + ": closed at "), close.out());

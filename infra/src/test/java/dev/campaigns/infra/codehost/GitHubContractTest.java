@@ -220,6 +220,22 @@ class GitHubContractTest {
         send("PUT", "/repos/acme/app/pulls/" + m + "/merge", TOKEN, "{}", 405);
         assertEquals(sha, JSON.readTree(send("GET", "/repos/acme/app/pulls/" + m, TOKEN, null, 200).body())
                 .get("merge_commit_sha").asText());
+        // Bulk operations (issue 16) through the product's client: a comment and its lookup, labels, reviewers, and
+        // a squash merge that names the head it read; then what GitHub refuses.
+        client.commentOnPullRequest("acme/app", n, "Please review\n\n<!-- campaigns-operation:x -->");
+        assertTrue(client.hasComment("acme/app", n, "<!-- campaigns-operation:x -->"));
+        assertFalse(client.hasComment("acme/app", n, "<!-- campaigns-operation:y -->"));
+        client.addLabels("acme/app", n, List.of("bulk"));
+        client.requestReviewers("acme/app", n, List.of("bob"));
+        send("POST", "/repos/acme/app/issues/" + n + "/comments", TOKEN, "{}", 422);
+        host.commitFiles("acme/app", "squashed", Map.of("SQUASH.md", "squash\n"), "Squash me");
+        int q = (int) client.ensurePullRequest(new PullRequestSpec("acme/app", "squashed", "main", "Squash", "",
+                false, List.of(), List.of())).number();
+        send("PUT", "/repos/acme/app/pulls/" + q + "/merge", TOKEN, "{\"merge_method\":\"octopus\"}", 422);
+        send("PUT", "/repos/acme/app/pulls/" + q + "/merge", TOKEN, "{\"sha\":\"" + "1".repeat(40) + "\"}", 409);
+        assertEquals(dev.campaigns.codehost.PullRequestState.MERGED, client.mergePullRequest("acme/app", q,
+                dev.campaigns.domain.MergeMethod.SQUASH).state());
+        assertEquals("squash", host.mergeMethod("acme/app", q));
         client.closePullRequest("acme/app", n);
 
         // Repositories as a user makes and finds them: create (user and organisation), list, topics, search.

@@ -11,6 +11,7 @@ import dev.campaigns.codehost.CodeHostException;
 import dev.campaigns.codehost.CodeHostKind;
 import dev.campaigns.codehost.PullRequest;
 import dev.campaigns.codehost.PullRequestSpec;
+import dev.campaigns.domain.MergeMethod;
 import dev.campaigns.codehost.PullRequestState;
 import dev.campaigns.codehost.PullRequestStatus;
 import dev.campaigns.codehost.bitbucket.BitbucketServerCodeHost;
@@ -94,6 +95,36 @@ class RestCodeHostsTest {
                     + again.number()), again.url());
         }
         assertEquals(host.gitUrl(repo), client.cloneUrl(repo));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = CodeHostKind.class, names = {"GITLAB", "BITBUCKET_SERVER"})
+    void bulkOperationsCommentFindTheCommentRequestReviewersLabelAndMerge(CodeHostKind kind) {
+        CodeHost client = start(kind);
+        String repo = repository("b");
+        long n = client.ensurePullRequest(spec(repo, "b", List.of(), List.of())).number();
+        client.commentOnPullRequest(repo, n, "Lands Friday\n\n<!-- campaigns-operation:op1 -->");
+        assertEquals(List.of("Lands Friday\n\n<!-- campaigns-operation:op1 -->"), host.comments(repo, (int) n));
+        assertTrue(client.hasComment(repo, n, "<!-- campaigns-operation:op1 -->"));
+        assertFalse(client.hasComment(repo, n, "<!-- campaigns-operation:op2 -->"));
+        client.requestReviewers(repo, n, List.of("bob"));
+        client.requestReviewers(repo, n, List.of("bob"));
+        assertEquals(List.of("bob"), host.pullRequests(repo).get(0).requestedReviewers());
+        if (kind == CodeHostKind.GITLAB) {
+            client.addLabels(repo, n, List.of("ready"));
+            assertEquals(List.of("ready"), host.pullRequests(repo).get(0).labels());
+            CodeHostException rebase = assertThrows(CodeHostException.class,
+                    () -> client.mergePullRequest(repo, n, MergeMethod.REBASE));
+            assertEquals(CodeHostException.Kind.VALIDATION, rebase.kind());
+        } else {
+            CodeHostException labels = assertThrows(CodeHostException.class,
+                    () -> client.addLabels(repo, n, List.of("ready")));
+            assertTrue(labels.getMessage().contains("no labels"), labels.getMessage());
+        }
+        assertEquals(PullRequestState.MERGED, client.mergePullRequest(repo, n, MergeMethod.SQUASH).state());
+        assertEquals("squash", host.mergeMethod(repo, (int) n));
+        assertEquals(PullRequestState.MERGED, client.mergePullRequest(repo, n, MergeMethod.SQUASH).state(),
+                "merging a merged one changes nothing");
     }
 
     @ParameterizedTest

@@ -53,7 +53,10 @@ class WebUiTest {
 
     @BeforeAll
     static void start() {
+        // A fast content limit: the page's bulk comment is paced with the pull requests in real time (only Step
+        // Functions time runs faster here), which GitHub's 500 an hour would make minutes long.
         stack = LocalCampaigns.start(LocalCampaigns.Options.defaults(TOKEN).withDefaultUser(LocalAppSync.DEFAULT_USER)
+                .withParameter("CodeHostContentLimits", "600/min")
                 .withCodeHost(new LocalCodeHost.Options().users("carol", "dave")));
     }
 
@@ -138,7 +141,7 @@ class WebUiTest {
         Files.createDirectories(screenshots);
         Path fixtureFile = target.resolve("web-fixture.json");
         JSON.writerWithDefaultPrettyPrinter().writeValue(fixtureFile.toFile(), fixture);
-        nodeTests(web, "test/browser/campaigns.test.mjs", 9, Map.of("CAMPAIGNS_WEB_URL", stack.webUrl(),
+        nodeTests(web, "test/browser/campaigns.test.mjs", 10, Map.of("CAMPAIGNS_WEB_URL", stack.webUrl(),
                 "CAMPAIGNS_FIXTURE", fixtureFile.toString(), "CAMPAIGNS_SCREENSHOTS", screenshots.toString(),
                 "CHROMIUM", chromium));
         for (String shot : List.of("list", "campaign", "plan", "campaign-phone")) {
@@ -154,6 +157,10 @@ class WebUiTest {
         for (String r : repositories) {
             List<LocalPullRequest> prs = stack.codeHost().pullRequests(r);
             assertEquals(1, prs.size(), r + " has one pull request");
+            // the bulk comment, once on each pull request that was open when it ran
+            boolean wasOpen = !r.equals(states.get("merged")) && !r.equals(states.get("closed"));
+            assertEquals(wasOpen ? 1 : 0, stack.codeHost().comments(r, prs.get(0).number()).stream()
+                    .filter(c -> c.startsWith((String) fixture.get("bulkComment"))).count(), r);
             assertEquals("closed", prs.get(0).state(), r);
             assertEquals(r.equals(states.get("merged")), prs.get(0).merged(), r);
         }
@@ -204,7 +211,7 @@ class WebUiTest {
         assumeTrue(Files.isDirectory(web.resolve("node_modules/preact")),
                 "skipped: " + web + "/node_modules is not installed (the build's npm ci did not run)");
         assumeTrue(nodeRuns(), "skipped: no node on the PATH");
-        nodeTests(web, "test/unit/", 8, Map.of());
+        nodeTests(web, "test/unit/", 10, Map.of());
     }
 
     /** Runs node's test runner on {@code tests} in {@code web} (TAP to target/NAME.log): all pass, as many as said. */
@@ -303,6 +310,7 @@ class WebUiTest {
         fixture.put("failingRepository", failing);
         fixture.put("states", states);
         fixture.put("label", "dependencies");
+        fixture.put("bulkComment", "Merging on Friday: please review.");
         fixture.put("diffStatText", added + (added == 1 ? " line" : " lines") + " added, " + diffStat.get("changed")
                 + " changed, " + diffStat.get("deleted") + " deleted");
         fixture.put("patchedFile", file.group(1));
