@@ -312,6 +312,21 @@ abstract class RepositoryContract {
     }
 
     @Test
+    void aPullRequestIsClaimedOnlyForAPendingJobOfAnOpenCampaign() {
+        withJobs("c1", 2);
+        assertTrue(campaigns.claimPullRequest("c1", JobIds.of(0), T0));
+        assertTrue(campaigns.failChangesetJob("c1", JobIds.of(1), "boom"));
+        assertFalse(campaigns.claimPullRequest("c1", JobIds.of(1), T0), "an errored job is not claimed");
+        assertFalse(campaigns.claimPullRequest("c1", JobIds.of(5), T0), "no such job");
+        assertEquals(0, campaigns.resetCancelledChangesetJobs("c1", 2), "nothing was cancelled");
+        campaigns.clearCancelled("c1");
+        assertNull(campaigns.campaign("c1").orElseThrow().cancelledAt());
+        campaigns.closeCampaign("c1", T0.plusSeconds(5));
+        assertFalse(campaigns.claimPullRequest("c1", JobIds.of(0), T0.plusSeconds(6)), "a closed campaign opens nothing");
+        assertEquals(JobState.PENDING, campaigns.changesetJob("c1", JobIds.of(0)).orElseThrow().state());
+    }
+
+    @Test
     void trackedChangesetsJoinOncePagedInRepositoryOrderAndLeaveWithTheDeletedCampaign() {
         campaigns.createCampaign(campaign("c1", "alice", T0, 0), "d");
         campaigns.createCampaign(campaign("c2", "alice", T0, 0), "d");
