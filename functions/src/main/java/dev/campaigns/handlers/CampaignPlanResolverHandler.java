@@ -2,6 +2,8 @@ package dev.campaigns.handlers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.campaigns.domain.CampaignPlan;
+import dev.campaigns.domain.OwnerRule;
+import dev.campaigns.service.CampaignPlanService;
 import dev.campaigns.service.CampaignPlanService.PatchInput;
 import dev.campaigns.service.CampaignPlanService.PatchUploadStatus;
 import dev.campaigns.service.InvalidInputException;
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Resolves the campaign plan mutations: createCampaignPlanFromPatches (a plan in one request), and for plans too
@@ -16,12 +19,19 @@ import java.util.function.Function;
  * a large patch) and executeCampaignPlan.
  */
 public final class CampaignPlanResolverHandler extends ResolverHandler {
+    private final Supplier<CampaignPlanService> plans;
+
     public CampaignPlanResolverHandler() {
         this(Services.fromEnvironment());
     }
 
-    public CampaignPlanResolverHandler(Services services) {
-        super(services);
+    CampaignPlanResolverHandler(Services services) {
+        this(services::plans, services.ownerRule(), services::prime);
+    }
+
+    public CampaignPlanResolverHandler(Supplier<CampaignPlanService> plans, OwnerRule ownerRule, Runnable priming) {
+        super(ownerRule, priming);
+        this.plans = plans;
     }
 
     @Override
@@ -35,31 +45,31 @@ public final class CampaignPlanResolverHandler extends ResolverHandler {
     }
 
     private Object createCampaignPlanFromPatches(AppSyncEvent event) {
-        return view(services.plans().createCampaignPlanFromPatches(owner(event), patches(event)));
+        return view(plans.get().createCampaignPlanFromPatches(owner(event), patches(event)));
     }
 
     private Object createCampaignPlan(AppSyncEvent event) {
-        return view(services.plans().createCampaignPlan(owner(event)));
+        return view(plans.get().createCampaignPlan(owner(event)));
     }
 
     private Object addPatchesToCampaignPlan(AppSyncEvent event) {
-        return view(services.plans().addPatches(owner(event), event.text("plan"), event.integer("offset"),
+        return view(plans.get().addPatches(owner(event), event.text("plan"), event.integer("offset"),
                 patches(event)));
     }
 
     private Object uploadCampaignPlanPatchPart(AppSyncEvent event) {
-        PatchUploadStatus status = services.plans().uploadPatchPart(owner(event), event.text("plan"),
+        PatchUploadStatus status = plans.get().uploadPatchPart(owner(event), event.text("plan"),
                 event.text("patchDigest"), event.integer("part"), event.integer("parts"), event.text("data"));
         return Map.of("patchDigest", status.patchDigest(), "parts", status.parts(),
                 "receivedParts", status.receivedParts(), "complete", status.complete());
     }
 
     private Object executeCampaignPlan(AppSyncEvent event) {
-        return view(services.plans().execute(owner(event), event.text("plan")));
+        return view(plans.get().execute(owner(event), event.text("plan")));
     }
 
     private Map<String, Object> view(CampaignPlan plan) {
-        return Views.plan(plan, services.plans().status(plan));
+        return Views.plan(plan, plans.get().status(plan));
     }
 
     private static List<PatchInput> patches(AppSyncEvent event) {

@@ -1,19 +1,36 @@
 package dev.campaigns.handlers;
 
 import dev.campaigns.domain.Campaign;
+import dev.campaigns.domain.OwnerRule;
+import dev.campaigns.service.AutoMerge;
+import dev.campaigns.service.CampaignCancellation;
+import dev.campaigns.service.CampaignService;
 import dev.campaigns.service.CampaignService.CreateCampaignInput;
 import dev.campaigns.service.InvalidInputException;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** Resolves Mutation.createCampaign, Mutation.retryCampaign and Mutation.cancelCampaign. */
 public final class CampaignResolverHandler extends ResolverHandler {
+    private final Supplier<CampaignService> campaigns;
+    private final Supplier<CampaignCancellation> cancellation;
+    private final Supplier<AutoMerge> autoMerge;
+
     public CampaignResolverHandler() {
         this(Services.fromEnvironment());
     }
 
-    public CampaignResolverHandler(Services services) {
-        super(services);
+    CampaignResolverHandler(Services services) {
+        this(services::campaigns, services::cancellation, services::autoMerge, services.ownerRule(), services::prime);
+    }
+
+    public CampaignResolverHandler(Supplier<CampaignService> campaigns, Supplier<CampaignCancellation> cancellation,
+                                   Supplier<AutoMerge> autoMerge, OwnerRule ownerRule, Runnable priming) {
+        super(ownerRule, priming);
+        this.campaigns = campaigns;
+        this.cancellation = cancellation;
+        this.autoMerge = autoMerge;
     }
 
     @Override
@@ -29,7 +46,7 @@ public final class CampaignResolverHandler extends ResolverHandler {
         CreateCampaignInput input;
         com.fasterxml.jackson.databind.node.ObjectNode fields = event.arguments().get("input").deepCopy();
         // issue 16's auto-merge is its own setting, made once the campaign exists (repeating it changes nothing)
-        dev.campaigns.domain.MergeMethod autoMerge = ChangesetOperationResolverHandler.autoMergeMethod(
+        dev.campaigns.domain.MergeMethod method = ChangesetOperationResolverHandler.autoMergeMethod(
                 fields.remove("autoMerge"));
         try {
             input = JSON.treeToValue(fields, CreateCampaignInput.class);
@@ -37,22 +54,22 @@ public final class CampaignResolverHandler extends ResolverHandler {
             throw new InvalidInputException("input is not a CreateCampaignInput: " + e.getOriginalMessage());
         }
         String owner = owner(event);
-        dev.campaigns.domain.Campaign created = services.campaigns().createCampaign(owner, input);
-        if (autoMerge != null) {
-            services.autoMerge().set(owner, created.id(), autoMerge);
+        dev.campaigns.domain.Campaign created = campaigns.get().createCampaign(owner, input);
+        if (method != null) {
+            autoMerge.get().set(owner, created.id(), method);
         }
         return view(created);
     }
 
     private Object retryCampaign(AppSyncEvent event) {
-        return view(services.campaigns().retryCampaign(owner(event), event.text("campaign")));
+        return view(campaigns.get().retryCampaign(owner(event), event.text("campaign")));
     }
 
     private Object cancelCampaign(AppSyncEvent event) {
-        return view(services.cancellation().cancel(services.campaigns().campaign(owner(event), event.text("campaign"))));
+        return view(cancellation.get().cancel(campaigns.get().campaign(owner(event), event.text("campaign"))));
     }
 
     private Map<String, Object> view(Campaign campaign) {
-        return Views.campaign(campaign, services.campaigns().changesetCreationStatus(campaign));
+        return Views.campaign(campaign, campaigns.get().changesetCreationStatus(campaign));
     }
 }

@@ -7,6 +7,8 @@ import dev.campaigns.domain.ChangesetOperationResult;
 import dev.campaigns.domain.ChangesetReviewState;
 import dev.campaigns.domain.ChangesetState;
 import dev.campaigns.domain.MergeMethod;
+import dev.campaigns.domain.OwnerRule;
+import dev.campaigns.service.AutoMerge;
 import dev.campaigns.service.ChangesetOperations;
 import dev.campaigns.service.InvalidInputException;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Resolves the bulk operations (issue 16): Mutation.runChangesetOperation starts one and returns it (the work runs
@@ -25,12 +28,22 @@ import java.util.function.Function;
  * (another caller's is "not found").
  */
 public final class ChangesetOperationResolverHandler extends ResolverHandler {
+    private final Supplier<ChangesetOperations> operations;
+    private final Supplier<AutoMerge> autoMerge;
+
     public ChangesetOperationResolverHandler() {
         this(Services.fromEnvironment());
     }
 
-    public ChangesetOperationResolverHandler(Services services) {
-        super(services);
+    ChangesetOperationResolverHandler(Services services) {
+        this(services::changesetOperations, services::autoMerge, services.ownerRule(), services::prime);
+    }
+
+    public ChangesetOperationResolverHandler(Supplier<ChangesetOperations> operations, Supplier<AutoMerge> autoMerge,
+                                             OwnerRule ownerRule, Runnable priming) {
+        super(ownerRule, priming);
+        this.operations = operations;
+        this.autoMerge = autoMerge;
     }
 
     @Override
@@ -39,7 +52,7 @@ public final class ChangesetOperationResolverHandler extends ResolverHandler {
                 "Mutation.runChangesetOperation", this::run,
                 "Query.changesetOperation", this::read,
                 "Mutation.setCampaignAutoMerge", this::setAutoMerge,
-                "Campaign.autoMerge", e -> autoMergeView(services.autoMerge().method(owner(e),
+                "Campaign.autoMerge", e -> autoMergeView(autoMerge.get().method(owner(e),
                         e.source().path("id").asText()).orElse(null)));
     }
 
@@ -48,7 +61,7 @@ public final class ChangesetOperationResolverHandler extends ResolverHandler {
         MergeMethod method = autoMergeMethod(event.arguments() == null ? null : event.arguments().get("autoMerge"));
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("campaign", campaign);
-        v.put("autoMerge", autoMergeView(services.autoMerge().set(owner(event), campaign, method).orElse(null)));
+        v.put("autoMerge", autoMergeView(autoMerge.get().set(owner(event), campaign, method).orElse(null)));
         return v;
     }
 
@@ -82,13 +95,13 @@ public final class ChangesetOperationResolverHandler extends ResolverHandler {
                         values(ChangesetCheckState.class, "filter.checkStates", filter.path("checkStates"))),
                 text(in, "body"), value(MergeMethod.class, "mergeMethod", text(in, "mergeMethod")),
                 in.path("force").asBoolean(false), strings(in.path("reviewers")), strings(in.path("labels")));
-        ChangesetOperations ops = services.changesetOperations();
+        ChangesetOperations ops = operations.get();
         ChangesetOperation op = ops.start(owner, input);
         return view(op, ops.results(op));
     }
 
     private Object read(AppSyncEvent event) {
-        ChangesetOperations ops = services.changesetOperations();
+        ChangesetOperations ops = operations.get();
         ChangesetOperation op = ops.operation(owner(event), event.text("id"));
         return view(op, ops.results(op));
     }

@@ -1,7 +1,10 @@
 package dev.campaigns.handlers;
 
+import dev.campaigns.service.ChangesetOperationQueue;
 import dev.campaigns.service.ChangesetOperationRequest;
 import dev.campaigns.service.ChangesetOperations;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Consumes {@code ChangesetOperationsQueue}: acts on the changesets a message names for their bulk operation
@@ -9,20 +12,30 @@ import dev.campaigns.service.ChangesetOperations;
  * queued again with the delay and the message succeeds; a transient failure is reported for that message alone.
  */
 public final class ChangesetOperationsHandler extends SqsHandler {
+    private final Supplier<ChangesetOperations> operations;
+    private final Supplier<ChangesetOperationQueue> queue;
+
     public ChangesetOperationsHandler() {
         this(Services.fromEnvironment());
     }
 
-    public ChangesetOperationsHandler(Services services) {
-        super(services);
+    ChangesetOperationsHandler(Services services) {
+        this(services::changesetOperations, services::changesetOperationQueue, services::redact);
+    }
+
+    public ChangesetOperationsHandler(Supplier<ChangesetOperations> operations, Supplier<ChangesetOperationQueue> queue,
+                                      UnaryOperator<String> redact) {
+        super(redact);
+        this.operations = operations;
+        this.queue = queue;
     }
 
     @Override
     protected void handleMessage(String body) {
-        ChangesetOperations.Continuation rest = services.changesetOperations()
+        ChangesetOperations.Continuation rest = operations.get()
                 .run(ChangesetOperationRequest.fromJson(body));
         if (rest != null) {
-            services.changesetOperationQueue().send(rest.rest(), rest.delay());
+            queue.get().send(rest.rest(), rest.delay());
         }
     }
 }

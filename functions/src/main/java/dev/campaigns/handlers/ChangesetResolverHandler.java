@@ -2,6 +2,9 @@ package dev.campaigns.handlers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.campaigns.domain.Campaign;
+import dev.campaigns.domain.OwnerRule;
+import dev.campaigns.service.CampaignCancellation;
+import dev.campaigns.service.CampaignService;
 import dev.campaigns.service.ChangesetService;
 import dev.campaigns.service.ChangesetService.ExternalChangesetInput;
 import dev.campaigns.service.InvalidInputException;
@@ -11,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Resolves the changeset-tracking fields: Mutation.createChangesets, addChangesetsToCampaign, syncChangeset,
@@ -18,12 +22,25 @@ import java.util.function.Function;
  * the campaign (another user's campaign is "not found").
  */
 public final class ChangesetResolverHandler extends ResolverHandler {
+    private final Supplier<ChangesetService> changesets;
+    private final Supplier<CampaignService> campaigns;
+    private final Supplier<CampaignCancellation> cancellation;
+
     public ChangesetResolverHandler() {
         this(Services.fromEnvironment());
     }
 
-    public ChangesetResolverHandler(Services services) {
-        super(services);
+    ChangesetResolverHandler(Services services) {
+        this(services::changesets, services::campaigns, services::cancellation, services.ownerRule(), services::prime);
+    }
+
+    public ChangesetResolverHandler(Supplier<ChangesetService> changesets, Supplier<CampaignService> campaigns,
+                                    Supplier<CampaignCancellation> cancellation, OwnerRule ownerRule,
+                                    Runnable priming) {
+        super(ownerRule, priming);
+        this.changesets = changesets;
+        this.campaigns = campaigns;
+        this.cancellation = cancellation;
     }
 
     @Override
@@ -31,7 +48,8 @@ public final class ChangesetResolverHandler extends ResolverHandler {
         return Map.of(
                 "Mutation.createChangesets", this::createChangesets,
                 "Mutation.addChangesetsToCampaign", this::addChangesetsToCampaign,
-                "Mutation.syncChangeset", e -> Views.changeset(services.changesets().syncChangeset(owner(e), e.text("changeset"))),
+                "Mutation.syncChangeset", e -> Views.changeset(changesets.get().syncChangeset(owner(e),
+                        e.text("changeset"))),
                 "Mutation.closeCampaign", this::closeCampaign,
                 "Mutation.deleteCampaign", this::deleteCampaign,
                 "Campaign.changesetCountsOverTime", this::countsOverTime);
@@ -48,7 +66,7 @@ public final class ChangesetResolverHandler extends ResolverHandler {
                 i.path("repository").isTextual() ? i.get("repository").asText() : null,
                 i.path("externalID").isNull() || i.path("externalID").isMissingNode() ? null
                         : i.get("externalID").asText())));
-        return services.changesets().createChangesets(list).stream().map(Views::changeset).toList();
+        return changesets.get().createChangesets(list).stream().map(Views::changeset).toList();
     }
 
     private Object addChangesetsToCampaign(AppSyncEvent event) {
@@ -57,33 +75,32 @@ public final class ChangesetResolverHandler extends ResolverHandler {
         if (list != null && list.isArray()) {
             list.forEach(n -> ids.add(n.asText()));
         }
-        return view(services.changesets().addChangesetsToCampaign(owner(event), event.text("campaign"), ids));
+        return view(changesets.get().addChangesetsToCampaign(owner(event), event.text("campaign"), ids));
     }
 
     private Object closeCampaign(AppSyncEvent event) {
         cancelIfProcessing(event);
-        return view(services.changesets().closeCampaign(owner(event), event.text("campaign"),
+        return view(changesets.get().closeCampaign(owner(event), event.text("campaign"),
                 flag(event, "closeChangesets")));
     }
 
     private Object deleteCampaign(AppSyncEvent event) {
         cancelIfProcessing(event);
-        services.changesets().deleteCampaign(owner(event), event.text("campaign"), flag(event, "closeChangesets"));
+        changesets.get().deleteCampaign(owner(event), event.text("campaign"), flag(event, "closeChangesets"));
         return Map.of("alwaysNil", true);
     }
 
     /** Close and delete of a campaign still creating changesets cancel that first (issue 16), instead of refusing. */
     private void cancelIfProcessing(AppSyncEvent event) {
-        Campaign campaign = services.campaigns().campaign(owner(event), event.text("campaign"));
+        Campaign campaign = campaigns.get().campaign(owner(event), event.text("campaign"));
         if (campaign.planId() != null && campaign.counters().pending() > 0) {
-            services.cancellation().cancel(campaign);
+            cancellation.get().cancel(campaign);
         }
     }
 
     private Object countsOverTime(AppSyncEvent event) {
-        ChangesetService changesets = services.changesets();
-        Campaign campaign = services.campaigns().campaign(owner(event), event.source().path("id").asText());
-        return changesets.countsOverTime(campaign, time(event, "from"), time(event, "to")).stream()
+        Campaign campaign = campaigns.get().campaign(owner(event), event.source().path("id").asText());
+        return changesets.get().countsOverTime(campaign, time(event, "from"), time(event, "to")).stream()
                 .map(Views::counts).toList();
     }
 
@@ -105,6 +122,6 @@ public final class ChangesetResolverHandler extends ResolverHandler {
     }
 
     private Map<String, Object> view(Campaign campaign) {
-        return Views.campaign(campaign, services.campaigns().changesetCreationStatus(campaign));
+        return Views.campaign(campaign, campaigns.get().changesetCreationStatus(campaign));
     }
 }

@@ -1,7 +1,11 @@
 package dev.campaigns.handlers;
 
+import dev.campaigns.service.ChangesetCloseQueue;
+import dev.campaigns.service.ChangesetService;
 import dev.campaigns.service.CloseChangesetsRequest;
 import java.time.Duration;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Consumes queued close requests: closes on the code host the campaign's own open pull requests a message names
@@ -11,20 +15,29 @@ import java.time.Duration;
  */
 public final class CloseChangesetsHandler extends SqsHandler {
     static final Duration RATE_LIMITED_DELAY = Duration.ofMinutes(15);
+    private final Supplier<ChangesetService> changesets;
+    private final Supplier<ChangesetCloseQueue> queue;
 
     public CloseChangesetsHandler() {
         this(Services.fromEnvironment());
     }
 
-    public CloseChangesetsHandler(Services services) {
-        super(services);
+    CloseChangesetsHandler(Services services) {
+        this(services::changesets, services::changesetCloseQueue, services::redact);
+    }
+
+    public CloseChangesetsHandler(Supplier<ChangesetService> changesets, Supplier<ChangesetCloseQueue> queue,
+                                  UnaryOperator<String> redact) {
+        super(redact);
+        this.changesets = changesets;
+        this.queue = queue;
     }
 
     @Override
     protected void handleMessage(String body) {
-        CloseChangesetsRequest rest = services.changesets().closeChangesets(CloseChangesetsRequest.fromJson(body));
+        CloseChangesetsRequest rest = changesets.get().closeChangesets(CloseChangesetsRequest.fromJson(body));
         if (rest != null) {
-            services.changesetCloseQueue().send(rest, RATE_LIMITED_DELAY);
+            queue.get().send(rest, RATE_LIMITED_DELAY);
         }
     }
 }

@@ -1,20 +1,30 @@
 package dev.campaigns.handlers;
 
+import dev.campaigns.service.ChangesetJobSteps;
 import java.util.Map;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /** State CreateChangeset: records the pull request as a changeset and completes the job. */
 public final class CreateChangesetHandler extends StepHandler {
+    private final Supplier<ChangesetJobSteps> steps;
+
     public CreateChangesetHandler() {
         this(Services.fromEnvironment());
     }
 
-    public CreateChangesetHandler(Services services) {
-        super(services);
+    CreateChangesetHandler(Services services) {
+        this(services::steps, services::redact, services::prime);
+    }
+
+    public CreateChangesetHandler(Supplier<ChangesetJobSteps> steps, UnaryOperator<String> redact, Runnable priming) {
+        super(redact, priming);
+        this.steps = steps;
     }
 
     @Override
     protected Object step(StepInput in) {
-        services.steps().changeset(in.campaignId(), in.jobId());
+        steps.get().changeset(in.campaignId(), in.jobId());
         return Map.of("jobId", in.jobId());
     }
 }

@@ -2,11 +2,15 @@ package dev.campaigns.handlers;
 
 import dev.campaigns.domain.Campaign;
 import dev.campaigns.domain.CampaignPlan;
+import dev.campaigns.domain.OwnerRule;
+import dev.campaigns.service.CampaignPlanService;
 import dev.campaigns.service.CampaignService;
+import dev.campaigns.service.ChangesetService;
 import dev.campaigns.service.InvalidInputException;
 import dev.campaigns.service.NotFoundException;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Resolves the queries: Query.campaign, Query.campaigns, Query.campaignPlan, and the fields Campaign.changesets,
@@ -14,12 +18,24 @@ import java.util.function.Function;
  * whatever its size.
  */
 public final class QueryResolverHandler extends ResolverHandler {
+    private final Supplier<CampaignService> campaigns;
+    private final Supplier<CampaignPlanService> plans;
+    private final Supplier<ChangesetService> changesets;
+
     public QueryResolverHandler() {
         this(Services.fromEnvironment());
     }
 
-    public QueryResolverHandler(Services services) {
-        super(services);
+    QueryResolverHandler(Services services) {
+        this(services::campaigns, services::plans, services::changesets, services.ownerRule(), services::prime);
+    }
+
+    public QueryResolverHandler(Supplier<CampaignService> campaigns, Supplier<CampaignPlanService> plans,
+                                Supplier<ChangesetService> changesets, OwnerRule ownerRule, Runnable priming) {
+        super(ownerRule, priming);
+        this.campaigns = campaigns;
+        this.plans = plans;
+        this.changesets = changesets;
     }
 
     @Override
@@ -36,44 +52,43 @@ public final class QueryResolverHandler extends ResolverHandler {
 
     private Object campaign(AppSyncEvent event) {
         try {
-            return view(services.campaigns().campaign(owner(event), event.text("id")));
+            return view(campaigns.get().campaign(owner(event), event.text("id")));
         } catch (NotFoundException e) {
             return null;
         }
     }
 
     private Object campaigns(AppSyncEvent event) {
-        return Views.connection(services.campaigns().campaigns(owner(event), event.integer("first"),
+        return Views.connection(campaigns.get().campaigns(owner(event), event.integer("first"),
                 event.text("after")), this::view);
     }
 
     private Object campaignPlan(AppSyncEvent event) {
         try {
-            CampaignPlan plan = services.plans().campaignPlan(owner(event), event.text("id"));
-            return Views.plan(plan, services.plans().status(plan));
+            CampaignPlan plan = plans.get().campaignPlan(owner(event), event.text("id"));
+            return Views.plan(plan, plans.get().status(plan));
         } catch (NotFoundException e) {
             return null;
         }
     }
 
     private Object changesets(AppSyncEvent event) {
-        CampaignService campaigns = services.campaigns();
-        Campaign campaign = campaigns.campaign(owner(event), event.source().path("id").asText());
-        return Views.connection(services.changesets().campaignChangesets(campaign, event.integer("first"),
+        Campaign campaign = campaigns.get().campaign(owner(event), event.source().path("id").asText());
+        return Views.connection(changesets.get().campaignChangesets(campaign, event.integer("first"),
                 event.text("after")), Views::changeset);
     }
 
     private Object plan(AppSyncEvent event) {
         try {
-            CampaignPlan plan = services.plans().campaignPlan(owner(event), event.source().path("planId").asText());
-            return Views.plan(plan, services.plans().status(plan));
+            CampaignPlan plan = plans.get().campaignPlan(owner(event), event.source().path("planId").asText());
+            return Views.plan(plan, plans.get().status(plan));
         } catch (NotFoundException e) {
             return null;
         }
     }
 
     private Object jobs(AppSyncEvent event) {
-        CampaignPlan plan = services.plans().campaignPlan(owner(event), event.source().path("id").asText());
+        CampaignPlan plan = plans.get().campaignPlan(owner(event), event.source().path("id").asText());
         Integer first = event.integer("first");
         if (first != null && (first < 1 || first > 1000)) {
             throw new InvalidInputException("first must be between 1 and 1000, got " + first);
@@ -82,7 +97,7 @@ public final class QueryResolverHandler extends ResolverHandler {
         if (offset != null && offset < 0) {
             throw new InvalidInputException("offset must not be negative, got " + offset);
         }
-        return services.plans().jobs(plan, first == null ? 1000 : first, offset == null ? 0 : offset).stream().map(Views::job).toList();
+        return plans.get().jobs(plan, first == null ? 1000 : first, offset == null ? 0 : offset).stream().map(Views::job).toList();
     }
 
     /** The job's ID is "planId/jobId" (Views.job); the plan must be the caller's. */
@@ -92,11 +107,11 @@ public final class QueryResolverHandler extends ResolverHandler {
         if (slash <= 0) {
             throw new InvalidInputException("campaign job ID " + id + " is not PLAN/JOB");
         }
-        CampaignPlan plan = services.plans().campaignPlan(owner(event), id.substring(0, slash));
-        return services.plans().patch(plan, id.substring(slash + 1)).orElse(null);
+        CampaignPlan plan = plans.get().campaignPlan(owner(event), id.substring(0, slash));
+        return plans.get().patch(plan, id.substring(slash + 1)).orElse(null);
     }
 
     private Map<String, Object> view(Campaign campaign) {
-        return Views.campaign(campaign, services.campaigns().changesetCreationStatus(campaign));
+        return Views.campaign(campaign, campaigns.get().changesetCreationStatus(campaign));
     }
 }

@@ -1,5 +1,6 @@
 package dev.campaigns.handlers;
 
+import dev.campaigns.domain.OwnerRule;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -8,11 +9,17 @@ import java.util.function.Function;
  * GraphQL error (its class name the error type, its message the message).
  */
 public abstract class ResolverHandler extends JsonHandler<AppSyncEvent> {
-    protected final Services services;
+    private final OwnerRule ownerRule;
+    private final Runnable priming;
 
-    protected ResolverHandler(Services services) {
+    /**
+     * @param ownerRule who a caller is ({@code SESSION_OWNED_ROLES})
+     * @param priming   the SnapStart priming of the collaborators (builds clients, loads classes; reads no secret)
+     */
+    protected ResolverHandler(OwnerRule ownerRule, Runnable priming) {
         super(AppSyncEvent.class);
-        this.services = services;
+        this.ownerRule = ownerRule;
+        this.priming = priming;
     }
 
     @Override
@@ -26,14 +33,14 @@ public abstract class ResolverHandler extends JsonHandler<AppSyncEvent> {
 
     /** The caller's owner, by the configured {@link dev.campaigns.domain.OwnerRule}; refuses a call without one. */
     protected final String owner(AppSyncEvent event) {
-        return event.owner(services.ownerRule());
+        return event.owner(ownerRule);
     }
 
     /** Also builds the DynamoDB client and loads the classes the resolvers use. */
     @Override
     protected void prime() {
         super.prime();
-        services.prime();
+        priming.run();
     }
 
     /** The fields this handler resolves, by "Type.field". */

@@ -55,6 +55,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * The composition root of every Lambda: builds each collaborator from configuration (the function's environment
  * variables in AWS; the same names, pointing at local endpoints, in the embedded runtime) when first asked, so a
  * handler pays only for what it uses. Nothing here knows whether it runs locally: endpoints are configuration.
+ * Handlers do not keep it: each is given only the pieces it uses, as {@code Supplier}s (see {@link Handlers}).
  *
  * <p>Configuration: {@code CAMPAIGNS_TABLE}, {@code IDEMPOTENCY_TABLE}, {@code BLOBS_TABLE},
  * {@code STATE_MACHINE_ARN}, {@code CODE_HOST_TYPE} ({@code github} (default), {@code gitlab},

@@ -5,6 +5,7 @@ import dev.campaigns.service.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class SqsHandler extends JsonHandler<SqsHandler.SqsEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(SqsHandler.class);
-    protected final Services services;
+    private final UnaryOperator<String> redact;
 
     /** An SQS event: its records' message IDs and bodies. */
     public record SqsEvent(@JsonProperty("Records") List<Message> records) {
@@ -25,9 +26,10 @@ public abstract class SqsHandler extends JsonHandler<SqsHandler.SqsEvent> {
     public record Message(String messageId, String body) {
     }
 
-    protected SqsHandler(Services services) {
+    /** @param redact removes the code host token from a text if this function has read it (never reads it) */
+    protected SqsHandler(UnaryOperator<String> redact) {
         super(SqsEvent.class);
-        this.services = services;
+        this.redact = redact;
     }
 
     /** Handles one message's body; throws to have SQS deliver it again. */
@@ -43,7 +45,7 @@ public abstract class SqsHandler extends JsonHandler<SqsHandler.SqsEvent> {
                 LOG.error("dropped malformed message {}: {}", m.messageId(), e.getMessage());
             } catch (RuntimeException e) {
                 LOG.warn("message {} failed, left for retry: {}", m.messageId(),
-                        services.redact(String.valueOf(e.getMessage())));
+                        redact.apply(String.valueOf(e.getMessage())));
                 failures.add(Map.of("itemIdentifier", m.messageId()));
             }
         }

@@ -2,6 +2,7 @@ package dev.campaigns.handlers;
 
 import dev.campaigns.store.JobNotPendingException;
 import dev.campaigns.workflow.StepFailure;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,11 +12,17 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class StepHandler extends JsonHandler<StepInput> {
     private static final Logger LOG = LoggerFactory.getLogger(StepHandler.class);
-    protected final Services services;
+    private final UnaryOperator<String> redact;
+    private final Runnable priming;
 
-    protected StepHandler(Services services) {
+    /**
+     * @param redact  removes the code host token from a text if this function has read it (never reads it)
+     * @param priming the SnapStart priming of the collaborators (builds clients, loads classes; reads no secret)
+     */
+    protected StepHandler(UnaryOperator<String> redact, Runnable priming) {
         super(StepInput.class);
-        this.services = services;
+        this.redact = redact;
+        this.priming = priming;
     }
 
     @Override
@@ -43,7 +50,7 @@ public abstract class StepHandler extends JsonHandler<StepInput> {
     @Override
     protected void prime() {
         super.prime();
-        services.prime();
+        priming.run();
     }
 
     /**
@@ -52,7 +59,7 @@ public abstract class StepHandler extends JsonHandler<StepInput> {
      * neither fail nor replace the real error).
      */
     private StepFailure classify(RuntimeException e) {
-        String message = services.redact(describe(e));
+        String message = redact.apply(describe(e));
         return FailureClassification.classify(e, message);
     }
 

@@ -45,7 +45,7 @@ public final class WebhookReceiverHandler extends JsonHandler<WebhookReceiverHan
         this(Services.fromEnvironment());
     }
 
-    public WebhookReceiverHandler(Services services) {
+    WebhookReceiverHandler(Services services) {
         this(services::webhookSecret, services::changesetEventQueue, services.configuration().codeHosts(),
                 services::webhookSecret);
     }

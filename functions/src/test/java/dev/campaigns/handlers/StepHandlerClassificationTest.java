@@ -74,7 +74,7 @@ class StepHandlerClassificationTest {
     }
 
     private void run(Supplier<RuntimeException> error) throws Exception {
-        StepHandler handler = new StepHandler(services) {
+        StepHandler handler = new StepHandler(services::redact, services::prime) {
             @Override
             protected Object step(StepInput input) {
                 throw error.get();

@@ -309,7 +309,7 @@ public final class LocalCampaigns implements AutoCloseable {
                 "AWS_ENDPOINT_URL_SFN", iam.endpoint(LocalService.STEP_FUNCTIONS).toString(),
                 "AWS_ENDPOINT_URL_SQS", iam.endpoint(LocalService.SQS).toString(),
                 "AWS_ENDPOINT_URL_SECRETS_MANAGER", iam.endpoint(LocalService.SECRETS_MANAGER).toString());
-        this.lambdas = new LocalLambdas(template.functions(), f -> {
+        this.lambdas = LocalLambdas.wired(template.functions(), f -> {
             Map<String, String> env = new HashMap<>(endpoints);
             env.putAll(iam.functionCredentials(f.logicalId()));
             for (Map.Entry<String, JsonNode> e : f.environment().entrySet()) {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.campaigns.handlers.Handlers;
 import dev.campaigns.handlers.Services;
 import dev.campaigns.infra.sfn.InvocationResult;
 import dev.campaigns.infra.sfn.LambdaInvoker;
@@ -32,8 +33,8 @@ import java.util.function.Function;
 
 /**
  * The Lambda functions of {@code template.yaml}, in process: each function's handler class (as the template names
- * it) is built once with its own {@link Services}, configured from the function's environment as the template
- * resolves it locally, and invoked as the Java Lambda runtime does: JSON in, JSON out, and a thrown exception
+ * it) is built once by {@link Handlers} (the wiring the Lambda constructor uses too) with its own {@link Services},
+ * configured from the function's environment as the template resolves it locally, and invoked as the Java Lambda runtime does: JSON in, JSON out, and a thrown exception
  * becomes a function error whose type is the exception's class name.
  *
  * <p>Lambda's limits hold here as in AWS ({@link LambdaLimits}, docs/limits.md): a request payload over 6 MB (1 MB
@@ -59,13 +60,25 @@ public final class LocalLambdas implements LambdaInvoker, AutoCloseable {
     }
 
     /**
+     * The product's functions: each handler built by {@link Handlers#create} from its function's {@link Services}.
+     *
      * @param functions  the template's functions
      * @param services   builds the {@link Services} of one function from its resolved environment
      */
-    public LocalLambdas(Iterable<SamTemplate.Function> functions, Function<SamTemplate.Function, Services> services) {
+    public static LocalLambdas wired(Iterable<SamTemplate.Function> functions,
+                                     Function<SamTemplate.Function, Services> services) {
+        return new LocalLambdas(functions, f -> instantiate(f.handlerClass(), services.apply(f)));
+    }
+
+    /**
+     * @param functions  the template's functions
+     * @param handlers   builds the handler of one function (tests' own handlers; the product's: {@link #wired})
+     */
+    public LocalLambdas(Iterable<SamTemplate.Function> functions,
+                        Function<SamTemplate.Function, RequestStreamHandler> handlers) {
         for (SamTemplate.Function f : functions) {
-            this.functions.put(f.logicalId(), new Deployed(f.logicalId(),
-                    instantiate(f.handlerClass(), services.apply(f)), f.timeoutSeconds(), f.memorySize()));
+            this.functions.put(f.logicalId(), new Deployed(f.logicalId(), handlers.apply(f), f.timeoutSeconds(),
+                    f.memorySize()));
             invocations.put(f.logicalId(), new AtomicLong());
             busyNanos.put(f.logicalId(), new AtomicLong());
         }
@@ -84,11 +97,10 @@ public final class LocalLambdas implements LambdaInvoker, AutoCloseable {
 
     private static RequestStreamHandler instantiate(String className, Services services) {
         try {
-            Class<?> type = Class.forName(className);
-            return (RequestStreamHandler) type.getConstructor(Services.class).newInstance(services);
-        } catch (ReflectiveOperationException | ClassCastException e) {
+            return Handlers.create(className, services);
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("template.yaml names handler " + className
-                    + ", which is not a RequestStreamHandler with a (Services) constructor", e);
+                    + ", which dev.campaigns.handlers.Handlers does not wire", e);
         }
     }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.campaigns.handlers.Services;
 import dev.campaigns.infra.demo.GraphQLClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,7 +37,7 @@ class AppSyncAndEventLimitsTest {
     @BeforeAll
     static void start() throws Exception {
         SamTemplate template = LambdaLimitsTest.testTemplate();
-        lambdas = new LocalLambdas(template.functions(), f -> new Services(Map.of()));
+        lambdas = new LocalLambdas(template.functions(), f -> LimitsTestHandler.forFunction(f));
         appSync = LocalAppSync.start(template, lambdas, 0, null, LocalAppSync.InvokeCheck.ALLOW_ALL, Duration.ofSeconds(2));
         urls = new LocalFunctionUrls(template.functionUrls(), lambdas);
         graphql = new GraphQLClient(appSync.url(), "tester");

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.campaigns.handlers.Services;
 import dev.campaigns.infra.sfn.ExecutionDescription;
 import dev.campaigns.infra.sfn.ExecutionStatus;
 import dev.campaigns.infra.sfn.HistoryEvent;
@@ -40,7 +39,7 @@ class LambdaLimitsTest {
     @BeforeAll
     static void start() {
         template = testTemplate();
-        lambdas = new LocalLambdas(template.functions(), f -> new Services(Map.of()));
+        lambdas = new LocalLambdas(template.functions(), f -> LimitsTestHandler.forFunction(f));
     }
 
     @AfterAll

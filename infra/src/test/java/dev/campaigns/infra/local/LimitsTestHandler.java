@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.campaigns.handlers.Services;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,8 +28,16 @@ public final class LimitsTestHandler implements RequestStreamHandler {
     /** Counted down when a lateWrite has its outcome. */
     static volatile CountDownLatch lateWriteDone = new CountDownLatch(1);
 
-    public LimitsTestHandler(Services services) {
-        // the local runtime's constructor; this handler needs no services
+    public LimitsTestHandler() {
+        // this handler needs no collaborators
+    }
+
+    /** The handler of {@code function}, which limits-test-template.yaml says is this class. */
+    static LimitsTestHandler forFunction(SamTemplate.Function function) {
+        if (!function.handlerClass().equals(LimitsTestHandler.class.getName())) {
+            throw new IllegalStateException(function.logicalId() + "'s handler is " + function.handlerClass());
+        }
+        return new LimitsTestHandler();
     }
 
     @Override

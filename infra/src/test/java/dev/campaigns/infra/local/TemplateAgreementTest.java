@@ -2,17 +2,20 @@ package dev.campaigns.infra.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.campaigns.handlers.Handlers;
 import dev.campaigns.handlers.Services;
 import graphql.schema.idl.SchemaParser;
 import graphql.schema.idl.TypeDefinitionRegistry;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -24,16 +27,29 @@ class TemplateAgreementTest {
     private final SamTemplate template = SamTemplate.fromClasspath();
 
     @Test
-    void everyFunctionsHandlerIsAStreamHandlerWithTheLambdaAndTheLocalConstructors() throws Exception {
+    void everyFunctionsHandlerIsAStreamHandlerWithTheLambdaConstructor_andTheWiringBuildsIt() throws Exception {
         assertFalse(template.functions().isEmpty());
+        Services services = new Services(Map.of());
         for (SamTemplate.Function f : template.functions()) {
             Class<?> type = Class.forName(f.handlerClass());
             assertTrue(RequestStreamHandler.class.isAssignableFrom(type), f.handlerClass());
             type.getConstructor();
-            type.getConstructor(Services.class);
+            assertEquals(type, Handlers.create(f.handlerClass(), services).getClass(), f.handlerClass());
             assertEquals(f.logicalId(), type.getSimpleName().replace("Handler", "") + "Function",
                     "a function is named after its handler");
         }
+    }
+
+    @Test
+    void theWiringKnowsExactlyTheTemplatesHandlers() {
+        Set<String> wired = new TreeSet<>();
+        Handlers.classes().forEach(c -> wired.add(c.getName()));
+        Set<String> named = new TreeSet<>();
+        template.functions().forEach(f -> named.add(f.handlerClass()));
+        assertEquals(named, wired, "dev.campaigns.handlers.Handlers and template.yaml's functions");
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> Handlers.create("dev.campaigns.handlers.NoSuchHandler", new Services(Map.of())));
+        assertTrue(unknown.getMessage().contains("dev.campaigns.handlers.NoSuchHandler"), unknown.getMessage());
     }
 
     @Test
