@@ -88,6 +88,7 @@ public final class Services {
     private final Lazy<CampaignPlanService> plans;
     private final Lazy<CampaignService> campaigns;
     private final Lazy<ChangesetJobSteps> steps;
+    private final Lazy<Pacer> pacer;
     private final Lazy<PullRequestPacing> pacing;
     private final Lazy<ChangesetStore> changesetStore;
     private final Lazy<ChangesetService> changesets;
@@ -144,9 +145,9 @@ public final class Services {
         this.autoMerge = new Lazy<>(() -> new dev.campaigns.service.AutoMerge(
                 new dev.campaigns.store.DynamoAutoMergeStore(campaignsTable.get()),
                 (owner, campaignId) -> campaigns.get().campaign(owner, campaignId), codeHost));
-        this.pacing = new Lazy<>(() -> new PullRequestPacing(store.get(),
-                new Pacer(new DynamoPacingStore(dynamo.get(), require(config.pacingTable(), "PACING_TABLE")),
-                        config.pacing(), clock),
+        this.pacer = new Lazy<>(() -> new Pacer(new DynamoPacingStore(dynamo.get(),
+                require(config.pacingTable(), "PACING_TABLE")), config.pacing(), clock));
+        this.pacing = new Lazy<>(() -> new PullRequestPacing(store.get(), pacer.get(),
                 repository -> codeHost.get().pacingKey(repository), clock));
     }
 
@@ -246,8 +247,6 @@ public final class Services {
         };
         // Writes to the code host share the pull requests' pacer budget (same host and token); the pacer is built
         // on the consumer's first paced write only, so the resolver needs no pacing table.
-        Lazy<Pacer> pacer = new Lazy<>(() -> new Pacer(new DynamoPacingStore(dynamo.get(),
-                require(config.pacingTable(), "PACING_TABLE")), config.pacing(), clock));
         ChangesetOperations.Pacing paced = (repository, key) -> pacer.get().reserve(
                 codeHost.get().pacingKey(repository), "operation/" + key).slot();
         return new ChangesetOperations(new DynamoChangesetOperationStore(campaignsTable.get()), reads,

@@ -382,8 +382,7 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
         synchronized (lock) {
             CampaignState c = existing(campaignId);
             Campaign x = c.campaign;
-            c.campaign = new Campaign(x.id(), x.owner(), x.name(), x.description(), x.branch(), x.planId(), x.draft(),
-                    x.createdAt(), x.counters(), x.executions() + 1, x.closedAt(), x.tracked(), x.cancelledAt());
+            c.campaign = changed(x, x.counters(), x.executions() + 1, x.closedAt(), x.tracked(), x.cancelledAt());
             return c.campaign.executions();
         }
     }
@@ -509,6 +508,14 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
 
     @Override
     public int resetErroredChangesetJobs(String campaignId) {
+        return resetChangesetJobs(campaignId, JobState.ERRORED);
+    }
+
+    /**
+     * Every job of the campaign in state {@code from} back to PENDING with the steps it reached, uncounted from
+     * that state: an errored job also loses its error, a cancelled one keeps what it had.
+     */
+    private int resetChangesetJobs(String campaignId, JobState from) {
         synchronized (lock) {
             CampaignState c = campaigns.get(campaignId);
             int reset = 0;
@@ -516,11 +523,11 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
                 return 0;
             }
             for (ChangesetJob job : List.copyOf(c.jobs.values())) {
-                if (job.state() == JobState.ERRORED) {
+                if (job.state() == from) {
                     c.jobs.put(job.jobId(), new ChangesetJob(campaignId, job.jobId(), job.repository(), job.baseRef(),
                             JobState.PENDING, job.commitSha(), job.pushed(), job.pullRequest(), job.pullRequestUrl(),
-                            job.changesetId(), null, job.attempts()));
-                    count(c, 0, -1);
+                            job.changesetId(), from == JobState.ERRORED ? null : job.error(), job.attempts()));
+                    count(c, 0, from == JobState.ERRORED ? -1 : 0, from == JobState.CANCELLED ? -1 : 0);
                     reset++;
                 }
             }
@@ -555,8 +562,7 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
             c.members.put(member, changeset.id());
             joinCampaign(changeset.id(), campaignId);
             Campaign x = c.campaign;
-            c.campaign = new Campaign(x.id(), x.owner(), x.name(), x.description(), x.branch(), x.planId(), x.draft(),
-                    x.createdAt(), x.counters(), x.executions(), x.closedAt(), x.tracked() + 1, x.cancelledAt());
+            c.campaign = changed(x, x.counters(), x.executions(), x.closedAt(), x.tracked() + 1, x.cancelledAt());
             return true;
         }
     }
@@ -592,34 +598,13 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
                 return;
             }
             Campaign x = c.campaign;
-            c.campaign = new Campaign(x.id(), x.owner(), x.name(), x.description(), x.branch(), x.planId(), x.draft(),
-                    x.createdAt(), x.counters(), x.executions(), x.closedAt(), x.tracked(), null);
+            c.campaign = changed(x, x.counters(), x.executions(), x.closedAt(), x.tracked(), null);
         }
     }
 
     @Override
     public int resetCancelledChangesetJobs(String campaignId, int jobs) {
-        synchronized (lock) {
-            CampaignState c = campaigns.get(campaignId);
-            int reset = 0;
-            if (c == null) {
-                return 0;
-            }
-            for (ChangesetJob job : changesetJobs(campaignId, 0, jobs)) {
-                if (job.state() == JobState.CANCELLED) {
-                    c.jobs.put(job.jobId(), new ChangesetJob(campaignId, job.jobId(), job.repository(), job.baseRef(),
-                            JobState.PENDING, job.commitSha(), job.pushed(), job.pullRequest(), job.pullRequestUrl(),
-                            job.changesetId(), job.error(), job.attempts()));
-                    Campaign x = c.campaign;
-                    JobCounters n = x.counters();
-                    c.campaign = new Campaign(x.id(), x.owner(), x.name(), x.description(), x.branch(), x.planId(),
-                            x.draft(), x.createdAt(), new JobCounters(n.total(), n.completed(), n.errored(),
-                            n.cancelled() - 1), x.executions(), x.closedAt(), x.tracked(), x.cancelledAt());
-                    reset++;
-                }
-            }
-            return reset;
-        }
+        return resetChangesetJobs(campaignId, JobState.CANCELLED);
     }
 
     @Override
@@ -640,8 +625,7 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
                 return;
             }
             Campaign x = c.campaign;
-            c.campaign = new Campaign(x.id(), x.owner(), x.name(), x.description(), x.branch(), x.planId(), x.draft(),
-                    x.createdAt(), x.counters(), x.executions(), at, x.tracked(), x.cancelledAt());
+            c.campaign = changed(x, x.counters(), x.executions(), at, x.tracked(), x.cancelledAt());
         }
     }
 
@@ -672,11 +656,21 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
     }
 
     private static void count(CampaignState c, int completed, int errored) {
+        count(c, completed, errored, 0);
+    }
+
+    private static void count(CampaignState c, int completed, int errored, int cancelled) {
         Campaign x = c.campaign;
         JobCounters n = x.counters();
-        c.campaign = new Campaign(x.id(), x.owner(), x.name(), x.description(), x.branch(), x.planId(), x.draft(),
-                x.createdAt(), new JobCounters(n.total(), n.completed() + completed, n.errored() + errored, n.cancelled()),
-                x.executions(), x.closedAt(), x.tracked(), x.cancelledAt());
+        c.campaign = changed(x, new JobCounters(n.total(), n.completed() + completed, n.errored() + errored,
+                n.cancelled() + cancelled), x.executions(), x.closedAt(), x.tracked(), x.cancelledAt());
+    }
+
+    /** {@code x} with its changeable fields replaced (the rest is fixed at creation). */
+    private static Campaign changed(Campaign x, JobCounters counters, int executions, Instant closedAt, int tracked,
+                                    Instant cancelledAt) {
+        return new Campaign(x.id(), x.owner(), x.name(), x.description(), x.branch(), x.planId(), x.draft(),
+                x.createdAt(), counters, executions, closedAt, tracked, cancelledAt);
     }
 
     private void joinCampaign(String changesetId, String campaignId) {

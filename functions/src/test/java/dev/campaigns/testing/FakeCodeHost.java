@@ -165,20 +165,23 @@ public final class FakeCodeHost implements CodeHost {
     public void requestReviewers(String repository, long number, List<String> reviewers) {
         call("reviewers", repository + "#" + number);
         PullRequest p = pull(repository, number);
-        List<String> all = new ArrayList<>(p.reviewers());
-        reviewers.stream().filter(r -> !all.contains(r)).forEach(all::add);
         put(new PullRequest(p.repository(), p.number(), p.url(), p.state(), p.title(), p.body(), p.headRef(),
-                p.baseRef(), p.headSha(), p.draft(), p.labels(), List.copyOf(all)));
+                p.baseRef(), p.headSha(), p.draft(), p.labels(), union(p.reviewers(), reviewers)));
     }
 
     @Override
     public void addLabels(String repository, long number, List<String> labels) {
         call("labels", repository + "#" + number);
         PullRequest p = pull(repository, number);
-        List<String> all = new ArrayList<>(p.labels());
-        labels.stream().filter(l -> !all.contains(l)).forEach(all::add);
         put(new PullRequest(p.repository(), p.number(), p.url(), p.state(), p.title(), p.body(), p.headRef(),
-                p.baseRef(), p.headSha(), p.draft(), List.copyOf(all), p.reviewers()));
+                p.baseRef(), p.headSha(), p.draft(), union(p.labels(), labels), p.reviewers()));
+    }
+
+    /** {@code had} followed by those of {@code added} it lacks: adding one already there changes nothing. */
+    private static List<String> union(List<String> had, List<String> added) {
+        List<String> all = new ArrayList<>(had);
+        added.stream().filter(a -> !all.contains(a)).forEach(all::add);
+        return List.copyOf(all);
     }
 
     @Override
