@@ -23,7 +23,8 @@ import java.util.function.Supplier;
 
 /**
  * Resolves the bulk operations (issue 16): Mutation.runChangesetOperation starts one and returns it (the work runs
- * in the background), Query.changesetOperation reads it with each changeset's result; and auto-merge:
+ * in the background), Query.changesetOperation reads it, ChangesetOperation.results pages through each changeset's
+ * result; and auto-merge:
  * Mutation.setCampaignAutoMerge, Campaign.autoMerge. Each checks that the caller owns the campaign / operation
  * (another caller's is "not found").
  */
@@ -51,6 +52,7 @@ public final class ChangesetOperationResolverHandler extends ResolverHandler {
         return Map.of(
                 "Mutation.runChangesetOperation", this::run,
                 "Query.changesetOperation", this::read,
+                "ChangesetOperation.results", this::results,
                 "Mutation.setCampaignAutoMerge", this::setAutoMerge,
                 "Campaign.autoMerge", e -> autoMergeView(autoMerge.get().method(owner(e),
                         e.source().path("id").asText()).orElse(null)));
@@ -95,18 +97,22 @@ public final class ChangesetOperationResolverHandler extends ResolverHandler {
                         values(ChangesetCheckState.class, "filter.checkStates", filter.path("checkStates"))),
                 text(in, "body"), value(MergeMethod.class, "mergeMethod", text(in, "mergeMethod")),
                 in.path("force").asBoolean(false), strings(in.path("reviewers")), strings(in.path("labels")));
-        ChangesetOperations ops = operations.get();
-        ChangesetOperation op = ops.start(owner, input);
-        return view(op, ops.results(op));
+        return view(operations.get().start(owner, input));
     }
 
     private Object read(AppSyncEvent event) {
-        ChangesetOperations ops = operations.get();
-        ChangesetOperation op = ops.operation(owner(event), event.text("id"));
-        return view(op, ops.results(op));
+        return view(operations.get().operation(owner(event), event.text("id")));
     }
 
-    static Map<String, Object> view(ChangesetOperation op, List<ChangesetOperationResult> results) {
+    /** ChangesetOperation.results(first, after): a page of the results of the caller's operation. */
+    private Object results(AppSyncEvent event) {
+        ChangesetOperations ops = operations.get();
+        ChangesetOperation op = ops.operation(owner(event), event.source().path("id").asText());
+        return Views.connection(ops.results(op, event.integer("first"), event.text("after")),
+                ChangesetOperationResolverHandler::resultView);
+    }
+
+    static Map<String, Object> view(ChangesetOperation op) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", op.id());
         v.put("campaign", op.campaignId());
@@ -120,20 +126,19 @@ public final class ChangesetOperationResolverHandler extends ResolverHandler {
         v.put("succeededCount", op.counts().succeeded());
         v.put("failedCount", op.counts().failed());
         v.put("skippedCount", op.counts().skipped());
-        List<Map<String, Object>> rs = new ArrayList<>();
-        for (ChangesetOperationResult r : results) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("changeset", r.changesetId());
-            m.put("repository", r.repository());
-            m.put("externalID", r.externalID());
-            // STARTED is internal: to a user the changeset is still pending
-            m.put("state", r.state() == ChangesetOperationResult.State.STARTED ? "PENDING" : r.state().name());
-            m.put("reason", r.reason());
-            m.put("updatedAt", r.updatedAt().toString());
-            rs.add(m);
-        }
-        v.put("results", rs);
         return v;
+    }
+
+    static Map<String, Object> resultView(ChangesetOperationResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("changeset", r.changesetId());
+        m.put("repository", r.repository());
+        m.put("externalID", r.externalID());
+        // STARTED is internal: to a user the changeset is still pending
+        m.put("state", r.state() == ChangesetOperationResult.State.STARTED ? "PENDING" : r.state().name());
+        m.put("reason", r.reason());
+        m.put("updatedAt", r.updatedAt().toString());
+        return m;
     }
 
     private static String text(JsonNode in, String field) {

@@ -8,6 +8,7 @@ import dev.campaigns.domain.ChangesetOperation;
 import dev.campaigns.domain.ChangesetOperationResult;
 import dev.campaigns.domain.ChangesetOperationRules;
 import dev.campaigns.domain.MergeMethod;
+import dev.campaigns.domain.Page;
 import dev.campaigns.store.ChangesetOperationStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -200,9 +201,15 @@ public final class ChangesetOperations {
                 .orElseThrow(() -> new NotFoundException("changeset operation", operationId));
     }
 
-    /** Each changeset's result of the caller's operation. */
-    public List<ChangesetOperationResult> results(ChangesetOperation operation) {
-        return operations.results(operation.id());
+    /**
+     * A page of the operation's results, ordered by changeset ID: {@code first} of them (default 100, at most 1,000,
+     * so a page stays far below AppSync's 1 MB response) after the cursor {@code after}; the page's total is the
+     * operation's.
+     */
+    public Page<ChangesetOperationResult> results(ChangesetOperation operation, Integer first, String after) {
+        Page<ChangesetOperationResult> page = operations.results(operation.id(), Validation.first(first, 100, 1000),
+                after);
+        return new Page<>(page.nodes(), page.endCursor(), operation.total());
     }
 
     /**

@@ -995,35 +995,4 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
                 Attr.integer(item, "tracked"),
                 item.containsKey("cancelledAt") ? Instant.parse(Attr.str(item, "cancelledAt")) : null);
     }
-
-    /** Pagination cursors: the last evaluated key, opaque to clients. */
-    static final class Cursor {
-        private Cursor() {
-        }
-
-        static String encode(Map<String, AttributeValue> key) {
-            StringBuilder text = new StringBuilder();
-            key.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-                    text.append(e.getKey()).append('\u0000').append(e.getValue().s()).append('\u0000'));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(text.toString().getBytes(StandardCharsets.UTF_8));
-        }
-
-        static Map<String, AttributeValue> decode(String cursor) {
-            String text;
-            try {
-                text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidCursorException();
-            }
-            String[] parts = text.split("\u0000", -1);
-            if (parts.length < 3 || parts.length % 2 != 1) {
-                throw new InvalidCursorException();
-            }
-            Map<String, AttributeValue> key = new HashMap<>();
-            for (int i = 0; i + 1 < parts.length; i += 2) {
-                key.put(parts[i], s(parts[i + 1]));
-            }
-            return key;
-        }
-    }
 }

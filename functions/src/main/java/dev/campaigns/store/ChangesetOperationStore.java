@@ -2,6 +2,7 @@ package dev.campaigns.store;
 
 import dev.campaigns.domain.ChangesetOperation;
 import dev.campaigns.domain.ChangesetOperationResult;
+import dev.campaigns.domain.Page;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -20,8 +21,13 @@ public interface ChangesetOperationStore {
 
     Optional<ChangesetOperationResult> result(String operationId, String changesetId);
 
-    /** Every changeset's result, ordered by changeset ID. */
-    List<ChangesetOperationResult> results(String operationId);
+    /**
+     * Up to {@code first} results, ordered by changeset ID, after the cursor {@code after} (null: from the start);
+     * the page's end cursor is null on the last page (it may also be set when nothing follows). Its total count is
+     * -1: the operation's own total says it. A cursor this store did not make for this operation is refused with
+     * {@link InvalidCursorException}.
+     */
+    Page<ChangesetOperationResult> results(String operationId, int first, String after);
 
     /** PENDING to STARTED; false when the result is not PENDING (already started or final). */
     boolean start(String operationId, String changesetId, Instant at);

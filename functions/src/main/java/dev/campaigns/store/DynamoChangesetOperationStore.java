@@ -14,6 +14,7 @@ import dev.campaigns.domain.ChangesetOperationResult;
 import dev.campaigns.domain.ChangesetReviewState;
 import dev.campaigns.domain.ChangesetState;
 import dev.campaigns.domain.MergeMethod;
+import dev.campaigns.domain.Page;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -30,6 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -116,13 +118,18 @@ public final class DynamoChangesetOperationStore implements ChangesetOperationSt
     }
 
     @Override
-    public List<ChangesetOperationResult> results(String operationId) {
-        List<ChangesetOperationResult> out = new ArrayList<>();
-        table.query(QueryRequest.builder().consistentRead(true)
+    public Page<ChangesetOperationResult> results(String operationId, int first, String after) {
+        QueryRequest.Builder query = QueryRequest.builder().tableName(table.name()).consistentRead(true)
                 .keyConditionExpression("PK = :pk AND begins_with(SK, :r)")
-                .expressionAttributeValues(Map.of(":pk", s(pk(operationId)), ":r", s(RESULT))).build(),
-                i -> out.add(toResult(operationId, i)));
-        return out;
+                .expressionAttributeValues(Map.of(":pk", s(pk(operationId)), ":r", s(RESULT))).limit(first);
+        if (after != null) {
+            query.exclusiveStartKey(Cursor.decode(after, pk(operationId)));
+        }
+        QueryResponse page = table.client().query(query.build());
+        List<ChangesetOperationResult> nodes = page.items().stream().map(i -> toResult(operationId, i)).toList();
+        String next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                ? Cursor.encode(page.lastEvaluatedKey()) : null;
+        return new Page<>(nodes, next, -1);
     }
 
     @Override

@@ -97,7 +97,7 @@ class ChangesetOperationsTest {
 
     Map<String, ChangesetOperationResult> results(ChangesetOperation op) {
         Map<String, ChangesetOperationResult> out = new HashMap<>();
-        store.results(op.id()).forEach(r -> out.put(r.changesetId(), r));
+        dev.campaigns.store.OperationResults.all(store, op.id()).forEach(r -> out.put(r.changesetId(), r));
         return out;
     }
 

@@ -1,12 +1,14 @@
 package dev.campaigns.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.campaigns.domain.ChangesetOperation;
 import dev.campaigns.domain.ChangesetOperationResult;
+import dev.campaigns.domain.Page;
 import dev.campaigns.domain.ChangesetOperationResult.State;
 import dev.campaigns.domain.ChangesetState;
 import dev.campaigns.domain.MergeMethod;
@@ -56,7 +58,7 @@ abstract class ChangesetOperationStoreContract {
         assertEquals(List.of("r1"), read.reviewers());
         assertEquals(List.of("l1", "l2"), read.labels());
         assertEquals(ChangesetOperation.Counts.NONE, read.counts());
-        assertEquals(List.of("cs-a", "cs-b"), store.results("op1").stream()
+        assertEquals(List.of("cs-a", "cs-b"), OperationResults.all(store, "op1").stream()
                 .map(ChangesetOperationResult::changesetId).toList(), "ordered by changeset ID");
         assertTrue(store.operation("nope").isEmpty());
         assertTrue(store.result("op1", "cs-c").isEmpty());
@@ -80,7 +82,7 @@ abstract class ChangesetOperationStoreContract {
                 List.of(b.state(), b.reason(), b.updatedAt()));
         assertEquals(new ChangesetOperation.Counts(1, 1, 1), store.operation("op1").orElseThrow().counts());
         assertEquals(List.of(State.SUCCEEDED, State.SKIPPED, State.FAILED),
-                store.results("op1").stream().map(ChangesetOperationResult::state).toList());
+                OperationResults.all(store, "op1").stream().map(ChangesetOperationResult::state).toList());
     }
 
     @Test
@@ -90,5 +92,38 @@ abstract class ChangesetOperationStoreContract {
         assertFalse(store.start("op1", "zzz", T0), "no such result");
         assertEquals(State.PENDING, store.result("op1", "a").orElseThrow().state());
         assertEquals(ChangesetOperation.Counts.NONE, store.operation("op1").orElseThrow().counts());
+    }
+
+    @Test
+    void resultsArePagedInChangesetOrderWithCursorsOfTheirOwnOperation() {
+        List<ChangesetOperationResult> pending = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            pending.add(pending("op1", "cs-" + i));
+        }
+        java.util.Collections.reverse(pending);
+        store.create(operation("op1", 7), pending);
+        store.create(operation("op2", 1), List.of(pending("op2", "cs-x")));
+
+        List<String> seen = new java.util.ArrayList<>();
+        String after = null;
+        int pages = 0;
+        do {
+            Page<ChangesetOperationResult> page = store.results("op1", 3, after);
+            assertTrue(page.nodes().size() <= 3, "at most first per page");
+            page.nodes().forEach(r -> seen.add(r.changesetId()));
+            after = page.endCursor();
+            pages++;
+        } while (after != null && pages < 10);
+        assertEquals(List.of("cs-0", "cs-1", "cs-2", "cs-3", "cs-4", "cs-5", "cs-6"), seen, "each once, in order");
+        assertTrue(pages >= 3 && pages <= 4, "7 results in pages of 3: " + pages);
+
+        String op1Cursor = store.results("op1", 2, null).endCursor();
+        assertNotNull(op1Cursor);
+        assertEquals(List.of("cs-2", "cs-3"), store.results("op1", 2, op1Cursor).nodes().stream()
+                .map(ChangesetOperationResult::changesetId).toList());
+        assertThrows(InvalidCursorException.class, () -> store.results("op2", 2, op1Cursor),
+                "another operation's cursor");
+        assertThrows(InvalidCursorException.class, () -> store.results("op1", 2, "not a cursor!"));
+        assertEquals(List.of(), store.results("nope", 5, null).nodes());
     }
 }

@@ -2,17 +2,21 @@ package dev.campaigns.store;
 
 import dev.campaigns.domain.ChangesetOperation;
 import dev.campaigns.domain.ChangesetOperationResult;
+import dev.campaigns.domain.Page;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /** The in-memory twin of {@link DynamoChangesetOperationStore}, with the same conditions. */
 public final class InMemoryChangesetOperationStore implements ChangesetOperationStore {
     private final Map<String, ChangesetOperation> operations = new TreeMap<>();
-    private final Map<String, Map<String, ChangesetOperationResult>> results = new TreeMap<>();
+    private final Map<String, NavigableMap<String, ChangesetOperationResult>> results = new TreeMap<>();
 
     @Override
     public synchronized void create(ChangesetOperation operation, List<ChangesetOperationResult> pending) {
@@ -28,12 +32,36 @@ public final class InMemoryChangesetOperationStore implements ChangesetOperation
 
     @Override
     public synchronized Optional<ChangesetOperationResult> result(String operationId, String changesetId) {
-        return Optional.ofNullable(results.getOrDefault(operationId, Map.of()).get(changesetId));
+        return Optional.ofNullable(results.getOrDefault(operationId, new TreeMap<>()).get(changesetId));
     }
 
     @Override
-    public synchronized List<ChangesetOperationResult> results(String operationId) {
-        return new ArrayList<>(results.getOrDefault(operationId, Map.of()).values());
+    public synchronized Page<ChangesetOperationResult> results(String operationId, int first, String after) {
+        NavigableMap<String, ChangesetOperationResult> all = results.getOrDefault(operationId, new TreeMap<>());
+        NavigableMap<String, ChangesetOperationResult> rest = after == null ? all
+                : all.tailMap(decode(after, operationId), false);
+        List<ChangesetOperationResult> nodes = new ArrayList<>(rest.values()).subList(0, Math.min(first, rest.size()));
+        boolean more = rest.size() > first;
+        return new Page<>(List.copyOf(nodes), more ? encode(operationId, nodes.get(nodes.size() - 1).changesetId())
+                : null, -1);
+    }
+
+    private static String encode(String operationId, String changesetId) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString((operationId + "\u0000" + changesetId)
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String decode(String cursor, String operationId) {
+        String text;
+        try {
+            text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidCursorException();
+        }
+        if (!text.startsWith(operationId + "\u0000")) {
+            throw new InvalidCursorException();
+        }
+        return text.substring(operationId.length() + 1);
     }
 
     @Override

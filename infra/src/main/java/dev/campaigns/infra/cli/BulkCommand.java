@@ -137,10 +137,11 @@ final class BulkCommand extends ApiCommand {
             op = api.changesetOperation(opId);
         }
         if (json) {
-            printJson(op);
+            Map<String, Object> withResults = new java.util.LinkedHashMap<>(op);
+            withResults.put("results", api.changesetOperationResults(opId, 1000));
+            printJson(withResults);
         } else {
-            for (Object o : (List<?>) op.get("results")) {
-                Map<?, ?> r = (Map<?, ?>) o;
+            for (Map<String, Object> r : api.changesetOperationResults(opId, 1000)) {
                 if (!"SUCCEEDED".equals(r.get("state"))) {
                     out().println("  " + r.get("repository") + "#" + r.get("externalID") + ": " + r.get("state")
                             + " (" + r.get("reason") + ")");

@@ -1,6 +1,7 @@
 package dev.campaigns.infra.demo;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -175,8 +176,10 @@ public final class CampaignsApi {
 
     // ---- Bulk operations (issue 16)
     public static final String OPERATION_FIELDS = "id campaign operation mergeMethod force createdAt state totalCount "
-            + "pendingCount succeededCount failedCount skippedCount results { changeset repository externalID state "
-            + "reason updatedAt }";
+            + "pendingCount succeededCount failedCount skippedCount";
+    public static final String OPERATION_RESULTS = "query($id: ID!, $first: Int, $after: String) { "
+            + "changesetOperation(id: $id) { results(first: $first, after: $after) { totalCount "
+            + "pageInfo { hasNextPage endCursor } nodes { changeset repository externalID state reason updatedAt } } } }";
     public static final String RUN_OPERATION = "mutation($input: ChangesetOperationInput!) { "
             + "runChangesetOperation(input: $input) { " + OPERATION_FIELDS + " } }";
     public static final String OPERATION = "query($id: ID!) { changesetOperation(id: $id) { " + OPERATION_FIELDS
@@ -189,6 +192,38 @@ public final class CampaignsApi {
 
     public Map<String, Object> changesetOperation(String id) {
         return field(client.data(OPERATION, Map.of("id", id)), "changesetOperation");
+    }
+
+    /** One page of the operation's results: {@code {totalCount, pageInfo, nodes}}. */
+    public Map<String, Object> changesetOperationResults(String id, Integer first, String after) {
+        Map<String, Object> variables = new java.util.HashMap<>();
+        variables.put("id", id);
+        variables.put("first", first);
+        variables.put("after", after);
+        return field(field(client.data(OPERATION_RESULTS, variables), "changesetOperation"), "results");
+    }
+
+    /** Every result of the operation, in changeset order, reading pages of {@code pageSize}. */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> changesetOperationResults(String id, int pageSize) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        String after = null;
+        long maxPages = Long.MAX_VALUE;
+        for (long pages = 1; ; pages++) {
+            Map<String, Object> page = changesetOperationResults(id, pageSize, after);
+            out.addAll((List<Map<String, Object>>) page.get("nodes"));
+            Map<String, Object> pageInfo = (Map<String, Object>) page.get("pageInfo");
+            after = Boolean.TRUE.equals(pageInfo.get("hasNextPage")) ? (String) pageInfo.get("endCursor") : null;
+            // a page may end with a cursor and nothing after it (DynamoDB's paging), hence one page more at most
+            maxPages = Math.min(maxPages, ((Number) page.get("totalCount")).longValue() / pageSize + 2);
+            if (after == null) {
+                return out;
+            }
+            if (pages >= maxPages) {
+                throw new IllegalStateException("operation " + id + ": results still not at an end after " + pages
+                        + " pages of " + pageSize + " for " + page.get("totalCount") + " results");
+            }
+        }
     }
 
     /** Polls the operation until every changeset has its result (state COMPLETED), or throws after {@code timeout}. */

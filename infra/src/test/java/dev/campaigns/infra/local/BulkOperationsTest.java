@@ -52,10 +52,11 @@ class BulkOperationsTest {
         return CampaignFixtures.campaignWithPullRequests(stack, api, prefix, n, Map.of(), TIMEOUT);
     }
 
-    @SuppressWarnings("unchecked")
+    /** The operation's results read through AppSync two at a time (ChangesetOperation.results is paginated). */
     private static Map<String, Map<String, Object>> resultsByRepository(Map<String, Object> operation) {
-        return ((List<Map<String, Object>>) operation.get("results")).stream()
-                .collect(Collectors.toMap(r -> (String) r.get("repository"), r -> r));
+        List<Map<String, Object>> results = api.changesetOperationResults((String) operation.get("id"), 2);
+        assertEquals(((Number) operation.get("totalCount")).intValue(), results.size(), "every result, once");
+        return results.stream().collect(Collectors.toMap(r -> (String) r.get("repository"), r -> r));
     }
 
     @Test
@@ -136,8 +137,14 @@ class BulkOperationsTest {
         for (String repo : c.subList(1, 3)) {
             assertEquals(1, stack.codeHost().comments(repo, 1).size(), repo);
         }
-        assertEquals("SUCCEEDED", ((List<Map<String, Object>>) api.changesetOperation(id).get("results")).stream()
+        assertEquals("SUCCEEDED", api.changesetOperationResults(id, 1000).stream()
                 .filter(r -> r.get("changeset").equals(changesets.get(0))).findFirst().orElseThrow().get("state"));
+        RuntimeException badCursor = assertThrows(RuntimeException.class,
+                () -> api.changesetOperationResults(id, 2, "bm90IGEgY3Vyc29y"));
+        assertTrue(badCursor.getMessage().contains("invalid pagination cursor"), badCursor.getMessage());
+        RuntimeException tooMany = assertThrows(RuntimeException.class,
+                () -> api.changesetOperationResults(id, 1001, null));
+        assertTrue(tooMany.getMessage().contains("first must be between 1 and 1000"), tooMany.getMessage());
     }
 
     @Test
