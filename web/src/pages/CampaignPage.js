@@ -57,6 +57,7 @@ function Campaign({ campaign: c, error, refresh, onAction }) {
     <dl class="meta">
       <div><dt>Branch</dt><dd>${c.branch ? html`<code>${c.branch}</code>` : 'none (tracks existing pull requests)'}</dd></div>
       ${c.draft ? html`<div><dt>Pull requests</dt><dd>drafts</dd></div>` : null}
+      ${c.autoMerge ? html`<div><dt>Auto-merge</dt><dd>${c.autoMerge.method.toLowerCase()}, once approved and checks pass</dd></div>` : null}
       <div><dt>Created</dt><dd><time datetime=${c.createdAt}>${dateTime(c.createdAt)}</time></dd></div>
       ${c.closedAt ? html`<div><dt>Closed</dt><dd><time datetime=${c.closedAt}>${dateTime(c.closedAt)}</time></dd></div>` : null}
       ${c.plan ? html`<div><dt>Plan</dt><dd><${Link} href=${`/plans/${encodeURIComponent(c.plan.id)}`}>the plan's diffs<//></dd></div>` : null}

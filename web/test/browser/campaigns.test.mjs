@@ -1,7 +1,8 @@
 // The campaigns page in headless Chromium against a running stack (the JUnit test WebUiTest starts the embedded
 // local AWS, makes the campaign described in CAMPAIGNS_FIXTURE and runs this file): the list, a campaign page with
-// every changeset and the burndown chart, a plan's diff, the retry, cancel and close actions and their effect, the same
-// page at phone size, the keyboard; axe-core finds no serious or critical violation on any page.
+// every changeset and the burndown chart, a plan's diff, the retry, cancel, bulk comment, auto-merge and close actions
+// and their effect, the same page at phone size, the keyboard; axe-core finds no serious or critical violation on any
+// page.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -164,6 +165,28 @@ test('bulk comment: a dialog takes the comment, and the open pull requests get i
   await page.locator('.outcome .ok', { hasText: `Comment on all: ${open} succeeded, 0 skipped, 0 failed.` })
     .waitFor({ timeout: 60000 });
   await accessible('the campaign page after a bulk action');
+});
+
+test('auto-merge: turned on with a merge method from a dialog, shown on the page, then turned off', async () => {
+  const meta = page.locator('dl.meta');
+  assert.equal(await meta.locator('dt', { hasText: 'Auto-merge' }).count(), 0, 'off to begin with');
+  assert.equal(await page.locator('button[data-action="auto-merge-off"]').count(), 0);
+  await page.locator('button[data-action="auto-merge-on"]').click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  assert.match(await dialog.locator('h2').textContent(), /once it is approved and its checks pass/);
+  await dialog.getByLabel('Merge method').selectOption('SQUASH');
+  await dialog.locator('button[data-confirm="auto-merge-on"]').click();
+  await page.locator('.outcome .ok', { hasText: 'Auto-merge is on.' }).waitFor();
+  // read back from the API after the refresh: the method chosen in the dialog
+  await meta.locator('dd', { hasText: 'squash, once approved and checks pass' }).waitFor();
+  assert.equal(await page.locator('button[data-action="auto-merge-on"]').count(), 0, 'on is no longer offered');
+  await accessible('the campaign page with auto-merge on');
+
+  await page.locator('button[data-action="auto-merge-off"]').click();
+  await page.locator('.outcome .ok', { hasText: 'Auto-merge is off.' }).waitFor();
+  await meta.locator('dt', { hasText: 'Auto-merge' }).waitFor({ state: 'detached' });
+  await page.locator('button[data-action="auto-merge-on"]').waitFor();
 });
 
 test('close: a dialog asks first (Escape cancels), then the campaign and its open pull requests are closed', async () => {

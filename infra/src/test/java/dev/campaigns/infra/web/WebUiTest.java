@@ -141,7 +141,7 @@ class WebUiTest {
         Files.createDirectories(screenshots);
         Path fixtureFile = target.resolve("web-fixture.json");
         JSON.writerWithDefaultPrettyPrinter().writeValue(fixtureFile.toFile(), fixture);
-        nodeTests(web, "test/browser/campaigns.test.mjs", 10, Map.of("CAMPAIGNS_WEB_URL", stack.webUrl(),
+        nodeTests(web, "test/browser/campaigns.test.mjs", 11, Map.of("CAMPAIGNS_WEB_URL", stack.webUrl(),
                 "CAMPAIGNS_FIXTURE", fixtureFile.toString(), "CAMPAIGNS_SCREENSHOTS", screenshots.toString(),
                 "CHROMIUM", chromium));
         for (String shot : List.of("list", "campaign", "plan", "campaign-phone")) {
