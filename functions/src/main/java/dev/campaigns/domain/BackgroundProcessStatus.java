@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * The progress of a background process (a campaign plan's execution, or a campaign's changeset creation),
  * in Sourcegraph's words: PROCESSING while anything is pending; then CANCELLED if {@code cancelCampaign} stopped it
- * before every job finished; else ERRORED if any job failed; else COMPLETED.
+ * before every job finished; else ERRORED if any job failed; else COMPLETED. A campaign created unpublished is
+ * UNPUBLISHED until publishCampaign starts it.
  *
  * @param completedCount jobs that finished successfully
  * @param pendingCount   jobs neither completed, errored nor cancelled yet
@@ -18,7 +19,7 @@ public record BackgroundProcessStatus(State state, int completedCount, int pendi
     /** How many errors the status lists at most, so that reading it costs O(1) whatever the campaign's size. */
     public static final int MAX_ERRORS = 100;
 
-    public enum State { PROCESSING, ERRORED, COMPLETED, CANCELLED }
+    public enum State { PROCESSING, ERRORED, COMPLETED, CANCELLED, UNPUBLISHED }
 
     public BackgroundProcessStatus {
         errors = List.copyOf(errors);
@@ -33,6 +34,19 @@ public record BackgroundProcessStatus(State state, int completedCount, int pendi
      * marking them) is PROCESSING; once none is pending, CANCELLED wins over ERRORED (the errors are still listed),
      * since the user stopped it.
      */
+    /**
+     * The status of a campaign's changeset creation: UNPUBLISHED while it has pending jobs and was never started
+     * ({@link Campaign#published()}: nothing is done before publishCampaign), otherwise as {@link #of}.
+     */
+    public static BackgroundProcessStatus ofCampaign(Campaign campaign, List<String> errors) {
+        JobCounters counters = campaign.counters();
+        if (!campaign.published() && counters.pending() > 0) {
+            return new BackgroundProcessStatus(State.UNPUBLISHED, counters.completed(), counters.pending(), errors,
+                    counters.cancelled());
+        }
+        return of(counters, errors);
+    }
+
     public static BackgroundProcessStatus of(JobCounters counters, List<String> errors) {
         State state = counters.pending() > 0 ? State.PROCESSING
                 : counters.cancelled() > 0 ? State.CANCELLED

@@ -8,7 +8,8 @@ import java.time.Instant;
  *
  * @param createdAt also the author and committer date of every commit the campaign makes, so that a retried
  *                  commit step always produces the same commit SHA
- * @param executions how many background executions were started (the first, then one per retry)
+ * @param executions how many background executions were started (the first, then one per retry); 0 while the
+ *                   campaign is unpublished
  * @param planId     null for a campaign created without a plan, which only tracks existing pull requests
  * @param closedAt   when the campaign was closed, or null while it is open
  * @param tracked    how many existing pull requests were added to it (addChangesetsToCampaign); its changesets
@@ -30,6 +31,15 @@ public record Campaign(String id, String owner, String name, String description,
     public Campaign(String id, String owner, String name, String description, String branch, String planId,
                     boolean draft, Instant createdAt, JobCounters counters, int executions) {
         this(id, owner, name, description, branch, planId, draft, createdAt, counters, executions, null, 0);
+    }
+
+    /**
+     * Whether the campaign's changeset creation was started: always for a campaign without a plan (it creates
+     * nothing); for one with a plan, once its first execution was counted. A campaign created with {@code publish:
+     * false} has none until {@code publishCampaign}: nothing is committed, pushed or opened before.
+     */
+    public boolean published() {
+        return planId == null || executions > 0;
     }
 
     /** How many changesets the campaign has: those it created and those it tracks. */

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** Resolves Mutation.createCampaign, Mutation.retryCampaign and Mutation.cancelCampaign. */
+/** Resolves Mutation.createCampaign, Mutation.retryCampaign, Mutation.cancelCampaign and Mutation.publishCampaign. */
 public final class CampaignResolverHandler extends ResolverHandler {
     private final Supplier<CampaignService> campaigns;
     private final Supplier<CampaignCancellation> cancellation;
@@ -36,7 +36,7 @@ public final class CampaignResolverHandler extends ResolverHandler {
     @Override
     protected Map<String, Function<AppSyncEvent, Object>> resolvers() {
         return Map.of("Mutation.createCampaign", this::createCampaign, "Mutation.retryCampaign", this::retryCampaign,
-                "Mutation.cancelCampaign", this::cancelCampaign);
+                "Mutation.cancelCampaign", this::cancelCampaign, "Mutation.publishCampaign", this::publishCampaign);
     }
 
     private Object createCampaign(AppSyncEvent event) {
@@ -67,6 +67,16 @@ public final class CampaignResolverHandler extends ResolverHandler {
 
     private Object cancelCampaign(AppSyncEvent event) {
         return view(cancellation.get().cancel(campaigns.get().campaign(owner(event), event.text("campaign"))));
+    }
+
+    private Object publishCampaign(AppSyncEvent event) {
+        com.fasterxml.jackson.databind.JsonNode draft = event.arguments() == null ? null
+                : event.arguments().get("draft");
+        if (draft != null && !draft.isNull() && !draft.isBoolean()) {
+            throw new InvalidInputException("draft must be true, false or null");
+        }
+        return view(campaigns.get().publishCampaign(owner(event), event.text("campaign"),
+                draft == null || draft.isNull() ? null : draft.booleanValue()));
     }
 
     private Map<String, Object> view(Campaign campaign) {

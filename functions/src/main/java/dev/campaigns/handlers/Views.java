@@ -46,6 +46,7 @@ final class Views {
         v.put("description", campaign.description());
         v.put("branch", campaign.branch());
         v.put("draft", campaign.draft());
+        v.put("published", campaign.published());
         v.put("planId", campaign.planId());
         v.put("createdAt", campaign.createdAt().toString());
         v.put("closedAt", campaign.closedAt() == null ? null : campaign.closedAt().toString());

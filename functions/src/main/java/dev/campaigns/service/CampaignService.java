@@ -44,7 +44,11 @@ public final class CampaignService {
 
     /** createCampaign's input, as the user gives it. */
     public record CreateCampaignInput(String name, String description, String branch, String plan, Boolean draft,
-                                      String idempotencyKey) {
+                                      String idempotencyKey, Boolean publish) {
+        public CreateCampaignInput(String name, String description, String branch, String plan, Boolean draft,
+                                   String idempotencyKey) {
+            this(name, description, branch, plan, draft, idempotencyKey, null);
+        }
     }
 
     /**
@@ -63,8 +67,16 @@ public final class CampaignService {
         String planId = withPlan ? Validation.required("plan", input.plan()) : null;
         boolean draft = Boolean.TRUE.equals(input.draft());
         String key = input.idempotencyKey() == null ? null : Validation.text("idempotencyKey", input.idempotencyKey(), 200);
-        String digest = Digests.sha256Hex(String.join("\u0000", name, description, String.valueOf(branch),
-                String.valueOf(planId), Boolean.toString(draft)).getBytes(StandardCharsets.UTF_8));
+        boolean publish = !Boolean.FALSE.equals(input.publish());
+        if (!publish && !withPlan) {
+            throw new InvalidInputException("publish: false needs a plan: a campaign without one creates nothing to"
+                    + " publish");
+        }
+        // (publish: false is part of what the idempotency key stands for; the digest of a published campaign's
+        // input is as before, so keys recorded earlier still match)
+        String digest = Digests.sha256Hex((String.join("\u0000", name, description, String.valueOf(branch),
+                String.valueOf(planId), Boolean.toString(draft)) + (publish ? "" : "\u0000unpublished"))
+                .getBytes(StandardCharsets.UTF_8));
 
         CampaignPlan plan = withPlan ? plans.campaignPlan(owner, planId) : null;
         if (!withPlan) {
@@ -88,9 +100,11 @@ public final class CampaignService {
                     + " has no job that applies: every job errored");
         }
         if (key == null) {
-            return create(owner, UUID.randomUUID().toString(), name, description, branch, plan, draft, digest);
+            return create(owner, UUID.randomUUID().toString(), name, description, branch, plan, draft, publish,
+                    digest);
         }
-        return idempotent(owner, key, digest, id -> create(owner, id, name, description, branch, plan, draft, digest));
+        return idempotent(owner, key, digest, id -> create(owner, id, name, description, branch, plan, draft, publish,
+                digest));
     }
 
     private Campaign idempotent(String owner, String key, String digest,
@@ -108,12 +122,45 @@ public final class CampaignService {
     }
 
     private Campaign create(String owner, String id, String name, String description, String branch,
-                            CampaignPlan plan, boolean draft, String digest) {
+                            CampaignPlan plan, boolean draft, boolean publish, String digest) {
         Campaign fresh = new Campaign(id, owner, name, description, branch, plan.id(), draft,
-                clock.instant().truncatedTo(ChronoUnit.SECONDS), new JobCounters(plan.counters().completed(), 0, 0), 1);
+                clock.instant().truncatedTo(ChronoUnit.SECONDS), new JobCounters(plan.counters().completed(), 0, 0),
+                publish ? 1 : 0);
         Campaign stored = store.createCampaign(fresh, digest);
-        startExecution(stored, 1);
+        if (stored.published()) {
+            startExecution(stored, 1);
+        }
         return stored;
+    }
+
+    /**
+     * Starts the changeset creation of a campaign created with {@code publish: false}: its first execution commits,
+     * pushes and opens the pull requests, as drafts when {@code draft} is true (null keeps the campaign's setting).
+     * Idempotent: the one call whose conditional write counts the first execution sets {@code draft}; every call
+     * (also a repeat after a lost answer, or a call racing another) then starts execution 1, which Step Functions
+     * starts once by its name. A campaign published already is returned as it is once its first execution has
+     * ended. Refused for a closed campaign and for one without a plan.
+     */
+    public Campaign publishCampaign(String owner, String campaignId, Boolean draft) {
+        Campaign campaign = campaign(owner, campaignId);
+        if (campaign.planId() == null) {
+            throw new FailedPreconditionException("campaign " + campaignId
+                    + " has no plan: it creates no changesets, so there is nothing to publish");
+        }
+        if (campaign.closedAt() != null) {
+            throw new FailedPreconditionException("campaign " + campaignId + " was closed at " + campaign.closedAt()
+                    + ": a closed campaign is not published (it would open pull requests)");
+        }
+        if (!campaign.published()) {
+            store.publishCampaign(campaignId, draft != null ? draft : campaign.draft());
+            campaign = campaign(owner, campaignId);
+        }
+        if (campaign.executions() == 1 && campaign.counters().pending() > 0 && campaign.cancelledAt() == null) {
+            // The first execution, started here or by an earlier call that may have lost its answer before starting
+            // it: a start by the same name is a no-op while it runs.
+            startExecution(campaign, 1);
+        }
+        return campaign;
     }
 
     private Campaign createEmpty(String owner, String id, String name, String description, String branch,
@@ -133,6 +180,10 @@ public final class CampaignService {
         if (campaign.closedAt() != null) {
             throw new FailedPreconditionException("campaign " + campaignId + " was closed at " + campaign.closedAt()
                     + ": a closed campaign is not retried (it would open pull requests)");
+        }
+        if (!campaign.published() && campaign.counters().pending() > 0) {
+            throw new FailedPreconditionException("campaign " + campaignId
+                    + " is not published: publishCampaign starts its changeset creation");
         }
         if (campaign.counters().pending() > 0) {
             throw new FailedPreconditionException("campaign " + campaignId
@@ -174,7 +225,7 @@ public final class CampaignService {
     }
 
     public BackgroundProcessStatus changesetCreationStatus(Campaign campaign) {
-        return BackgroundProcessStatus.of(campaign.counters(),
+        return BackgroundProcessStatus.ofCampaign(campaign,
                 campaign.counters().errored() == 0 ? List.of()
                         : store.campaignErrors(campaign.id(), BackgroundProcessStatus.MAX_ERRORS));
     }

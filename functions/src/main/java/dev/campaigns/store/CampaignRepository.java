@@ -36,6 +36,13 @@ public interface CampaignRepository {
     /** Counts one more background execution of the campaign and returns the new count. */
     int addExecution(String campaignId);
 
+    /**
+     * Publishes an unpublished campaign: counts its first execution and sets whether its pull requests are drafts,
+     * in one conditional write. True for the one call that did it; false (nothing changed) when the campaign was
+     * published already or does not exist.
+     */
+    boolean publishCampaign(String campaignId, boolean draft);
+
     /** Creates the changeset job for a campaign job unless it exists (one per campaign and job). */
     void createChangesetJob(ChangesetJob job);
 

@@ -432,6 +432,20 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
         return Attr.integer(item, "executions");
     }
 
+    @Override
+    public boolean publishCampaign(String campaignId, boolean draft) {
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
+                    .key(key(campaignKey(campaignId), CAMPAIGN))
+                    .conditionExpression("attribute_exists(PK) AND executions = :zero")
+                    .updateExpression("SET executions = :one, draft = :draft")
+                    .expressionAttributeValues(Map.of(":zero", n(0), ":one", n(1), ":draft", bool(draft))).build());
+            return true;
+        } catch (ConditionalCheckFailedException publishedOrGone) {
+            return false;
+        }
+    }
+
     // ---- changeset jobs ------------------------------------------------------------------------------------
 
     /** Creates the changeset job for a campaign job unless it exists (one per campaign and job). */

@@ -388,6 +388,20 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
     }
 
     @Override
+    public boolean publishCampaign(String campaignId, boolean draft) {
+        synchronized (lock) {
+            CampaignState c = campaigns.get(campaignId);
+            if (c == null || c.campaign.executions() != 0) {
+                return false;
+            }
+            Campaign x = c.campaign;
+            c.campaign = new Campaign(x.id(), x.owner(), x.name(), x.description(), x.branch(), x.planId(), draft,
+                    x.createdAt(), x.counters(), 1, x.closedAt(), x.tracked(), x.cancelledAt());
+            return true;
+        }
+    }
+
+    @Override
     public void createChangesetJob(ChangesetJob job) {
         synchronized (lock) {
             existing(job.campaignId()).jobs.putIfAbsent(job.jobId(), job);

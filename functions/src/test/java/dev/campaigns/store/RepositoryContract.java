@@ -233,6 +233,24 @@ abstract class RepositoryContract {
     }
 
     @Test
+    void anUnpublishedCampaignIsPublishedOnceWithItsDraftSetting() {
+        Campaign unpublished = new Campaign("u1", "alice", "Fix", "", "fix", "p1", false, T0, new JobCounters(2, 0, 0),
+                0);
+        campaigns.createCampaign(unpublished, "d");
+        assertFalse(campaigns.campaign("u1").orElseThrow().published());
+        assertTrue(campaigns.publishCampaign("u1", true));
+        Campaign published = campaigns.campaign("u1").orElseThrow();
+        assertEquals(List.of(true, 1, true), List.of(published.published(), published.executions(), published.draft()));
+        assertFalse(campaigns.publishCampaign("u1", false), "published once");
+        assertTrue(campaigns.campaign("u1").orElseThrow().draft(), "the second call changed nothing");
+        assertFalse(campaigns.publishCampaign("nope", true), "no such campaign: nothing written");
+        assertTrue(campaigns.campaign("nope").isEmpty());
+        campaigns.createCampaign(campaign("c9", "alice", T0, 1), "d");
+        assertFalse(campaigns.publishCampaign("c9", true), "a campaign created published is not published again");
+        assertEquals(1, campaigns.campaign("c9").orElseThrow().executions());
+    }
+
+    @Test
     void anOwnersCampaignsComeNewestFirstInPages() {
         for (int i = 0; i < 3; i++) {
             campaigns.createCampaign(campaign("c" + i, "alice", T0.plusSeconds(i), 0), "d");
