@@ -87,6 +87,52 @@ public final class CampaignsApi {
         return field(client.data(CANCEL_CAMPAIGN, Map.of("id", id)), "cancelCampaign");
     }
 
+    public static final String PUBLISH_CAMPAIGN = "mutation($id: ID!, $draft: Boolean) { publishCampaign(campaign: $id,"
+            + " draft: $draft) { id name branch draft published changesetCreationStatus { " + STATUS + " } } }";
+
+    /** publishCampaign: starts the changeset creation of a campaign created unpublished ({@code draft} null: as set). */
+    public Map<String, Object> publishCampaign(String id, Boolean draft) {
+        Map<String, Object> vars = new java.util.HashMap<>();
+        vars.put("id", id);
+        vars.put("draft", draft);
+        return field(client.data(PUBLISH_CAMPAIGN, vars), "publishCampaign");
+    }
+
+    public static final String PREVIEW = "query($id: ID!, $first: Int, $offset: Int, $patches: Boolean!) {"
+            + " campaign(id: $id) { id name branch draft published changesetCreationStatus { " + STATUS + " }"
+            + " plan { jobs(first: $first, offset: $offset) { repository baseRef state"
+            + " diffStat { added changed deleted } patch @include(if: $patches) } } } }";
+
+    /**
+     * The preview of a campaign: {@code {campaign, jobs}} with its plan's jobs that apply (each becomes a changeset
+     * once published), their diff stats and, with {@code patches}, their diffs; paged (1,000 jobs a request, 20 with
+     * their diffs, under AppSync's 1 MB response). Null when the caller has no such campaign.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> preview(String id, boolean patches) {
+        int page = patches ? 20 : 1000;
+        Map<String, Object> campaign = null;
+        List<Map<String, Object>> jobs = new ArrayList<>();
+        for (int offset = 0; offset <= 10_000; offset += page) {
+            Map<String, Object> node = field(client.data(PREVIEW, Map.of("id", id, "first", page, "offset", offset,
+                    "patches", patches)), "campaign");
+            if (node == null) {
+                return null;
+            }
+            campaign = node;
+            Map<String, Object> plan = (Map<String, Object>) node.get("plan");
+            List<Map<String, Object>> some = plan == null ? List.of() : (List<Map<String, Object>>) plan.get("jobs");
+            some.stream().filter(j -> "COMPLETED".equals(j.get("state"))).forEach(jobs::add);
+            if (some.size() < page) {
+                break;
+            }
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>(campaign);
+        out.remove("plan");
+        out.put("jobs", jobs);
+        return out;
+    }
+
     public Map<String, Object> campaign(String id, int first, String after) {
         Map<String, Object> vars = new java.util.HashMap<>(Map.of("id", id, "first", first));
         if (after != null) {

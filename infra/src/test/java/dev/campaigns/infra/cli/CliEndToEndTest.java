@@ -183,6 +183,64 @@ class CliEndToEndTest {
     }
 
     @Test
+    void applyPreviewOpensNothingUntilPublishWhichOpensDraftsOnce() {
+        List<String> repos = List.of("acme/svc-03", "acme/svc-04", "acme/svc-05");
+        String branch = "campaigns/cli-preview";
+        Run plan = alice("plan", "--repo", repos.get(0), "--repo", repos.get(1), "--repo", repos.get(2), "--",
+                "sh", "-c", "echo previewed > PREVIEW.md; sed -i s/version=1/version=3/ config.ini");
+        assertEquals(0, plan.exit(), plan.out() + plan.err());
+        Matcher planned = PLAN_LINE.matcher(lastLine(plan.out()));
+        assertTrue(planned.matches(), plan.out());
+
+        Run preview = alice("apply", "--plan", planned.group(1), "--name", "Preview it", "--branch", branch,
+                "--preview", "--diff");
+        assertEquals(0, preview.exit(), preview.out() + preview.err());
+        Matcher unpublished = CAMPAIGN_LINE.matcher(lastLine(preview.out()));
+        assertTrue(unpublished.matches(), preview.out());
+        String campaignId = unpublished.group(1);
+        assertEquals(List.of("UNPUBLISHED", "0", "3"), List.of(unpublished.group(2), unpublished.group(3),
+                unpublished.group(4)));
+        for (String r : repos) {
+            assertTrue(preview.out().contains("  " + r + "  +1 -0 ~1  (onto main)"), preview.out());
+        }
+        assertTrue(preview.out().contains("+previewed"), "--diff prints the diffs:\n" + preview.out());
+        assertTrue(preview.out().contains("3 pull request(s) to open on branch " + branch + ": +3 -0 ~3 lines"),
+                preview.out());
+        assertTrue(preview.out().contains("publish with: campaigns publish " + campaignId), preview.out());
+        for (String r : repos) {
+            assertTrue(stack.codeHost().branchTip(r, branch).isEmpty(), r + ": nothing pushed before publish");
+            assertTrue(stack.codeHost().pullRequests(r).stream().noneMatch(p -> p.headRef().equals(branch)), r);
+        }
+        Run retry = alice("retry", campaignId);
+        assertEquals(1, retry.exit());
+        assertTrue(retry.err().contains("is not published: publishCampaign"), retry.err());
+
+        Run publish = alice("publish", campaignId, "--draft", "--poll", "PT0.2S");
+        assertEquals(0, publish.exit(), publish.out() + publish.err());
+        assertEquals("campaign " + campaignId + ": COMPLETED (completed 3, pending 0, errors 0)",
+                lastLine(publish.out()));
+        for (String r : repos) {
+            List<LocalPullRequest> opened = stack.codeHost().pullRequests(r).stream()
+                    .filter(p -> p.headRef().equals(branch)).toList();
+            assertEquals(1, opened.size(), r);
+            assertTrue(opened.get(0).draft(), r + ": published as a draft");
+        }
+        Run again = alice("publish", campaignId, "--no-draft", "--poll", "PT0.2S");
+        assertEquals(0, again.exit(), again.out() + again.err());
+        for (String r : repos) {
+            List<LocalPullRequest> opened = stack.codeHost().pullRequests(r).stream()
+                    .filter(p -> p.headRef().equals(branch)).toList();
+            assertEquals(1, opened.size(), r + ": publishing again opens nothing");
+            assertTrue(opened.get(0).draft(), r + ": and changes nothing");
+        }
+        Run shownAgain = alice("apply", "--plan", planned.group(1), "--name", "Preview it", "--branch", branch,
+                "--preview");
+        assertEquals(0, shownAgain.exit(), shownAgain.out() + shownAgain.err());
+        assertTrue(lastLine(shownAgain.out()).startsWith("campaign " + campaignId + ": COMPLETED"), shownAgain.out());
+        assertFalse(shownAgain.out().contains("publish with:"), shownAgain.out());
+    }
+
+    @Test
     void dryRunPrintsTheDiffsAndUploadsNothing() {
         Run run = alice("plan", "--repo", "acme/svc-02", "--repo", "acme/nope", "--dry-run", "--",
                 "sh", "-c", "echo hi > HI.md; rm old.txt");
