@@ -46,6 +46,18 @@ export const CAMPAIGN_ACTIONS = [
     done: 'The campaign is deleted.',
     after: 'home',
   },
+  // Publish when ready (issue 16): a campaign created with publish: false opens its pull requests on request.
+  {
+    id: 'publish',
+    label: 'Publish',
+    mutation: 'publishCampaign',
+    available: (c) => open(c) && c.changesetCreationStatus.state === 'UNPUBLISHED',
+    confirm: (c) => `Commit, push and open the pull requests of “${c.name}” now?`,
+    options: [{ name: 'draft', label: 'Open them as drafts', checked: false }],
+    run: (api, c, o) => api.request(q.PUBLISH_CAMPAIGN, { id: c.id, draft: !!o.draft }),
+    done: 'Published: the pull requests are being opened.',
+    after: 'refresh',
+  },
   {
     id: 'cancel',
     label: 'Cancel campaign',

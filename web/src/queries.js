@@ -11,7 +11,7 @@ export const CAMPAIGNS = `query($first: Int, $after: String) { campaigns(first: 
 const CHANGESET = 'id repository externalID externalURL state reviewState checkState title labels updatedAt createdByCampaign';
 
 export const CAMPAIGN = `query($id: ID!) { campaign(id: $id) {
-  id name description branch draft createdAt closedAt autoMerge { method }
+  id name description branch draft published createdAt closedAt autoMerge { method }
   plan { id status { completedCount } }
   changesetCreationStatus { ${STATUS} }
   changesetCountsOverTime { date total merged closed open openApproved openChangesRequested openPending }
@@ -48,3 +48,6 @@ export const CHANGESET_OPERATION = `query($id: ID!) { changesetOperation(id: $id
 
 export const SET_AUTO_MERGE = `mutation($id: ID!, $autoMerge: AutoMergeInput) {
   setCampaignAutoMerge(campaign: $id, autoMerge: $autoMerge) { campaign autoMerge { method } } }`;
+
+export const PUBLISH_CAMPAIGN = `mutation($id: ID!, $draft: Boolean) { publishCampaign(campaign: $id, draft: $draft) {
+  id published changesetCreationStatus { ${STATUS} } } }`;

@@ -56,7 +56,8 @@ function Campaign({ campaign: c, error, refresh, onAction }) {
     ${c.description ? html`<p class="lead">${c.description}</p>` : null}
     <dl class="meta">
       <div><dt>Branch</dt><dd>${c.branch ? html`<code>${c.branch}</code>` : 'none (tracks existing pull requests)'}</dd></div>
-      ${c.draft ? html`<div><dt>Pull requests</dt><dd>drafts</dd></div>` : null}
+      ${c.published === false ? html`<div><dt>Pull requests</dt><dd>not opened: the campaign is unpublished (its plan's diffs are the preview)</dd></div>`
+        : c.draft ? html`<div><dt>Pull requests</dt><dd>drafts</dd></div>` : null}
       ${c.autoMerge ? html`<div><dt>Auto-merge</dt><dd>${c.autoMerge.method.toLowerCase()}, once approved and checks pass</dd></div>` : null}
       <div><dt>Created</dt><dd><time datetime=${c.createdAt}>${dateTime(c.createdAt)}</time></dd></div>
       ${c.closedAt ? html`<div><dt>Closed</dt><dd><time datetime=${c.closedAt}>${dateTime(c.closedAt)}</time></dd></div>` : null}

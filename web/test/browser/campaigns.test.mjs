@@ -1,8 +1,8 @@
 // The campaigns page in headless Chromium against a running stack (the JUnit test WebUiTest starts the embedded
 // local AWS, makes the campaign described in CAMPAIGNS_FIXTURE and runs this file): the list, a campaign page with
-// every changeset and the burndown chart, a plan's diff, the retry, cancel, bulk comment, auto-merge and close actions
-// and their effect, the same page at phone size, the keyboard; axe-core finds no serious or critical violation on any
-// page.
+// every changeset and the burndown chart, a plan's diff, the retry, cancel, publish, bulk comment, auto-merge and close
+// actions and their effect, the same page at phone size, the keyboard; axe-core finds no serious or critical
+// violation on any page.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -150,6 +150,26 @@ test('cancel: a campaign still processing is stopped from the page, then offers 
   assert.equal(await page.locator('button[data-action="cancel"]').count(), 0, 'cancel is no longer offered');
   assert.equal(await page.locator('button[data-action="retry"]').count(), 1, 'retry resumes a cancelled campaign');
   await accessible('the cancelled campaign page');
+  await page.goto(url(`/campaigns/${FIXTURE.campaignId}`));
+});
+
+test('publish: an unpublished campaign shows it has opened nothing, then publishes as drafts from the page', async () => {
+  await page.goto(url(`/campaigns/${FIXTURE.unpublishedCampaignId}`));
+  await page.locator('#status-heading + .status-line .badge', { hasText: 'Unpublished' }).waitFor();
+  await page.locator('dl.meta dd', { hasText: 'not opened: the campaign is unpublished' }).waitFor();
+  assert.equal(await page.locator('button[data-action="cancel"]').count(), 0, 'nothing runs: nothing to cancel');
+  assert.equal(await page.locator('button[data-action="retry"]').count(), 0);
+  await accessible('the unpublished campaign page');
+  await page.locator('button[data-action="publish"]').click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  assert.match(await dialog.locator('h2').textContent(), /Commit, push and open the pull requests of “Unpublished campaign” now\?/);
+  await dialog.getByLabel('Open them as drafts').check();
+  await dialog.locator('button[data-confirm="publish"]').click();
+  await page.locator('.outcome .ok', { hasText: 'Published: the pull requests are being opened.' }).waitFor();
+  // re-read after the refresh: published as drafts, and Publish no longer offered
+  await page.locator('dl.meta dd', { hasText: 'drafts' }).waitFor();
+  await page.locator('button[data-action="publish"]').waitFor({ state: 'detached' });
   await page.goto(url(`/campaigns/${FIXTURE.campaignId}`));
 });
 

@@ -42,6 +42,12 @@ test('campaign actions: offered only when the API has the mutation and the campa
   assert.deepEqual(ids(all, processing), ['cancel'], 'cancel only while processing');
   const cancelled = { ...errored, changesetCreationStatus: { state: 'CANCELLED' } };
   assert.deepEqual(ids(all, cancelled), ['retry', 'close', 'delete'], 'a cancelled campaign can be resumed');
+  const unpublished = { ...errored, changesetCreationStatus: { state: 'UNPUBLISHED' } };
+  assert.deepEqual(ids([...all, 'publishCampaign'], unpublished), ['close', 'delete', 'publish'],
+    'an unpublished campaign is published, closed or deleted; nothing runs to retry or cancel');
+  assert.deepEqual(ids([...all, 'publishCampaign'], { ...unpublished, closedAt: '2026-01-01T00:00:00Z' }), ['delete'],
+    'a closed campaign is not published');
+  assert.deepEqual(ids([...all, 'publishCampaign'], errored), ['retry', 'close', 'delete'], 'published already');
 });
 
 test('progress counts cancelled jobs as done', () => {

@@ -141,7 +141,7 @@ class WebUiTest {
         Files.createDirectories(screenshots);
         Path fixtureFile = target.resolve("web-fixture.json");
         JSON.writerWithDefaultPrettyPrinter().writeValue(fixtureFile.toFile(), fixture);
-        nodeTests(web, "test/browser/campaigns.test.mjs", 11, Map.of("CAMPAIGNS_WEB_URL", stack.webUrl(),
+        nodeTests(web, "test/browser/campaigns.test.mjs", 12, Map.of("CAMPAIGNS_WEB_URL", stack.webUrl(),
                 "CAMPAIGNS_FIXTURE", fixtureFile.toString(), "CAMPAIGNS_SCREENSHOTS", screenshots.toString(),
                 "CHROMIUM", chromium));
         for (String shot : List.of("list", "campaign", "plan", "campaign-phone")) {
@@ -166,6 +166,18 @@ class WebUiTest {
         }
         // The campaign cancelled from the page: stopped, no pull request.
         assertTrue(stack.codeHost().pullRequests((String) fixture.get("processingRepository")).isEmpty());
+        // The campaign published from the page: one draft pull request per repository, once its execution ends.
+        Map<String, Object> published = CampaignsApi.status(new CampaignsApi(new GraphQLClient(stack.graphqlUrl(),
+                LocalAppSync.DEFAULT_USER)).awaitCampaign((String) fixture.get("unpublishedCampaignId"), TIMEOUT),
+                "changesetCreationStatus");
+        assertEquals("COMPLETED", published.get("state"), published.toString());
+        @SuppressWarnings("unchecked")
+        List<String> unpublishedRepositories = (List<String>) fixture.get("unpublishedRepositories");
+        for (String r : unpublishedRepositories) {
+            List<LocalPullRequest> prs = stack.codeHost().pullRequests(r);
+            assertEquals(1, prs.size(), r);
+            assertTrue(prs.get(0).draft(), r + " was published as a draft");
+        }
     }
 
     @Test
@@ -293,6 +305,20 @@ class WebUiTest {
         String heldId = (String) api.createCampaign(Map.of("name", "Held campaign", "branch", "campaigns/held",
                 "plan", heldPlan)).get("id");
 
+        // A campaign created unpublished, to publish from the page (as drafts).
+        List<String> unpublishedRepositories = new ArrayList<>();
+        List<Patch> unpublishedPatches = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            String repository = "web/unpublished-" + i;
+            unpublishedPatches.add(new Patch(repository, stack.codeHost().createRepository(repository,
+                    SampleCampaign.files(i)), "main", SampleCampaign.patch()));
+            unpublishedRepositories.add(repository);
+        }
+        String unpublishedPlan = api.createPlan(unpublishedPatches);
+        api.awaitPlan(unpublishedPlan, TIMEOUT);
+        String unpublishedId = (String) api.createCampaign(Map.of("name", "Unpublished campaign", "branch",
+                "campaigns/unpublished", "plan", unpublishedPlan, "publish", false)).get("id");
+
         @SuppressWarnings("unchecked")
         Map<String, Object> diffStat = (Map<String, Object>) ((List<Map<String, Object>>) plan.get("jobs")).get(0)
                 .get("diffStat");
@@ -305,6 +331,8 @@ class WebUiTest {
         fixture.put("emptyCampaignId", emptyId);
         fixture.put("processingCampaignId", heldId);
         fixture.put("processingRepository", held);
+        fixture.put("unpublishedCampaignId", unpublishedId);
+        fixture.put("unpublishedRepositories", unpublishedRepositories);
         fixture.put("planId", planId);
         fixture.put("repositories", repositories);
         fixture.put("failingRepository", failing);
