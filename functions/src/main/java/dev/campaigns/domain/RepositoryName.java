@@ -48,6 +48,18 @@ public final class RepositoryName {
         return host(name).map(h -> name.substring(h.length() + 1)).orElse(name);
     }
 
+    /**
+     * How the service records {@code name} when repositories named without a host are on {@code defaultHost}: without
+     * the host when it names the default one ({@code github.com/acme/app} is {@code acme/app} there), else as given.
+     * So one repository has one name in a plan however it is spelled. A null {@code defaultHost} changes nothing.
+     */
+    public static String canonical(String name, String defaultHost) {
+        if (defaultHost == null) {
+            return name;
+        }
+        return host(name).filter(h -> h.equalsIgnoreCase(defaultHost)).map(h -> onHost(name)).orElse(name);
+    }
+
     /** What identifies the repository: two names with the same identity are the same repository. */
     public static String identity(String name) {
         return name.toLowerCase(Locale.ROOT);

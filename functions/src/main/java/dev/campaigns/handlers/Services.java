@@ -128,7 +128,8 @@ public final class Services {
         // Only the resolvers start executions (and have STATE_MACHINE_ARN): the client is built on first start.
         BackgroundProcesses startOnDemand = (name, input) -> processes.get().start(name, input);
         this.plans = new Lazy<>(() -> new CampaignPlanService(store.get(), blobs.get(), git.get(), codeHost,
-                startOnDemand, clock, Limits.DEFAULT));
+                startOnDemand, clock, Limits.DEFAULT, config.codeHosts().isEmpty() ? null
+                        : config.codeHosts().get(0).name()));
         this.campaigns = new Lazy<>(() -> new CampaignService(store.get(), store.get(), idempotency.get(), plans.get(),
                 startOnDemand, clock, Limits.DEFAULT));
         this.cancellation = new Lazy<>(() -> new CampaignCancellation(store.get(),

@@ -46,13 +46,18 @@ public final class CampaignPlanService {
     private final BackgroundProcesses processes;
     private final Clock clock;
     private final Limits limits;
+    private final String defaultCodeHost;
 
     /**
-     * @param codeHost the code host access, built (its token read) only by the step that reaches the code host (a
-     *                 job's dry run), so that the resolvers and the other steps never read the token secret
+     * @param codeHost        the code host access, built (its token read) only by the step that reaches the code host
+     *                        (a job's dry run), so that the resolvers and the other steps never read the token secret
+     * @param defaultCodeHost the name of the code host of repositories named without one (configuration, no secret):
+     *                        a patch naming it ({@code github.com/acme/app}) is recorded without it
+     *                        ({@link RepositoryName#canonical}); null when not known
      */
     public CampaignPlanService(PlanRepository store, BlobStore blobs, GitOperations git, OnDemandCodeHostAccess codeHost,
-                               BackgroundProcesses processes, Clock clock, Limits limits) {
+                               BackgroundProcesses processes, Clock clock, Limits limits, String defaultCodeHost) {
+        this.defaultCodeHost = defaultCodeHost;
         this.store = store;
         this.blobs = blobs;
         this.git = git;
@@ -270,7 +275,8 @@ public final class CampaignPlanService {
             if (p == null) {
                 throw new InvalidInputException("patches[" + i + "] is null");
             }
-            String repository = Validation.repository(at + "repository", p.repository());
+            String repository = RepositoryName.canonical(Validation.repository(at + "repository", p.repository()),
+                    defaultCodeHost);
             if (!repositories.add(RepositoryName.identity(repository))) {
                 throw new InvalidInputException(at + "repository " + repository
                         + " appears twice in the plan: give one patch per repository");

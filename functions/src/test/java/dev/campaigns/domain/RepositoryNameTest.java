@@ -26,4 +26,16 @@ class RepositoryNameTest {
         assertEquals(RepositoryName.identity("Acme/App"), RepositoryName.identity("acme/app"));
         assertNotEquals(RepositoryName.identity("acme/app"), RepositoryName.identity("acme/app2"));
     }
+
+    @Test
+    void aNameOnTheDefaultHostIsRecordedWithoutIt() {
+        assertEquals("acme/app", RepositoryName.canonical("github.com/acme/app", "github.com"));
+        assertEquals("acme/app", RepositoryName.canonical("GitHub.COM/acme/app", "github.com"), "hosts ignore case");
+        assertEquals("acme/app", RepositoryName.canonical("acme/app", "github.com"));
+        assertEquals("gitlab.example.com/g/app", RepositoryName.canonical("gitlab.example.com/g/app", "github.com"));
+        assertEquals("git.example.com:8443/a/b", RepositoryName.canonical("git.example.com:8443/a/b",
+                "git.example.com"), "another port is another host");
+        assertEquals("a/b", RepositoryName.canonical("git.example.com:8443/a/b", "git.example.com:8443"));
+        assertEquals("github.com/acme/app", RepositoryName.canonical("github.com/acme/app", null));
+    }
 }

@@ -47,6 +47,8 @@ class CampaignPlanServiceTest {
                 Arguments.of("a null patch", Arrays.asList(patch("org/a"), null), "patches[1] is null"),
                 Arguments.of("a bad repository", List.of(p("not a repo", "abc1234", "main", "x")), "repository"),
                 Arguments.of("a repository twice", List.of(patch("org/a"), patch("ORG/A")), "appears twice"),
+                Arguments.of("a repository twice, once named with the default host",
+                        List.of(patch("org/a"), patch("GitHub.com/org/a")), "repository org/a appears twice"),
                 Arguments.of("a bad revision", List.of(p("org/a", "", "main", "x")), "baseRevision"),
                 Arguments.of("a bad base ref", List.of(p("org/a", "abc1234", "-x", "x")), "baseRef"),
                 Arguments.of("a patch too large", List.of(p("org/a", "abc1234", "main", "x".repeat(1001))),
@@ -109,7 +111,7 @@ class CampaignPlanServiceTest {
     void aPatchLargerThanWhatIsShownReadsAsEmpty() {
         Limits large = new Limits(20, 2 * 1024 * 1024, 8 * 1024 * 1024, 2, 10, 4 * 1024 * 1024, 1024 * 1024);
         CampaignPlanService plans = new CampaignPlanService(f.repos, f.blobs, f.git, f.access, f.processes, f.clock,
-                large);
+                large, "github.com");
         String big = "--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+" + "b".repeat(CampaignPlanService.MAX_PATCH_SHOWN_BYTES)
                 + "\n";
         CampaignPlan plan = plans.createCampaignPlanFromPatches(OWNER, List.of(patch("org/a"),
@@ -136,6 +138,8 @@ class CampaignPlanServiceTest {
         Function<List<CampaignPlanService.PatchInput>, String> refusal = patches -> assertThrows(
                 InvalidInputException.class, () -> f.plans.addPatches(OWNER, plan.id(), 2, patches)).getMessage();
         assertTrue(refusal.apply(List.of(patch("org/B"))).contains("appears twice in the plan (also at position 1)"));
+        assertTrue(refusal.apply(List.of(patch("github.com/org/b"))).contains("appears twice in the plan"),
+                "the default host's name is not another repository, across batches too");
         assertTrue(f.plans.addPatches(OWNER, plan.id(), 2, List.of(patch("org/c"))).counters().total() == 4);
         String taken = assertThrows(InvalidInputException.class, () -> f.plans.addPatches(OWNER, plan.id(), 3,
                 List.of(patch("org/e")))).getMessage();

@@ -43,7 +43,8 @@ final class ServiceFixture {
         started.add(name);
         inputs.add(input);
     };
-    final CampaignPlanService plans = new CampaignPlanService(repos, blobs, git, access, processes, clock, limits);
+    final CampaignPlanService plans = new CampaignPlanService(repos, blobs, git, access, processes, clock, limits,
+            "github.com");
     final CampaignService campaigns = new CampaignService(repos, repos, idempotency, plans, processes, clock, limits);
     final ChangesetJobSteps steps = new ChangesetJobSteps(repos, repos, repos, blobs, git, access, limits, clock);
     final ChangesetService changesets = new ChangesetService(repos, repos, campaigns, idempotency, access,

@@ -296,7 +296,7 @@ class PlanUploadTest {
         CampaignPlanService plans = new CampaignPlanService(new CampaignStore(stack.dynamo(), "CampaignsTable"),
                 new DynamoBlobStore(stack.dynamo(), "BlobsTable"), null, new OnDemandCodeHostAccess(() -> null),
                 (name, input) -> { },
-                Clock.systemUTC(), small);
+                Clock.systemUTC(), small, null);
         CampaignPlan limited = plans.createCampaignPlan("carol");
         List<PatchInput> batch = List.of(
                 new PatchInput("bytes/a", "main", "main", newFilePatch("a.txt", 1_000_000, "a")),
