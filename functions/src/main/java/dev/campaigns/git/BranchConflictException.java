@@ -18,6 +18,14 @@ public class BranchConflictException extends GitEngineException {
         this.commitSha = commitSha;
     }
 
+    /** The same conflict with its own message (a lease push names the commit it expected). */
+    public BranchConflictException(String branch, String remoteSha, String commitSha, String message) {
+        super(message);
+        this.branch = branch;
+        this.remoteSha = remoteSha;
+        this.commitSha = commitSha;
+    }
+
     private static String abbreviate(String sha) {
         return sha.length() > 12 ? sha.substring(0, 12) : sha;
     }

@@ -56,16 +56,17 @@ final class BranchPush {
             PackPush.Report report;
             try (PushTransport.Session s = transport.open(r, bundle)) {
                 ObjectId at = s.advertised(ref);
-                if (at != null) {
-                    if (commit.equals(at)) {
-                        return new PushResult(r.branch(), commit.name(), false);
-                    }
-                    throw new BranchConflictException(r.branch(), at.name(), commit.name());
+                if (commit.equals(at)) {
+                    return new PushResult(r.branch(), commit.name(), false);
+                }
+                ObjectId old = expectedOld(r);
+                if (!old.equals(at == null ? ObjectId.zeroId() : at)) {
+                    throw conflict(r, at, commit);
                 }
                 if (!s.canSend()) {
                     continue;
                 }
-                report = s.create(ref);
+                report = s.create(ref, old);
             } catch (BranchConflictException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {
@@ -100,10 +101,30 @@ final class BranchPush {
             return new PushResult(r.branch(), commit.name(), false);
         }
         if (now != null) {
-            throw new BranchConflictException(r.branch(), now.name(), commit.name());
+            throw conflict(r, now, commit);
         }
         throw new RemoteUnavailableException("push of " + r.branch() + " to " + Redaction.scrub(r.remoteUrl(), r.credentials())
                 + " failed (" + Redaction.scrub(why, r.credentials()) + ")");
+    }
+
+    /** The lease's expected old value: the zero id (create-only) unless the request names one. */
+    private static ObjectId expectedOld(PushRequest r) {
+        return r.expectedOldSha() == null ? ObjectId.zeroId() : ObjectId.fromString(r.expectedOldSha());
+    }
+
+    /** The branch is not where the lease expects it: nothing is sent, nothing overwritten. */
+    private static BranchConflictException conflict(PushRequest r, ObjectId at, ObjectId commit) {
+        if (at == null) {
+            return new BranchConflictException(r.branch(), "(absent)", commit.name(),
+                    "branch " + r.branch() + " is absent, not at the campaign's last commit " + r.expectedOldSha()
+                            + ": refusing to recreate it with " + commit.name());
+        }
+        if (r.expectedOldSha() != null) {
+            return new BranchConflictException(r.branch(), at.name(), commit.name(),
+                    "branch " + r.branch() + " is at " + at.name() + ", not at the campaign's last commit "
+                            + r.expectedOldSha() + ": refusing to overwrite it with " + commit.name());
+        }
+        return new BranchConflictException(r.branch(), at.name(), commit.name());
     }
 
     /** A push that failed on the way: typed; unless permanent, a branch already at our commit is success. */

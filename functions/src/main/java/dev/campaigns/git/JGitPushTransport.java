@@ -95,12 +95,12 @@ final class JGitPushTransport implements PushTransport {
         }
 
         @Override
-        public PackPush.Report create(String ref) throws IOException {
+        public PackPush.Report create(String ref, ObjectId old) throws IOException {
             if (conn.getRefs().stream().noneMatch(x -> bundle.base.equals(x.getObjectId()))) {
                 // the remote no longer advertises the base: the push sends the base tree's objects too
                 cache.ensureComplete(request.remoteUrl(), request.credentials(), bundle.base);
             }
-            RemoteRefUpdate update = new RemoteRefUpdate(lease.repo(), (String) null, bundle.commit, ref, false, null, ObjectId.zeroId());
+            RemoteRefUpdate update = new RemoteRefUpdate(lease.repo(), (String) null, bundle.commit, ref, false, null, old);
             conn.push(NullProgressMonitor.INSTANCE, Map.of(ref, update));
             return switch (update.getStatus()) {
                 case OK -> new PackPush.Report("ok", true, null, "");

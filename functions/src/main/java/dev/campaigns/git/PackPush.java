@@ -113,10 +113,13 @@ final class PackPush {
         return out;
     }
 
-    /** Writes the create command ({@code 0{40} <commit> <ref>\0<capabilities>}), the flush-pkt, then the pack. */
-    static void writeRequest(OutputStream out, List<String> caps, ObjectId commit, String ref, byte[] pack) throws IOException {
+    /**
+     * Writes the update command ({@code <old> <commit> <ref>\0<capabilities>}; {@code old} the zero id to create),
+     * the flush-pkt, then the pack.
+     */
+    static void writeRequest(OutputStream out, List<String> caps, ObjectId old, ObjectId commit, String ref, byte[] pack) throws IOException {
         PacketLineOut p = new PacketLineOut(out);
-        p.writeString(ObjectId.zeroId().name() + " " + commit.name() + " " + ref + "\0" + String.join(" ", caps));
+        p.writeString(old.name() + " " + commit.name() + " " + ref + "\0" + String.join(" ", caps));
         p.end();
         out.write(pack);
         out.flush();

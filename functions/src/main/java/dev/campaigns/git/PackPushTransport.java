@@ -66,9 +66,9 @@ final class PackPushTransport implements PushTransport {
         }
 
         @Override
-        public PackPush.Report create(String ref) throws IOException {
+        public PackPush.Report create(String ref, ObjectId old) throws IOException {
             List<String> caps = PackPush.capabilities(adv);
-            return wire.send(caps, bundle.commit, ref, bundle.pack);
+            return wire.send(caps, old, bundle.commit, ref, bundle.pack);
         }
 
         @Override
@@ -81,7 +81,7 @@ final class PackPushTransport implements PushTransport {
     private interface Wire extends AutoCloseable {
         PackPush.Advertisement advertisement() throws IOException;
 
-        PackPush.Report send(List<String> caps, ObjectId commit, String ref, byte[] pack) throws IOException;
+        PackPush.Report send(List<String> caps, ObjectId old, ObjectId commit, String ref, byte[] pack) throws IOException;
 
         @Override
         void close();
@@ -106,9 +106,9 @@ final class PackPushTransport implements PushTransport {
         }
 
         @Override
-        public PackPush.Report send(List<String> caps, ObjectId commit, String ref, byte[] pack) throws IOException {
+        public PackPush.Report send(List<String> caps, ObjectId old, ObjectId commit, String ref, byte[] pack) throws IOException {
             sent = true;
-            PackPush.writeRequest(pipes.toServer, caps, commit, ref, pack);
+            PackPush.writeRequest(pipes.toServer, caps, old, commit, ref, pack);
             return PackPush.readReport(pipes.fromServer, caps.contains("side-band-64k"), ref);
         }
 
@@ -150,9 +150,9 @@ final class PackPushTransport implements PushTransport {
         }
 
         @Override
-        public PackPush.Report send(List<String> caps, ObjectId commit, String ref, byte[] pack) throws IOException {
+        public PackPush.Report send(List<String> caps, ObjectId old, ObjectId commit, String ref, byte[] pack) throws IOException {
             ByteArrayOutputStream command = new ByteArrayOutputStream();
-            PackPush.writeRequest(command, caps, commit, ref, new byte[0]);
+            PackPush.writeRequest(command, caps, old, commit, ref, new byte[0]);
             HttpResponse<InputStream> res = exchange(HttpRequest.newBuilder(URI.create(url + "/git-receive-pack"))
                     .header("Content-Type", "application/x-git-receive-pack-request")
                     .header("Accept", "application/x-git-receive-pack-result")

@@ -28,8 +28,12 @@ interface PushTransport {
         /** Whether this session can send the commit (else the next transport is tried). */
         boolean canSend();
 
-        /** Sends the create command for {@code ref} (expected old value: absent) and what the remote lacks. */
-        PackPush.Report create(String ref) throws IOException;
+        /**
+         * Sends the update command for {@code ref} with the expected old value {@code old} (zero id: create, the
+         * branch must be absent; else a lease: the server moves the branch only from {@code old}) and what the
+         * remote lacks.
+         */
+        PackPush.Report create(String ref, ObjectId old) throws IOException;
 
         @Override
         void close();

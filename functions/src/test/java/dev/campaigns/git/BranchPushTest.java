@@ -61,8 +61,8 @@ class BranchPushTest {
                 }
 
                 @Override
-                public PackPush.Report create(String ref) throws IOException {
-                    log.add(name + " create " + ref);
+                public PackPush.Report create(String ref, ObjectId old) throws IOException {
+                    log.add(name + " create " + ref + (old.equals(ObjectId.zeroId()) ? "" : " from " + old.name()));
                     if (onCreate instanceof IOException e) {
                         throw e;
                     }
@@ -118,6 +118,27 @@ class BranchPushTest {
                 () -> push(transport("pack", OTHER, true, OK)).push(REQUEST, REF, BUNDLE));
         assertEquals(OTHER.name(), e.remoteSha());
         assertFalse(log.stream().anyMatch(l -> l.contains("create")), log.toString());
+    }
+
+    @Test
+    void aLeaseSendsTheExpectedOldValueAndIsAConflictAnywhereElse() {
+        PushRequest lease = REQUEST.withExpectedOld(BASE.name());
+        assertTrue(push(transport("pack", BASE, true, OK)).push(lease, REF, BUNDLE).pushed());
+        assertEquals(List.of("pack open", "pack create " + REF + " from " + BASE.name(), "pack close"), log);
+        log.clear();
+        assertFalse(push(transport("pack", COMMIT, true, OK)).push(lease, REF, BUNDLE).pushed(), "already moved: done");
+        BranchConflictException moved = assertThrows(BranchConflictException.class,
+                () -> push(transport("pack", OTHER, true, OK)).push(lease, REF, BUNDLE));
+        assertTrue(moved.getMessage().contains(OTHER.name()) && moved.getMessage().contains(BASE.name())
+                && moved.getMessage().contains(COMMIT.name()), moved.getMessage());
+        assertThrows(BranchConflictException.class, () -> push(transport("pack", null, true, OK)).push(lease, REF, BUNDLE),
+                "a lease never recreates a deleted branch");
+        assertFalse(log.stream().anyMatch(l -> l.contains("create")), log.toString());
+        // refused by the server (the branch moved between the advertisement and the command): looked into
+        lookups.add(OTHER);
+        BranchConflictException raced = assertThrows(BranchConflictException.class,
+                () -> push(transport("pack", BASE, true, NG)).push(lease, REF, BUNDLE));
+        assertEquals(OTHER.name(), raced.remoteSha());
     }
 
     @Test

@@ -81,9 +81,19 @@ class PackPushTest {
         ObjectId commit = ObjectId.fromString("3333333333333333333333333333333333333333");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] pack = "PACK-bytes".getBytes(StandardCharsets.US_ASCII);
-        PackPush.writeRequest(out, List.of("report-status", "side-band-64k"), commit, REF, pack);
+        PackPush.writeRequest(out, List.of("report-status", "side-band-64k"), ObjectId.zeroId(), commit, REF, pack);
         String cmd = ObjectId.zeroId().name() + " " + commit.name() + " " + REF + "\0report-status side-band-64k";
         assertEquals(String.format("%04x", cmd.length() + 4) + cmd + "0000PACK-bytes", out.toString(StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void aLeaseRequestCarriesTheExpectedOldValue() throws IOException {
+        ObjectId old = ObjectId.fromString("4444444444444444444444444444444444444444");
+        ObjectId commit = ObjectId.fromString("3333333333333333333333333333333333333333");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PackPush.writeRequest(out, List.of("report-status"), old, commit, REF, new byte[0]);
+        String cmd = old.name() + " " + commit.name() + " " + REF + "\0report-status";
+        assertEquals(String.format("%04x", cmd.length() + 4) + cmd + "0000", out.toString(StandardCharsets.ISO_8859_1));
     }
 
     @Test

@@ -156,6 +156,61 @@ class PushTest {
     }
 
     @Test
+    void leasePushMovesTheBranchOnlyFromTheCampaignsLastCommit() {
+        leasePush(engine, "lease-pack");
+    }
+
+    @Test
+    void leasePushInJGitModeFollowsTheSameRule() {
+        try (GitEngine jgit = new GitEngine(GitEngineConfig.defaults().withCacheDir(tmp.resolve("jgit-lease"))
+                .withPushMode(GitEngineConfig.PushMode.JGIT), store)) {
+            leasePush(jgit, "lease-jgit");
+        }
+    }
+
+    /**
+     * An update's push: a new commit on the same base replaces the campaign's last commit (not a fast-forward) only
+     * while the branch still points at it; once someone pushed on top, the push is a conflict naming both commits,
+     * and the foreign commit stays.
+     */
+    private void leasePush(GitEngine e, String name) {
+        CommitResult v1 = e.commit(request(edit(1, name + " one")));
+        CommitResult v2 = e.commit(request(edit(2, name + " two")));
+        CommitResult v3 = e.commit(request(edit(3, name + " three")));
+        assertTrue(e.push(new PushRequest(url, null, name, v1.commitSha())).pushed());
+        PushRequest update = new PushRequest(url, null, name, v2.commitSha()).withExpectedOld(v1.commitSha());
+        assertEquals(new PushResult(name, v2.commitSha(), true), e.push(update));
+        assertEquals(v2.commitSha(), branch(name));
+        assertEquals(new PushResult(name, v2.commitSha(), false), e.push(update), "a retry of the update sends nothing");
+        // without a lease the branch is never moved
+        assertThrows(BranchConflictException.class, () -> e.push(new PushRequest(url, null, name, v3.commitSha())));
+        // someone pushes on top of the campaign's commit
+        Path clone = tmp.resolve("foreign-" + name);
+        GitCli.run(tmp, null, "clone", "-q", "-b", name, remote.toString(), clone.toString());
+        GitCli.run(clone, null, "-c", "user.name=x", "-c", "user.email=x@example.invalid", "commit", "-q", "--allow-empty", "-m", "foreign");
+        GitCli.run(clone, null, "push", "-q", "origin", "HEAD:" + name);
+        String foreign = branch(name);
+        BranchConflictException c = assertThrows(BranchConflictException.class,
+                () -> e.push(new PushRequest(url, null, name, v3.commitSha()).withExpectedOld(v2.commitSha())));
+        assertEquals(foreign, c.remoteSha());
+        assertTrue(c.getMessage().contains(foreign) && c.getMessage().contains(v2.commitSha()) && c.getMessage().contains(v3.commitSha()),
+                c.getMessage());
+        assertFalse(c.isTransient());
+        assertEquals(foreign, branch(name), "the foreign commit is intact");
+        // a lease on a deleted branch does not recreate it
+        GitCli.run(remote, null, "update-ref", "-d", "refs/heads/" + name);
+        assertThrows(BranchConflictException.class,
+                () -> e.push(new PushRequest(url, null, name, v3.commitSha()).withExpectedOld(foreign)));
+        assertEquals("", branch(name));
+        GitCli.run(remote, null, "fsck", "--no-progress");
+    }
+
+    @Test
+    void aLeaseIsAFullCommitId() {
+        assertThrows(InvalidRequestException.class, () -> new PushRequest(url, null, "b", base, "abc"));
+    }
+
+    @Test
     void concurrentInvocationsShareOneEngine() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
