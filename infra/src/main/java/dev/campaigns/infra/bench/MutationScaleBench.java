@@ -124,6 +124,7 @@ public final class MutationScaleBench {
                 pool.shutdownNow();
             }
         }
+        System.exit(0); // DynamoDB Local leaves a non-daemon thread that keeps the JVM up for minutes
     }
 
     private static Figures cancel(CampaignStore store, ChangesetStore changesets, ExecutorService pool, int n)
