@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * no claim succeeds once the campaign is marked; retry's reset brings the cancelled jobs back to PENDING.
  */
 class CampaignCancellationStoreTest {
-    private static final int JOBS = 250; // three pages of 100
+    private static final int JOBS = 250; // within one read page (CampaignCancellation.READ_PAGE, 1,000)
     private static final Instant T0 = Instant.parse("2026-12-04T08:00:00Z");
 
     private CampaignStore store;
