@@ -25,7 +25,7 @@ import java.util.Set;
  */
 public record CodeHostConfig(String name, CodeHostKind kind, URI apiUrl, URI gitUrl, String secretArn,
                              String webhookSecretArn) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.campaigns.util.Json.MAPPER;
     private static final Set<String> FIELDS = Set.of("name", "type", "apiUrl", "gitUrl", "secretArn",
             "webhookSecretArn");
 

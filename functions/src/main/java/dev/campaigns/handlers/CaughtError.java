@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * error the Cause is the function's error JSON, whose {@code errorMessage} is what the step said.
  */
 final class CaughtError {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.campaigns.util.Json.MAPPER;
 
     private CaughtError() {
     }

@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
  * an earlier call started it, which is success.
  */
 public final class StepFunctionsBackgroundProcesses implements BackgroundProcesses, ProcessStopper {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.campaigns.util.Json.MAPPER;
     private final SfnClient sfn;
     private final String stateMachineArn;
 

@@ -5,7 +5,7 @@ import java.io.IOException;
 
 /** The JSON of the background queues' messages (close requests, bulk operation requests): one mapper for both. */
 final class QueueMessages {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.campaigns.util.Json.MAPPER;
 
     private QueueMessages() {
     }

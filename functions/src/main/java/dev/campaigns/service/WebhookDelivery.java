@@ -17,7 +17,7 @@ import java.util.List;
  * @param numbers    the pull requests concerned (none for events that name none, e.g. {@code ping})
  */
 public record WebhookDelivery(String delivery, String event, String action, String repository, List<Long> numbers) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.campaigns.util.Json.MAPPER;
 
     public WebhookDelivery {
         numbers = numbers == null ? List.of() : List.copyOf(numbers);

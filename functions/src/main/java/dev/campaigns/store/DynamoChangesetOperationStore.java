@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * BatchWriteItem, Query, TransactWriteItems (Put/Update).
  */
 public final class DynamoChangesetOperationStore implements ChangesetOperationStore {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.campaigns.util.Json.MAPPER;
     private static final String OPERATION_SK = "#OPERATION";
     private static final String RESULT = "RESULT#";
 

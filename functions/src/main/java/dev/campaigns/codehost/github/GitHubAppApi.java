@@ -18,7 +18,7 @@ import java.time.Duration;
  * message.
  */
 final class GitHubAppApi {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.campaigns.util.Json.MAPPER;
 
     /** An answer: its status and its JSON body ({} when empty or not JSON). */
     record Answer(int status, JsonNode body) {

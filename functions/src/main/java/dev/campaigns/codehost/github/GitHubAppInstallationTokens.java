@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class GitHubAppInstallationTokens implements Supplier<String> {
     private static final Logger LOG = LoggerFactory.getLogger(GitHubAppInstallationTokens.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.campaigns.util.Json.MAPPER;
     /** A cached token is replaced when less than this is left of its life. */
     public static final Duration REFRESH_BEFORE = Duration.ofMinutes(5);
 

@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * installed on is a permanent {@code NOT_FOUND} {@link dev.campaigns.codehost.CodeHostException} for that repository only.
  */
 public final class GitHubAppInstallations implements HostConnections {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.campaigns.util.Json.MAPPER;
     private final URI apiUrl;
     private final GitHubAppJwt jwt;
     private final Clock clock;

@@ -28,7 +28,7 @@ import org.kohsuke.github.HttpException;
  */
 final class GitHubErrors {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.campaigns.util.Json.MAPPER;
 
     private GitHubErrors() {
     }

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RestClient {
     private static final Logger LOG = LoggerFactory.getLogger(RestClient.class);
-    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = dev.campaigns.util.Json.MAPPER;
     /** A 429 without any hint: wait a minute (GitLab's and Bitbucket's windows are a minute or less). */
     static final Duration DEFAULT_PAUSE = Duration.ofSeconds(60);
     private static final int MAX_RATE_LIMIT_RETRIES = 2;

@@ -39,6 +39,12 @@ public final class ColdStartBench {
      */
     private static final List<String> EXTRA_JAVA_OPTIONS = System.getenv().getOrDefault("COLDSTART_JAVA_OPTS", "")
             .isBlank() ? List.of() : List.of(System.getenv("COLDSTART_JAVA_OPTS").trim().split("\\s+"));
+    /**
+     * Each function's {@code MemorySize} from template.yaml: Lambda's JVM sees that much memory, so the fresh JVM here
+     * is told the same ({@link #lambdaJvmOptions}) instead of sizing itself for this machine.
+     */
+    private static final Map<String, Integer> MEMORY_SIZES = dev.campaigns.infra.local.SamTemplate.fromClasspath()
+            .memorySizes();
     private final LocalCampaigns stack;
     private final Path jar;
     private final String noopArn;
@@ -192,6 +198,7 @@ public final class ColdStartBench {
         String classes = mainClassDir().toString();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(lambdaJvmOptions(function));
         for (String option : EXTRA_JAVA_OPTIONS) {
             command.add(option.replace("{function}", function));
         }
@@ -202,6 +209,7 @@ public final class ColdStartBench {
         pb.environment().clear();
         pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         pb.environment().putAll(env);
+        pb.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(memorySize(function)));
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         long start = System.nanoTime();
         Process p = pb.start();
@@ -228,6 +236,26 @@ public final class ColdStartBench {
                 Long.parseLong(parts[3]), Long.parseLong(parts[5]), Long.parseLong(parts[7]), Long.parseLong(parts[9])});
         Files.deleteIfExists(eventFile);
         return JSON.readTree(answer.toString());
+    }
+
+    /**
+     * The JVM Lambda's {@code java17} runtime starts for {@code function}, as far as it changes a cold start: it sees
+     * the function's {@code MemorySize} as its memory (this 23 GB machine would otherwise size the heap and pick the
+     * collector for itself: G1 on two cores, where Lambda's JVM, below the server-class threshold of about 2 GB,
+     * gets the serial collector) and uses the serial collector, the runtime's documented default ("Customize Java
+     * runtime startup behavior"); C1 only comes from the template's {@code JAVA_TOOL_OPTIONS}, which the fresh JVM
+     * receives with the rest of the function's environment.
+     */
+    static List<String> lambdaJvmOptions(String function) {
+        return List.of("-XX:MaxRAM=" + memorySize(function) + "m", "-XX:+UseSerialGC");
+    }
+
+    private static int memorySize(String function) {
+        Integer mb = MEMORY_SIZES.get(function);
+        if (mb == null) {
+            throw new IllegalArgumentException("template.yaml has no function " + function);
+        }
+        return mb;
     }
 
     private Path mainClassDir;
