@@ -358,10 +358,27 @@ class LocalCodeHostTest {
         }
     }
 
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
+    /**
+     * Deletes a clone. JGit's clone may start an automatic gc in the background (gc.autoDetach), whose log lock file
+     * comes and goes meanwhile: a file gone before its turn is fine, a directory that gained one is tried again (at
+     * most 50 times, 100 ms apart).
+     */
+    private static void deleteTree(Path dir) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+                return;
+            } catch (java.nio.file.DirectoryNotEmptyException | java.nio.file.NoSuchFileException
+                     | java.io.UncheckedIOException raced) {
+                if (!Files.exists(dir)) {
+                    return;
+                }
+                if (attempt == 50) {
+                    throw raced;
+                }
+                Thread.sleep(100);
             }
         }
     }
