@@ -798,12 +798,14 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
 
     // ---- cursors ---------------------------------------------------------------------------------------------
 
-    private static String encode(String key) {
+    /** The twins' opaque cursor for {@code key} (also the in-memory bulk-operation store's, in the tests). */
+    static String encode(String key) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(("mem\u0000" + key)
                 .getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String decode(String cursor) {
+    /** The key of a cursor {@link #encode} made; {@link InvalidCursorException} for anything else. */
+    static String decode(String cursor) {
         String text;
         try {
             text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);

@@ -3,10 +3,8 @@ package dev.campaigns.store;
 import dev.campaigns.domain.ChangesetOperation;
 import dev.campaigns.domain.ChangesetOperationResult;
 import dev.campaigns.domain.Page;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -46,22 +44,17 @@ public final class InMemoryChangesetOperationStore implements ChangesetOperation
                 : null, -1);
     }
 
+    /** A cursor of the operation's results after {@code changesetId}, in the twins' encoding. */
     private static String encode(String operationId, String changesetId) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString((operationId + "\u0000" + changesetId)
-                .getBytes(StandardCharsets.UTF_8));
+        return InMemoryRepositories.encode(operationId + "\u0000" + changesetId);
     }
 
     private static String decode(String cursor, String operationId) {
-        String text;
-        try {
-            text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidCursorException();
+        String key = InMemoryRepositories.decode(cursor);
+        if (!key.startsWith(operationId + "\u0000")) {
+            throw new InvalidCursorException(); // another operation's
         }
-        if (!text.startsWith(operationId + "\u0000")) {
-            throw new InvalidCursorException();
-        }
-        return text.substring(operationId.length() + 1);
+        return key.substring(operationId.length() + 1);
     }
 
     @Override
