@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.campaigns.infra.codehost.Fault;
 import dev.campaigns.infra.codehost.LocalPullRequest;
 import dev.campaigns.infra.demo.CampaignsApi;
-import dev.campaigns.infra.demo.CampaignsApi.Patch;
 import dev.campaigns.infra.demo.GraphQLClient;
-import dev.campaigns.infra.demo.SampleCampaign;
 import dev.campaigns.service.CloseChangesetsRequest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -45,21 +42,7 @@ class CloseChangesetsTest {
     }
 
     private static List<String> campaignWithPullRequests(String prefix, int n) {
-        List<Patch> patches = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-            String repo = prefix + "/" + SampleCampaign.repository(i).split("/")[1];
-            patches.add(new Patch(repo, stack.codeHost().createRepository(repo, SampleCampaign.files(i)), "main",
-                    SampleCampaign.patch()));
-        }
-        String planId = api.createPlan(patches);
-        api.awaitPlan(planId, TIMEOUT);
-        String campaign = (String) api.createCampaign(Map.of("name", prefix, "branch", "campaigns/" + prefix,
-                "plan", planId)).get("id");
-        assertEquals("COMPLETED", CampaignsApi.status(api.awaitCampaign(campaign, TIMEOUT), "changesetCreationStatus")
-                .get("state"));
-        List<String> out = new ArrayList<>(List.of(campaign));
-        patches.forEach(p -> out.add(p.repository()));
-        return out;
+        return CampaignFixtures.campaignWithPullRequests(stack, api, prefix, n, Map.of(), TIMEOUT);
     }
 
     @SuppressWarnings("unchecked")

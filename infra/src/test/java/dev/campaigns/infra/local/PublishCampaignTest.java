@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.campaigns.infra.codehost.LocalPullRequest;
 import dev.campaigns.infra.demo.CampaignsApi;
-import dev.campaigns.infra.demo.CampaignsApi.Patch;
 import dev.campaigns.infra.demo.GraphQLClient;
 import dev.campaigns.infra.demo.SampleCampaign;
 import dev.campaigns.infra.sfn.ExecutionDescription;
@@ -45,18 +44,11 @@ class PublishCampaignTest {
 
     /** An unpublished campaign over {@code n} new repositories {@code prefix/...}: its ID, then the repositories. */
     private static List<String> unpublished(String prefix, int n) {
-        List<Patch> patches = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-            String repo = prefix + "/" + SampleCampaign.repository(i).split("/")[1];
-            patches.add(new Patch(repo, stack.codeHost().createRepository(repo, SampleCampaign.files(i)), "main",
-                    SampleCampaign.patch()));
-        }
-        String planId = api.createPlan(patches);
-        api.awaitPlan(planId, TIMEOUT);
+        CampaignFixtures.ExecutedPlan plan = CampaignFixtures.executedPlan(stack, api, prefix, n, TIMEOUT);
         Map<String, Object> created = api.createCampaign(Map.of("name", prefix, "branch", "campaigns/" + prefix,
-                "plan", planId, "publish", false));
+                "plan", plan.id(), "publish", false));
         List<String> out = new ArrayList<>(List.of((String) created.get("id")));
-        patches.forEach(p -> out.add(p.repository()));
+        out.addAll(plan.repositories());
         return out;
     }
 
