@@ -49,6 +49,18 @@ public record AppSyncEvent(JsonNode arguments, JsonNode identity, JsonNode sourc
         return v == null || v.isNull() ? null : v.asInt();
     }
 
+    /** A Boolean argument: null when absent or null; anything but true or false is refused, naming it. */
+    public Boolean bool(String argument) {
+        JsonNode v = arguments == null ? null : arguments.get(argument);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isBoolean()) {
+            throw new dev.campaigns.service.InvalidInputException(argument + " must be true, false or null");
+        }
+        return v.booleanValue();
+    }
+
     /** The request carries no caller identity. */
     public static final class UnauthorizedException extends RuntimeException {
         public UnauthorizedException() {

@@ -70,13 +70,7 @@ public final class CampaignResolverHandler extends ResolverHandler {
     }
 
     private Object publishCampaign(AppSyncEvent event) {
-        com.fasterxml.jackson.databind.JsonNode draft = event.arguments() == null ? null
-                : event.arguments().get("draft");
-        if (draft != null && !draft.isNull() && !draft.isBoolean()) {
-            throw new InvalidInputException("draft must be true, false or null");
-        }
-        return view(campaigns.get().publishCampaign(owner(event), event.text("campaign"),
-                draft == null || draft.isNull() ? null : draft.booleanValue()));
+        return view(campaigns.get().publishCampaign(owner(event), event.text("campaign"), event.bool("draft")));
     }
 
     private Map<String, Object> view(Campaign campaign) {
