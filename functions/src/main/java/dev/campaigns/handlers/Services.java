@@ -133,8 +133,7 @@ public final class Services {
         this.campaigns = new Lazy<>(() -> new CampaignService(store.get(), store.get(), idempotency.get(), plans.get(),
                 startOnDemand, clock, Limits.DEFAULT));
         this.cancellation = new Lazy<>(() -> new CampaignCancellation(store.get(),
-                (name, cause) -> processes.get().stop(name, cause), clock, d -> Thread.sleep(d.toMillis()),
-                Limits.DEFAULT));
+                (name, cause) -> processes.get().stop(name, cause), clock, d -> Thread.sleep(d.toMillis())));
         this.changesetStore = new Lazy<>(() -> new ChangesetStore(campaignsTable.get()));
         this.steps = new Lazy<>(() -> new ChangesetJobSteps(store.get(), store.get(), changesetStore.get(), blobs.get(), git.get(),
                 codeHost, Limits.DEFAULT, clock));

@@ -59,15 +59,12 @@ public final class CampaignCancellation {
     private final ProcessStopper stopper;
     private final Clock clock;
     private final Sleeper sleeper;
-    private final Limits limits;
 
-    public CampaignCancellation(CampaignStore store, ProcessStopper stopper, Clock clock, Sleeper sleeper,
-                                Limits limits) {
+    public CampaignCancellation(CampaignStore store, ProcessStopper stopper, Clock clock, Sleeper sleeper) {
         this.store = store;
         this.stopper = stopper;
         this.clock = clock;
         this.sleeper = sleeper;
-        this.limits = limits;
     }
 
     /**

@@ -16,7 +16,6 @@ import dev.campaigns.domain.JobState;
 import dev.campaigns.git.DiffStat;
 import dev.campaigns.service.CampaignCancellation;
 import dev.campaigns.service.FailedPreconditionException;
-import dev.campaigns.service.Limits;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,7 +73,7 @@ class CampaignCancellationStoreTest {
                     sleeps.incrementAndGet();
                     now.updateAndGet(t -> t.plus(d));
                     onSleep.run();
-                }, Limits.DEFAULT);
+                });
         store.createPlan(new CampaignPlan("p1", "alice", T0, new JobCounters(0, 0, 0), null));
         List<CampaignStore.NewCampaignJob> jobs = new ArrayList<>();
         for (int i = 0; i < JOBS; i++) {

@@ -185,7 +185,7 @@ public final class MutationScaleBench {
                     long s = System.nanoTime();
                     Thread.sleep(d.toMillis());
                     slept.addAndGet(System.nanoTime() - s);
-                }, Limits.DEFAULT);
+                });
         Campaign before = store.campaign(id).orElseThrow();
         DynamoDbCounter.enable();
         DynamoDbCounter.Snapshot start = DynamoDbCounter.snapshot();
