@@ -144,40 +144,50 @@ public final class CampaignsApi {
     /** Every changeset of the campaign, following the pages (100 a call). */
     @SuppressWarnings("unchecked")
     public List<Map<String, Object>> changesets(String id) {
-        List<Map<String, Object>> out = new java.util.ArrayList<>();
-        String after = null;
-        while (true) {
+        return allNodes("campaign " + id + "'s changesets", 100, after -> {
             Map<String, Object> campaign = campaign(id, 100, after);
             if (campaign == null) {
                 throw new IllegalArgumentException("no campaign " + id + " of yours");
             }
-            Map<String, Object> page = (Map<String, Object>) campaign.get("changesets");
-            out.addAll((List<Map<String, Object>>) page.get("nodes"));
-            Map<String, Object> info = (Map<String, Object>) page.get("pageInfo");
-            if (!Boolean.TRUE.equals(info.get("hasNextPage"))) {
-                return out;
-            }
-            after = (String) info.get("endCursor");
-        }
+            return (Map<String, Object>) campaign.get("changesets");
+        });
     }
 
     /** The caller's campaigns, newest first, following the pages. */
     @SuppressWarnings("unchecked")
     public List<Map<String, Object>> campaigns() {
-        List<Map<String, Object>> out = new java.util.ArrayList<>();
-        String after = null;
-        while (true) {
+        return allNodes("your campaigns", 100, after -> {
             Map<String, Object> vars = new java.util.HashMap<>(Map.of("first", 100));
             if (after != null) {
                 vars.put("after", after);
             }
-            Map<String, Object> page = field(client.data(CAMPAIGNS, vars), "campaigns");
+            return field(client.data(CAMPAIGNS, vars), "campaigns");
+        });
+    }
+
+    /**
+     * Every node of a connection, page after page: {@code read} gives the connection ({@code nodes}, {@code pageInfo},
+     * optionally {@code totalCount}) after a cursor (null for the first page). With a total, at most one page more
+     * than it needs is read (a page may end with a cursor and nothing after it, as DynamoDB pages do); a server that
+     * never ends the list is an error instead of a loop.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> allNodes(String what, int pageSize,
+                                                      java.util.function.Function<String, Map<String, Object>> read) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        String after = null;
+        for (long pages = 1; ; pages++) {
+            Map<String, Object> page = read.apply(after);
             out.addAll((List<Map<String, Object>>) page.get("nodes"));
             Map<String, Object> info = (Map<String, Object>) page.get("pageInfo");
             if (!Boolean.TRUE.equals(info.get("hasNextPage"))) {
                 return out;
             }
             after = (String) info.get("endCursor");
+            if (page.get("totalCount") instanceof Number total && pages >= total.longValue() / pageSize + 2) {
+                throw new IllegalStateException(what + ": still not at an end after " + pages + " pages of "
+                        + pageSize + " for " + total + " in all");
+            }
         }
     }
 
@@ -250,26 +260,9 @@ public final class CampaignsApi {
     }
 
     /** Every result of the operation, in changeset order, reading pages of {@code pageSize}. */
-    @SuppressWarnings("unchecked")
     public List<Map<String, Object>> changesetOperationResults(String id, int pageSize) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        String after = null;
-        long maxPages = Long.MAX_VALUE;
-        for (long pages = 1; ; pages++) {
-            Map<String, Object> page = changesetOperationResults(id, pageSize, after);
-            out.addAll((List<Map<String, Object>>) page.get("nodes"));
-            Map<String, Object> pageInfo = (Map<String, Object>) page.get("pageInfo");
-            after = Boolean.TRUE.equals(pageInfo.get("hasNextPage")) ? (String) pageInfo.get("endCursor") : null;
-            // a page may end with a cursor and nothing after it (DynamoDB's paging), hence one page more at most
-            maxPages = Math.min(maxPages, ((Number) page.get("totalCount")).longValue() / pageSize + 2);
-            if (after == null) {
-                return out;
-            }
-            if (pages >= maxPages) {
-                throw new IllegalStateException("operation " + id + ": results still not at an end after " + pages
-                        + " pages of " + pageSize + " for " + page.get("totalCount") + " results");
-            }
-        }
+        return allNodes("operation " + id + "'s results", pageSize,
+                after -> changesetOperationResults(id, pageSize, after));
     }
 
     /** Polls the operation until every changeset has its result (state COMPLETED), or throws after {@code timeout}. */
