@@ -105,12 +105,13 @@ public final class CampaignsApi {
 
     /**
      * The preview of a campaign: {@code {campaign, jobs}} with its plan's jobs that apply (each becomes a changeset
-     * once published), their diff stats and, with {@code patches}, their diffs; paged (1,000 jobs a request, 20 with
-     * their diffs, under AppSync's 1 MB response). Null when the caller has no such campaign.
+     * once published), their diff stats and, with {@code patches}, their diffs; paged under AppSync's 1 MB response:
+     * 1,000 jobs a request, or one with its diff (a patch may be up to 1 MiB, as README says to read them). Null when
+     * the caller has no such campaign.
      */
     @SuppressWarnings("unchecked")
     public Map<String, Object> preview(String id, boolean patches) {
-        int page = patches ? 20 : 1000;
+        int page = patches ? 1 : 1000;
         Map<String, Object> campaign = null;
         List<Map<String, Object>> jobs = new ArrayList<>();
         for (int offset = 0; offset <= 10_000; offset += page) {
