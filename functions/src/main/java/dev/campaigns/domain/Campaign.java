@@ -16,10 +16,23 @@ import java.time.Instant;
  *                   number {@code counters.completed() + tracked}
  * @param cancelledAt when {@code cancelCampaign} stopped its changeset creation, or null (cleared by a retry): while
  *                    set, the pull-request step opens nothing
+ * @param generation  which generation of changeset jobs is the campaign's: 1 from its creation, one more with each
+ *                    {@code updateCampaign}; {@code counters} count the current generation's jobs
+ * @param previousPlanId the plan of the previous generation (null in generation 1): an update's jobs find their
+ *                    repository's earlier changeset job through it
+ * @param updatedAt   when the current generation was started by {@code updateCampaign} (null in generation 1); the
+ *                    author and committer date of the commits it makes, as {@code createdAt} is for generation 1
  */
 public record Campaign(String id, String owner, String name, String description, String branch, String planId,
                        boolean draft, Instant createdAt, JobCounters counters, int executions, Instant closedAt,
-                       int tracked, Instant cancelledAt) {
+                       int tracked, Instant cancelledAt, int generation, String previousPlanId, Instant updatedAt) {
+
+    public Campaign(String id, String owner, String name, String description, String branch, String planId,
+                    boolean draft, Instant createdAt, JobCounters counters, int executions, Instant closedAt,
+                    int tracked, Instant cancelledAt) {
+        this(id, owner, name, description, branch, planId, draft, createdAt, counters, executions, closedAt, tracked,
+                cancelledAt, 1, null, null);
+    }
 
     public Campaign(String id, String owner, String name, String description, String branch, String planId,
                     boolean draft, Instant createdAt, JobCounters counters, int executions, Instant closedAt,
@@ -40,6 +53,11 @@ public record Campaign(String id, String owner, String name, String description,
      */
     public boolean published() {
         return planId == null || executions > 0;
+    }
+
+    /** The date of the commits the current generation makes: its update's time, or the campaign's creation. */
+    public Instant commitDate() {
+        return updatedAt != null ? updatedAt : createdAt;
     }
 
     /** How many changesets the campaign has: those it created and those it tracks. */

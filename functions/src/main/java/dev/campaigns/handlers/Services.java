@@ -132,9 +132,10 @@ public final class Services {
                         : config.codeHosts().get(0).name()));
         this.campaigns = new Lazy<>(() -> new CampaignService(store.get(), store.get(), idempotency.get(), plans.get(),
                 startOnDemand, clock, Limits.DEFAULT));
-        this.cancellation = new Lazy<>(() -> new CampaignCancellation(store.get(),
-                (name, cause) -> processes.get().stop(name, cause), clock, d -> Thread.sleep(d.toMillis())));
         this.changesetStore = new Lazy<>(() -> new ChangesetStore(campaignsTable.get()));
+        this.cancellation = new Lazy<>(() -> new CampaignCancellation(store.get(),
+                (name, cause) -> processes.get().stop(name, cause), clock, d -> Thread.sleep(d.toMillis()),
+                new dev.campaigns.service.ChangesetJobPlanner(store.get(), store.get(), changesetStore.get())));
         this.steps = new Lazy<>(() -> new ChangesetJobSteps(store.get(), store.get(), changesetStore.get(), blobs.get(), git.get(),
                 codeHost, Limits.DEFAULT, clock));
         this.changesets = new Lazy<>(() -> new ChangesetService(changesetStore.get(), store.get(), campaigns.get(),

@@ -6,6 +6,7 @@ import dev.campaigns.domain.ChangesetJob;
 import dev.campaigns.domain.ChangesetJobLifecycle;
 import dev.campaigns.domain.JobState;
 import dev.campaigns.store.CampaignStore;
+import dev.campaigns.store.JobIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,11 +61,23 @@ public final class CampaignCancellation {
     private final Clock clock;
     private final Sleeper sleeper;
 
-    public CampaignCancellation(CampaignStore store, ProcessStopper stopper, Clock clock, Sleeper sleeper) {
+    private final ChangesetJobPlanner planner;
+
+    /**
+     * @param planner what the plan's jobs become in the campaign's generation (for the jobs the execution never
+     *                reached); null for campaigns that are never updated (generation 1 only: tests, benches)
+     */
+    public CampaignCancellation(CampaignStore store, ProcessStopper stopper, Clock clock, Sleeper sleeper,
+                                ChangesetJobPlanner planner) {
         this.store = store;
         this.stopper = stopper;
         this.clock = clock;
         this.sleeper = sleeper;
+        this.planner = planner;
+    }
+
+    public CampaignCancellation(CampaignStore store, ProcessStopper stopper, Clock clock, Sleeper sleeper) {
+        this(store, stopper, clock, sleeper, null);
     }
 
     /**
@@ -147,7 +160,19 @@ public final class CampaignCancellation {
             }
             List<ChangesetJob> missing = new ArrayList<>();
             for (CampaignJob planJob : store.campaignJobs(campaign.planId(), from, to)) {
-                if (planJob.state() == JobState.COMPLETED && !there.contains(planJob.jobId())) {
+                if (there.contains(JobIds.changesetJob(campaign.generation(), planJob.jobId()))) {
+                    continue;
+                }
+                if (planner != null) {
+                    // what the execution would have created, CANCELLED: a retry resumes it from there (an update's
+                    // job keeps its lease and what it keeps of the earlier generation)
+                    planner.plan(campaign, planJob).ifPresent(j -> missing.add(new ChangesetJob(j.campaignId(),
+                            j.jobId(), j.repository(), j.baseRef(), JobState.CANCELLED, j.commitSha(), j.pushed(),
+                            j.pullRequest(), j.pullRequestUrl(), j.changesetId(), null, 0, j.expectedOldSha())));
+                } else if (campaign.generation() > 1) {
+                    throw new IllegalStateException("campaign " + campaign.id() + " was updated: its cancel needs the"
+                            + " changeset job planner");
+                } else if (planJob.state() == JobState.COMPLETED) {
                     missing.add(new ChangesetJob(campaign.id(), planJob.jobId(), planJob.repository(),
                             planJob.baseRef(), JobState.CANCELLED, null, false, 0, null, null, null, 0));
                 }

@@ -87,6 +87,18 @@ public final class CampaignService {
             return idempotent(owner, key, digest, id -> createEmpty(owner, id, name, description, branch, draft,
                     digest));
         }
+        requireApplicable(plan);
+        if (key == null) {
+            return create(owner, UUID.randomUUID().toString(), name, description, branch, plan, draft, publish,
+                    digest);
+        }
+        return idempotent(owner, key, digest, id -> create(owner, id, name, description, branch, plan, draft, publish,
+                digest));
+    }
+
+    /** A plan a campaign can be created (or updated) from: executed, finished, with a job that applies. */
+    static void requireApplicable(CampaignPlan plan) {
+        String planId = plan.id();
         if (!plan.executed()) {
             throw new FailedPreconditionException("campaign plan " + planId + " has not been executed: call"
                     + " executeCampaignPlan once its patches are added, then poll campaignPlan");
@@ -99,12 +111,6 @@ public final class CampaignService {
             throw new FailedPreconditionException("campaign plan " + planId
                     + " has no job that applies: every job errored");
         }
-        if (key == null) {
-            return create(owner, UUID.randomUUID().toString(), name, description, branch, plan, draft, publish,
-                    digest);
-        }
-        return idempotent(owner, key, digest, id -> create(owner, id, name, description, branch, plan, draft, publish,
-                digest));
     }
 
     private Campaign idempotent(String owner, String key, String digest,

@@ -15,12 +15,14 @@ import dev.campaigns.git.GitOperations;
 import dev.campaigns.git.PushRequest;
 import dev.campaigns.store.CampaignRepository;
 import dev.campaigns.store.ChangesetRepository;
+import dev.campaigns.store.JobIds;
 import dev.campaigns.store.PlanRepository;
 import dev.campaigns.codehost.PullRequestStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The steps that turn a campaign's changeset jobs into changesets: commit → push → pull request → changeset, each
@@ -40,6 +42,7 @@ public final class ChangesetJobSteps {
     private final GitOperations git;
     private final OnDemandCodeHostAccess codeHost;
     private final Limits limits;
+    private final ChangesetJobPlanner planner;
 
     /**
      * @param codeHost the code host access, built (its token read) only by the steps that talk to the code host:
@@ -57,10 +60,12 @@ public final class ChangesetJobSteps {
         this.git = git;
         this.codeHost = codeHost;
         this.limits = limits;
+        this.planner = new ChangesetJobPlanner(store, plans, changesets);
     }
 
     /**
-     * Makes sure every applicable job of the page has its changeset job (one per campaign and job), and returns
+     * Makes sure every job of the page that makes a changeset has its changeset job in the campaign's current
+     * generation (one per campaign, generation and job; what it starts from: {@link ChangesetJobPlanner}), and returns
      * the pending ones: on a retry, only the jobs that failed before.
      */
     public List<ChangesetJob> preparePage(String campaignId, int page) {
@@ -69,15 +74,21 @@ public final class ChangesetJobSteps {
         int to = from + limits.pageSize();
         List<ChangesetJob> existing = store.changesetJobs(campaignId, from, to);
         List<CampaignJob> planJobs = plans.campaignJobs(campaign.planId(), from, to);
-        long applicable = planJobs.stream().filter(j -> j.state() == JobState.COMPLETED).count();
-        if (existing.size() < applicable) {
+        if (existing.size() < planJobs.size()) {
+            java.util.Set<String> there = new java.util.HashSet<>();
+            existing.forEach(j -> there.add(j.jobId()));
+            boolean created = false;
             for (CampaignJob job : planJobs) {
-                if (job.state() == JobState.COMPLETED) {
-                    store.createChangesetJob(new ChangesetJob(campaignId, job.jobId(), job.repository(),
-                            job.baseRef(), JobState.PENDING, null, false, 0, null, null, null, 0));
+                if (!there.contains(JobIds.changesetJob(campaign.generation(), job.jobId()))
+                        && (job.state() == JobState.COMPLETED || campaign.generation() > 1)) {
+                    Optional<ChangesetJob> planned = planner.plan(campaign, job);
+                    planned.ifPresent(store::createChangesetJob);
+                    created |= planned.isPresent();
                 }
             }
-            existing = store.changesetJobs(campaignId, from, to);
+            if (created) {
+                existing = store.changesetJobs(campaignId, from, to);
+            }
         }
         List<ChangesetJob> pending = new ArrayList<>();
         for (ChangesetJob job : existing) {
@@ -103,19 +114,22 @@ public final class ChangesetJobSteps {
                     + job.repository() + ": a campaign pushes to a branch of its own, never to the base; create the"
                     + " campaign with another branch");
         }
-        CampaignJob planJob = plans.campaignJob(campaign.planId(), jobId).orElseThrow();
+        CampaignJob planJob = plans.campaignJob(campaign.planId(), JobIds.planJobId(jobId)).orElseThrow();
         byte[] patch = blobs.get(planJob.patchKey())
                 .orElseThrow(() -> new IllegalStateException("patch " + planJob.patchKey() + " is missing"));
         store.recordAttempt(campaignId, jobId);
         CodeHostAccess access = codeHost.get();
         CommitResult result = git.commit(new CommitRequest(access.cloneUrl(job.repository()),
                 access.credentials(job.repository()), planJob.baseRevision(), patch, commitMessage(campaign),
-                access.bot(), campaign.createdAt()));
+                access.bot(), campaign.commitDate()));
         store.recordCommit(campaignId, jobId, result.commitSha());
         return result.commitSha();
     }
 
-    /** Pushes the job's commit to the campaign's branch (create-only; a foreign branch is a conflict). */
+    /**
+     * Pushes the job's commit to the campaign's branch: create-only, or in an update with a lease on the campaign's
+     * earlier commit; a branch anywhere else is a conflict and nothing is overwritten.
+     */
     public void push(String campaignId, String jobId) {
         ChangesetJob job = pendingJob(campaignId, jobId);
         if (job == null || job.pushed()) {
@@ -124,8 +138,9 @@ public final class ChangesetJobSteps {
         ChangesetJobLifecycle.require(job, ChangesetJobLifecycle.Event.PUSH);
         Campaign campaign = campaign(campaignId);
         CodeHostAccess access = codeHost.get();
+        // In an update (a later generation) the push moves the branch only from the campaign's earlier commit.
         git.push(new PushRequest(access.cloneUrl(job.repository()), access.credentials(job.repository()),
-                campaign.branch(), job.commitSha()));
+                campaign.branch(), job.commitSha(), job.expectedOldSha()));
         store.recordPush(campaignId, jobId);
     }
 

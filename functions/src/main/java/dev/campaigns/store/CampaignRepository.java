@@ -130,6 +130,31 @@ public interface CampaignRepository {
      */
     boolean claimPullRequest(String campaignId, String jobId, Instant at);
 
+    /**
+     * An update's start of the campaign's next generation (see {@link #startGeneration}).
+     *
+     * @param fromGeneration the generation the update was decided on
+     * @param fromExecutions the campaign's executions when it was decided (0: unpublished, and it stays so)
+     * @param total          the new generation's changeset jobs
+     * @param trackedDelta   the current generation's changesets that stay in the campaign: counted as tracked until
+     *                       a job of the new generation that carries one completes (it then counts as completed)
+     */
+    record GenerationStart(String campaignId, int fromGeneration, int fromExecutions, String planId,
+                           String previousPlanId, String name, String description, Instant at, int total,
+                           int trackedDelta) {
+    }
+
+    /**
+     * Starts the campaign's next generation of changeset jobs: the new plan, name and description, counters of
+     * {@code total} pending jobs, the cancel mark cleared, {@code tracked} grown by {@code trackedDelta}, and one more
+     * execution for a published campaign; only while the campaign is at {@code fromGeneration} with
+     * {@code fromExecutions} executions and not closed. True when this call applied it (of racing updates, one).
+     */
+    boolean startGeneration(GenerationStart update);
+
+    /** Takes a changeset out of the campaign (its membership and the changeset's campaign); safe to repeat. */
+    void detachFromCampaign(String campaignId, Changeset changeset);
+
     /** Marks the campaign closed at {@code at}, once (a second close keeps the first time; no campaign: nothing). */
     void closeCampaign(String campaignId, Instant at);
 

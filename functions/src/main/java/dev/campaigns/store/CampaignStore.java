@@ -50,10 +50,12 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * Campaign       CAMPAIGN#{id}      #CAMPAIGN                get campaign, counters = status (1 read)
  * plan's repo   PLAN#{id}          REPO#{repository, lower} its job ID: a repository once per plan
  * patch upload   PLAN#{id}          UPLOAD#{sha256}          a patch sent in parts: its parts' blob keys, complete
- * ChangesetJob   CAMPAIGN#{id}      JOB#{jobId}              a page of a campaign's jobs
+ * ChangesetJob   CAMPAIGN#{id}      JOB#{jobId}              a page of a campaign's jobs; jobId = JobIds.changesetJob
+ *                                                             (generation, position): generation g > 1 as G{g}#{pos}
  * membership     CAMPAIGN#{id}      CHANGESET#{repo}#{n}     a campaign's changesets (their items: ChangesetStore)
  * GSI Owner:     GSI1PK=OWNER#{owner}, GSI1SK={createdAt}#{id}     an owner's campaigns, newest first
- * GSI Errors:    ERRPK={PK} (only on ERRORED jobs), SK              a process's errors: reads only errored jobs
+ * GSI Errors:    ERRPK={PK}, {PK}#G{g} for a campaign's generation g > 1 (only on ERRORED jobs), SK
+ *                                                             a process's errors: reads only errored jobs
  * </pre>
  */
 public final class CampaignStore implements PlanRepository, CampaignRepository {
@@ -245,6 +247,11 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
 
     static String repositoryKey(String repository) {
         return "REPO#" + RepositoryName.identity(repository);
+    }
+
+    @Override
+    public Optional<String> jobIdOf(String planId, String repository) {
+        return get(planKey(planId), repositoryKey(repository)).map(item -> Attr.str(item, "jobId"));
     }
 
     /**
@@ -462,7 +469,24 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
 
     /** Changeset jobs {@code from} (inclusive) to {@code to} (exclusive), by position. */
     public List<ChangesetJob> changesetJobs(String campaignId, int from, int to) {
-        return queryRange(campaignKey(campaignId), from, to, CampaignStore::changesetJob);
+        return queryJobs(campaignId, generation(campaignId), from, to, CampaignStore::changesetJob);
+    }
+
+    /** The campaign's current generation of changeset jobs (1 without an update; 1 for no campaign). */
+    private int generation(String campaignId) {
+        return campaign(campaignId).map(Campaign::generation).orElse(1);
+    }
+
+    /** The current generation's jobs at positions {@code from} (inclusive) to {@code to} (exclusive). */
+    private <T> List<T> queryJobs(String campaignId, int generation, int from, int to,
+                                  Function<Map<String, AttributeValue>, T> map) {
+        List<T> result = new ArrayList<>();
+        t.query(QueryRequest.builder().keyConditionExpression("PK = :pk AND SK BETWEEN :from AND :to")
+                .expressionAttributeValues(Map.of(":pk", s(campaignKey(campaignId)),
+                        ":from", s(jobKey(JobIds.changesetJob(generation, from))),
+                        ":to", s(jobKey(JobIds.changesetJob(generation, to - 1)))))
+                .consistentRead(true).build(), item -> result.add(map.apply(item)));
+        return result;
     }
 
     /** Records the commit made for a pending changeset job. */
@@ -492,9 +516,29 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
      * already terminal: a job that became a changeset is frozen.
      */
     public boolean completeChangesetJob(String campaignId, String jobId, Changeset changeset) {
+        // (in an update the changeset is usually the campaign's already, recorded by an earlier generation)
         List<TransactWriteItem> membership = membershipWrites(table, campaignId, changeset.id(),
-                changeset.repository(), changeset.externalID(), true, jobId);
+                changeset.repository(), changeset.externalID(), true, jobId, true);
         String pk = campaignKey(campaignId);
+        Optional<ChangesetJob> job = changesetJob(campaignId, jobId);
+        if (job.isPresent() && job.get().state() == JobState.PENDING && job.get().changesetId() != null) {
+            // An update's job carrying the campaign's earlier changeset: it moves from tracked to completed. The
+            // job's write is conditioned on the changeset it carried, so the read above cannot be stale.
+            List<TransactWriteItem> items = new ArrayList<>(membership);
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":cs", s(changeset.id()),
+                    ":carried", s(job.get().changesetId())));
+            values.put(":pending", s(JobState.PENDING.name()));
+            values.put(":done", s(JobState.COMPLETED.name()));
+            items.add(TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(pk, jobKey(jobId)))
+                    .conditionExpression("#state = :pending AND changesetId = :carried")
+                    .updateExpression("SET #state = :done, changesetId = :cs")
+                    .expressionAttributeNames(Map.of("#state", "state")).expressionAttributeValues(values).build())
+                    .build());
+            items.add(TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(pk, CAMPAIGN))
+                    .updateExpression("ADD completed :one, tracked :minus")
+                    .expressionAttributeValues(Map.of(":one", n(1), ":minus", n(-1))).build()).build());
+            return transact(items);
+        }
         return transactFinish(Owner.CAMPAIGN_JOBS, pk, membership,
                 completedJob(pk, jobId, "changesetId = :cs", Map.of(":cs", s(changeset.id()))), "completed");
     }
@@ -506,7 +550,15 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
 
     /** Marks every still-pending changeset job of a campaign errored (its execution ended without it). */
     public void failPendingChangesetJobs(String campaignId, int jobs, String error) {
-        failPending(Owner.CAMPAIGN_JOBS, campaignKey(campaignId), jobs, error);
+        int generation = generation(campaignId);
+        for (int from = 0; from < jobs; from += 1000) {
+            for (ChangesetJob job : queryJobs(campaignId, generation, from, Math.min(jobs, from + 1000),
+                    CampaignStore::changesetJob)) {
+                if (job.state() == JobState.PENDING) {
+                    failChangesetJob(campaignId, job.jobId(), error);
+                }
+            }
+        }
     }
 
     /**
@@ -518,8 +570,10 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
     public void failPendingChangesetJobs(String campaignId, int jobs, String error, int execution) {
         String pk = campaignKey(campaignId);
         int pageSize = 1000;
+        int generation = generation(campaignId);
         for (int from = 0; from < jobs; from += pageSize) {
-            for (Map<String, AttributeValue> item : queryRange(pk, from, Math.min(jobs, from + pageSize), i -> i)) {
+            for (Map<String, AttributeValue> item : queryJobs(campaignId, generation, from,
+                    Math.min(jobs, from + pageSize), i -> i)) {
                 if (!JobState.PENDING.name().equals(Attr.str(item, "state"))) {
                     continue;
                 }
@@ -557,7 +611,8 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
      */
     public int resetErroredChangesetJobs(String campaignId) {
         int reset = 0;
-        for (String jobId : erroredJobIds(campaignKey(campaignId), Integer.MAX_VALUE)) {
+        for (String jobId : erroredJobIds(errorsKey(campaignKey(campaignId), generation(campaignId)),
+                Integer.MAX_VALUE)) {
             Update job = Update.builder().tableName(table).key(key(campaignKey(campaignId), jobKey(jobId)))
                     .conditionExpression("#state = :errored")
                     .updateExpression("SET #state = :pending REMOVE ERRPK, #error")
@@ -579,7 +634,16 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
     }
 
     public List<String> campaignErrors(String campaignId, int limit) {
-        return errors(campaignKey(campaignId), limit);
+        return errors(errorsKey(campaignKey(campaignId), generation(campaignId)), limit);
+    }
+
+    /**
+     * The Errors index's partition of a process's errored jobs: its key, or for a campaign's generation g > 1 its key
+     * with {@code #G{g}}, so that a generation's errors (and the retry's reset of them) never include an earlier
+     * generation's.
+     */
+    static String errorsKey(String pk, int generation) {
+        return generation == 1 ? pk : pk + "#G" + generation;
     }
 
     // ---- campaigns' changesets -------------------------------------------------------------------------------
@@ -591,7 +655,7 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
     @Override
     public boolean addToCampaign(String campaignId, Changeset changeset) {
         List<TransactWriteItem> items = new ArrayList<>(membershipWrites(table, campaignId, changeset.id(),
-                changeset.repository(), changeset.externalID(), false, null));
+                changeset.repository(), changeset.externalID(), false, null, false));
         items.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
                 .key(key(campaignKey(campaignId), "#CAMPAIGN"))
                 .conditionExpression("attribute_exists(PK)")
@@ -605,7 +669,7 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
      */
     static List<TransactWriteItem> membershipWrites(String table, String campaignId, String changesetId,
                                                     String repository, String externalID, boolean created,
-                                                    String jobId) {
+                                                    String jobId, boolean mayBelong) {
         Map<String, AttributeValue> m = new HashMap<>(key(campaignKey(campaignId),
                 membershipKey(repository, externalID)));
         m.put("changesetId", s(changesetId));
@@ -615,9 +679,15 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
         if (jobId != null) {
             m.put("jobId", s(jobId));
         }
+        Put.Builder put = Put.builder().tableName(table).item(m);
+        if (mayBelong) {
+            put.conditionExpression("attribute_not_exists(PK) OR changesetId = :cs")
+                    .expressionAttributeValues(Map.of(":cs", s(changesetId)));
+        } else {
+            put.conditionExpression("attribute_not_exists(PK)");
+        }
         return List.of(
-                TransactWriteItem.builder().put(Put.builder().tableName(table).item(m)
-                        .conditionExpression("attribute_not_exists(PK)").build()).build(),
+                TransactWriteItem.builder().put(put.build()).build(),
                 TransactWriteItem.builder().update(Update.builder().tableName(table)
                         .key(key(ChangesetStore.changesetKey(changesetId), ChangesetStore.CHANGESET)).conditionExpression("attribute_exists(PK)")
                         .updateExpression("ADD campaignIds :c")
@@ -641,6 +711,65 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
         Map<String, AttributeValue> next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
                 ? page.lastEvaluatedKey() : null;
         return new Page<>(ids, next == null ? null : Cursor.encode(next), totalCount);
+    }
+
+    /**
+     * Starts the campaign's next generation of changeset jobs (updateCampaign), in one conditional write: the new
+     * plan, name and description, the generation and its counters ({@code total} jobs, none finished), the cancel mark
+     * cleared, {@code tracked} grown by the changesets that stay in the campaign without a job of the new generation,
+     * and (for a published campaign) one more execution. Applied only while the campaign is still at
+     * {@code update.fromGeneration()} with {@code update.fromExecutions()} executions and not closed, so of two racing
+     * updates one applies. True when this call applied it.
+     */
+    @Override
+    public boolean startGeneration(GenerationStart update) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":g", n(update.fromGeneration()));
+        values.put(":next", n(update.fromGeneration() + 1));
+        values.put(":e", n(update.fromExecutions()));
+        values.put(":plan", s(update.planId()));
+        values.put(":prev", s(update.previousPlanId()));
+        values.put(":name", s(update.name()));
+        values.put(":description", s(update.description()));
+        values.put(":at", s(update.at().toString()));
+        values.put(":total", n(update.total()));
+        values.put(":zero", n(0));
+        values.put(":tracked", n(update.trackedDelta()));
+        values.put(":executions", n(update.fromExecutions() + (update.fromExecutions() > 0 ? 1 : 0)));
+        String generationIs = update.fromGeneration() == 1
+                ? "(attribute_not_exists(generation) OR generation = :g)" : "generation = :g";
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(key(campaignKey(update.campaignId()),
+                            CAMPAIGN))
+                    .conditionExpression("attribute_exists(PK) AND attribute_not_exists(closedAt) AND executions = :e"
+                            + " AND " + generationIs)
+                    .updateExpression("SET generation = :next, planId = :plan, previousPlanId = :prev, #name = :name,"
+                            + " description = :description, updatedAt = :at, #total = :total, completed = :zero,"
+                            + " errored = :zero, cancelled = :zero, executions = :executions"
+                            + " ADD tracked :tracked REMOVE cancelledAt")
+                    .expressionAttributeNames(Map.of("#name", "name", "#total", "total"))
+                    .expressionAttributeValues(values).build());
+            return true;
+        } catch (ConditionalCheckFailedException movedOn) {
+            return false;
+        }
+    }
+
+    /**
+     * Takes a changeset out of a campaign (updateCampaign, a repository gone from the plan with DETACH): its membership
+     * and the campaign's ID on the changeset go; the changeset stays (on the code host and here). Safe to repeat.
+     */
+    @Override
+    public void detachFromCampaign(String campaignId, Changeset changeset) {
+        t.transact(List.of(
+                TransactWriteItem.builder().delete(software.amazon.awssdk.services.dynamodb.model.Delete.builder()
+                        .tableName(table).key(key(campaignKey(campaignId),
+                                membershipKey(changeset.repository(), changeset.externalID()))).build()).build(),
+                TransactWriteItem.builder().update(Update.builder().tableName(table)
+                        .key(key(ChangesetStore.changesetKey(changeset.id()), ChangesetStore.CHANGESET))
+                        .conditionExpression("attribute_exists(PK)").updateExpression("DELETE campaignIds :c")
+                        .expressionAttributeValues(Map.of(":c", AttributeValue.fromSs(List.of(campaignId))))
+                        .build()).build()));
     }
 
     /** Marks the campaign closed at {@code at}, once (a second close keeps the first time). */
@@ -747,7 +876,7 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
 
     /** Changeset jobs {@code from} (inclusive) to {@code to} (exclusive) with their pull-request claims. */
     public List<JobClaim> changesetJobClaims(String campaignId, int from, int to) {
-        return queryRange(campaignKey(campaignId), from, to, item -> new JobClaim(changesetJob(item),
+        return queryJobs(campaignId, generation(campaignId), from, to, item -> new JobClaim(changesetJob(item),
                 item.containsKey("openingAt") ? Instant.parse(Attr.str(item, "openingAt")) : null));
     }
 
@@ -844,12 +973,13 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
 
     /** The one write that moves a PENDING job to ERRORED with its error (listed in the sparse Errors index). */
     private Update failedJob(String pk, String jobId, String error) {
+        String errpk = errorsKey(pk, JobIds.generation(jobId));
         return Update.builder().tableName(table).key(key(pk, jobKey(jobId)))
                 .conditionExpression("#state = :pending")
                 .updateExpression("SET #state = :errored, #error = :error, ERRPK = :errpk")
                 .expressionAttributeNames(Map.of("#state", "state", "#error", "error"))
                 .expressionAttributeValues(Map.of(":pending", s(JobState.PENDING.name()),
-                        ":errored", s(JobState.ERRORED.name()), ":error", s(error), ":errpk", s(pk)))
+                        ":errored", s(JobState.ERRORED.name()), ":error", s(error), ":errpk", s(errpk)))
                 .build();
     }
 
@@ -987,6 +1117,24 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
         item.put("baseRef", s(job.baseRef()));
         item.put("state", s(job.state().name()));
         item.put("attempts", n(job.attempts()));
+        // an update's job starts from its repository's earlier job (ChangesetJobPlanner): its commit when the diff is
+        // the same, its pull request, and the lease of its push
+        if (job.commitSha() != null) {
+            item.put("commitSha", s(job.commitSha()));
+        }
+        if (job.pushed()) {
+            item.put("pushed", bool(true));
+        }
+        if (job.pullRequest() != 0) {
+            item.put("pullRequest", n(job.pullRequest()));
+            item.put("pullRequestUrl", s(job.pullRequestUrl()));
+        }
+        if (job.expectedOldSha() != null) {
+            item.put("expectedOldSha", s(job.expectedOldSha()));
+        }
+        if (job.changesetId() != null) {
+            item.put("changesetId", s(job.changesetId()));
+        }
         return item;
     }
 
@@ -996,7 +1144,7 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
         return new ChangesetJob(campaignId, jobId, Attr.str(item, "repository"), Attr.str(item, "baseRef"),
                 JobState.valueOf(Attr.str(item, "state")), Attr.str(item, "commitSha"), Attr.flag(item, "pushed"),
                 Attr.num(item, "pullRequest"), Attr.str(item, "pullRequestUrl"), Attr.str(item, "changesetId"),
-                Attr.str(item, "error"), Attr.integer(item, "attempts"));
+                Attr.str(item, "error"), Attr.integer(item, "attempts"), Attr.str(item, "expectedOldSha"));
     }
 
     private static Campaign campaign(String id, Map<String, AttributeValue> item) {
@@ -1005,6 +1153,8 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
                 Instant.parse(Attr.str(item, "createdAt")), counters(item), Attr.integer(item, "executions"),
                 item.containsKey("closedAt") ? Instant.parse(Attr.str(item, "closedAt")) : null,
                 Attr.integer(item, "tracked"),
-                item.containsKey("cancelledAt") ? Instant.parse(Attr.str(item, "cancelledAt")) : null);
+                item.containsKey("cancelledAt") ? Instant.parse(Attr.str(item, "cancelledAt")) : null,
+                item.containsKey("generation") ? Attr.integer(item, "generation") : 1, Attr.str(item, "previousPlanId"),
+                item.containsKey("updatedAt") ? Instant.parse(Attr.str(item, "updatedAt")) : null);
     }
 }

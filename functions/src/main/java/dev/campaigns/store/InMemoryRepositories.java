@@ -265,6 +265,15 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
     }
 
     @Override
+    public Optional<String> jobIdOf(String planId, String repository) {
+        synchronized (lock) {
+            PlanState p = plans.get(planId);
+            return p == null ? Optional.empty()
+                    : Optional.ofNullable(p.repositories.get(RepositoryName.identity(repository)));
+        }
+    }
+
+    @Override
     public List<CampaignJob> campaignJobs(String planId, int from, int to) {
         synchronized (lock) {
             PlanState p = plans.get(planId);
@@ -396,7 +405,8 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
             }
             Campaign x = c.campaign;
             c.campaign = new Campaign(x.id(), x.owner(), x.name(), x.description(), x.branch(), x.planId(), draft,
-                    x.createdAt(), x.counters(), 1, x.closedAt(), x.tracked(), x.cancelledAt());
+                    x.createdAt(), x.counters(), 1, x.closedAt(), x.tracked(), x.cancelledAt(), x.generation(),
+                    x.previousPlanId(), x.updatedAt());
             return true;
         }
     }
@@ -421,7 +431,8 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
         synchronized (lock) {
             CampaignState c = campaigns.get(campaignId);
             return c == null || from >= to ? List.of()
-                    : List.copyOf(c.jobs.subMap(JobIds.of(from), true, JobIds.of(to - 1), true).values());
+                    : List.copyOf(c.jobs.subMap(JobIds.changesetJob(c.campaign.generation(), from), true,
+                    JobIds.changesetJob(c.campaign.generation(), to - 1), true).values());
         }
     }
 
@@ -429,27 +440,28 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
     public void recordCommit(String campaignId, String jobId, String commitSha) {
         updatePending(campaignId, jobId, j -> new ChangesetJob(j.campaignId(), j.jobId(), j.repository(), j.baseRef(),
                 j.state(), commitSha, j.pushed(), j.pullRequest(), j.pullRequestUrl(), j.changesetId(), j.error(),
-                j.attempts()));
+                j.attempts(), j.expectedOldSha()));
     }
 
     @Override
     public void recordPush(String campaignId, String jobId) {
         updatePending(campaignId, jobId, j -> new ChangesetJob(j.campaignId(), j.jobId(), j.repository(), j.baseRef(),
                 j.state(), j.commitSha(), true, j.pullRequest(), j.pullRequestUrl(), j.changesetId(), j.error(),
-                j.attempts()));
+                j.attempts(), j.expectedOldSha()));
     }
 
     @Override
     public void recordPullRequest(String campaignId, String jobId, long number, String url) {
         updatePending(campaignId, jobId, j -> new ChangesetJob(j.campaignId(), j.jobId(), j.repository(), j.baseRef(),
-                j.state(), j.commitSha(), j.pushed(), number, url, j.changesetId(), j.error(), j.attempts()));
+                j.state(), j.commitSha(), j.pushed(), number, url, j.changesetId(), j.error(), j.attempts(),
+                j.expectedOldSha()));
     }
 
     @Override
     public void recordAttempt(String campaignId, String jobId) {
         updatePending(campaignId, jobId, j -> new ChangesetJob(j.campaignId(), j.jobId(), j.repository(), j.baseRef(),
                 j.state(), j.commitSha(), j.pushed(), j.pullRequest(), j.pullRequestUrl(), j.changesetId(), j.error(),
-                j.attempts() + 1));
+                j.attempts() + 1, j.expectedOldSha()));
     }
 
     private void updatePending(String campaignId, String jobId, java.util.function.UnaryOperator<ChangesetJob> update) {
@@ -469,7 +481,9 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
             CampaignState c = campaigns.get(campaignId);
             ChangesetJob job = c == null ? null : c.jobs.get(jobId);
             String member = membershipKey(changeset.repository(), changeset.externalID());
-            if (job == null || job.state() != JobState.PENDING || c.members.containsKey(member)
+            // (in an update the changeset is usually the campaign's already, recorded by an earlier generation)
+            if (job == null || job.state() != JobState.PENDING
+                    || (c.members.containsKey(member) && !c.members.get(member).equals(changeset.id()))
                     || !changesets.containsKey(changeset.id())) {
                 return false;
             }
@@ -477,8 +491,13 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
             joinCampaign(changeset.id(), campaignId);
             c.jobs.put(jobId, new ChangesetJob(campaignId, jobId, job.repository(), job.baseRef(), JobState.COMPLETED,
                     job.commitSha(), job.pushed(), job.pullRequest(), job.pullRequestUrl(), changeset.id(), null,
-                    job.attempts()));
+                    job.attempts(), job.expectedOldSha()));
             count(c, 1, 0);
+            if (job.changesetId() != null) {
+                // an update's job carrying the campaign's earlier changeset: from tracked to completed
+                Campaign x = c.campaign;
+                c.campaign = changed(x, x.counters(), x.executions(), x.closedAt(), x.tracked() - 1, x.cancelledAt());
+            }
             return true;
         }
     }
@@ -493,7 +512,7 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
             }
             c.jobs.put(jobId, new ChangesetJob(campaignId, jobId, job.repository(), job.baseRef(), JobState.ERRORED,
                     job.commitSha(), job.pushed(), job.pullRequest(), job.pullRequestUrl(), job.changesetId(), error,
-                    job.attempts()));
+                    job.attempts(), job.expectedOldSha()));
             count(c, 0, 1);
             return true;
         }
@@ -537,10 +556,11 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
                 return 0;
             }
             for (ChangesetJob job : List.copyOf(c.jobs.values())) {
-                if (job.state() == from) {
+                if (job.state() == from && JobIds.generation(job.jobId()) == c.campaign.generation()) {
                     c.jobs.put(job.jobId(), new ChangesetJob(campaignId, job.jobId(), job.repository(), job.baseRef(),
                             JobState.PENDING, job.commitSha(), job.pushed(), job.pullRequest(), job.pullRequestUrl(),
-                            job.changesetId(), from == JobState.ERRORED ? null : job.error(), job.attempts()));
+                            job.changesetId(), from == JobState.ERRORED ? null : job.error(), job.attempts(),
+                            job.expectedOldSha()));
                     count(c, 0, from == JobState.ERRORED ? -1 : 0, from == JobState.CANCELLED ? -1 : 0);
                     reset++;
                 }
@@ -556,7 +576,8 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
             List<String> errors = new ArrayList<>();
             if (c != null) {
                 for (ChangesetJob job : c.jobs.values()) {
-                    if (job.state() == JobState.ERRORED && errors.size() < limit) {
+                    if (job.state() == JobState.ERRORED && errors.size() < limit
+                            && JobIds.generation(job.jobId()) == c.campaign.generation()) {
                         errors.add(job.repository() + ": " + job.error());
                     }
                 }
@@ -632,6 +653,39 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
     }
 
     @Override
+    public boolean startGeneration(GenerationStart u) {
+        synchronized (lock) {
+            CampaignState c = campaigns.get(u.campaignId());
+            if (c == null || c.campaign.closedAt() != null || c.campaign.generation() != u.fromGeneration()
+                    || c.campaign.executions() != u.fromExecutions()) {
+                return false;
+            }
+            Campaign x = c.campaign;
+            c.campaign = new Campaign(x.id(), x.owner(), u.name(), u.description(), x.branch(), u.planId(), x.draft(),
+                    x.createdAt(), new JobCounters(u.total(), 0, 0, 0),
+                    u.fromExecutions() + (u.fromExecutions() > 0 ? 1 : 0), null, x.tracked() + u.trackedDelta(), null,
+                    u.fromGeneration() + 1, u.previousPlanId(), u.at());
+            return true;
+        }
+    }
+
+    @Override
+    public void detachFromCampaign(String campaignId, Changeset changeset) {
+        synchronized (lock) {
+            CampaignState c = campaigns.get(campaignId);
+            if (c != null) {
+                c.members.remove(membershipKey(changeset.repository(), changeset.externalID()));
+            }
+            Changeset x = changesets.get(changeset.id());
+            if (x != null) {
+                Set<String> ids = new HashSet<>(x.campaignIds());
+                ids.remove(campaignId);
+                changesets.put(x.id(), withCampaigns(x, ids));
+            }
+        }
+    }
+
+    @Override
     public void closeCampaign(String campaignId, Instant at) {
         synchronized (lock) {
             CampaignState c = campaigns.get(campaignId);
@@ -684,7 +738,8 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
     private static Campaign changed(Campaign x, JobCounters counters, int executions, Instant closedAt, int tracked,
                                     Instant cancelledAt) {
         return new Campaign(x.id(), x.owner(), x.name(), x.description(), x.branch(), x.planId(), x.draft(),
-                x.createdAt(), counters, executions, closedAt, tracked, cancelledAt);
+                x.createdAt(), counters, executions, closedAt, tracked, cancelledAt, x.generation(), x.previousPlanId(),
+                x.updatedAt());
     }
 
     private void joinCampaign(String changesetId, String campaignId) {

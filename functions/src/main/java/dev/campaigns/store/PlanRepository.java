@@ -69,6 +69,9 @@ public interface PlanRepository {
 
     Optional<CampaignJob> campaignJob(String planId, String jobId);
 
+    /** The ID of the plan's job for {@code repository} (matched by its identity), if the plan has one. */
+    Optional<String> jobIdOf(String planId, String repository);
+
     /** Jobs {@code from} (inclusive) to {@code to} (exclusive) of a plan, by position. */
     List<CampaignJob> campaignJobs(String planId, int from, int to);
 

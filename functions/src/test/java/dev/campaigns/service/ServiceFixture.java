@@ -47,6 +47,8 @@ final class ServiceFixture {
             "github.com");
     final CampaignService campaigns = new CampaignService(repos, repos, idempotency, plans, processes, clock, limits);
     final ChangesetJobSteps steps = new ChangesetJobSteps(repos, repos, repos, blobs, git, access, limits, clock);
+    final CampaignUpdate updates = new CampaignUpdate(repos, repos, repos, campaigns, plans, processes,
+            () -> (request, delay) -> closeQueue.add(request), clock, limits);
     final ChangesetService changesets = new ChangesetService(repos, repos, campaigns, idempotency, access,
             () -> (request, delay) -> closeQueue.add(request), clock);
 
@@ -56,9 +58,19 @@ final class ServiceFixture {
 
     /** A plan of one patch per repository, executed: every job checked (the base ref "main" exists in each). */
     CampaignPlan executedPlan(String... repositories) {
+        Map<String, String> patches = new java.util.LinkedHashMap<>();
+        for (String r : repositories) {
+            patches.put(r, PATCH);
+        }
+        return executedPlan(patches);
+    }
+
+    /** A plan of these patches by repository, executed as {@link #executedPlan(String...)}. */
+    CampaignPlan executedPlan(Map<String, String> patchByRepository) {
+        String[] repositories = patchByRepository.keySet().toArray(String[]::new);
         List<CampaignPlanService.PatchInput> patches = new ArrayList<>();
         for (String r : repositories) {
-            patches.add(patch(r));
+            patches.add(new CampaignPlanService.PatchInput(r, "abc1234", "main", patchByRepository.get(r)));
             git.branches.computeIfAbsent(host.cloneUrl(r), k -> new java.util.concurrent.ConcurrentHashMap<>())
                     .put("main", "f".repeat(40));
         }

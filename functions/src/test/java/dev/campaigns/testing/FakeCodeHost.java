@@ -74,6 +74,11 @@ public final class FakeCodeHost implements CodeHost {
         return pulls.size();
     }
 
+    /** Every pull request on this host. */
+    public List<PullRequest> pulls() {
+        return List.copyOf(pulls.values());
+    }
+
     private void put(PullRequest p) {
         pulls.put(p.repository() + "#" + p.number(), p);
         created.putIfAbsent(p.repository() + "#" + p.number(), clock.instant());
@@ -90,11 +95,24 @@ public final class FakeCodeHost implements CodeHost {
     @Override
     public synchronized PullRequest ensurePullRequest(PullRequestSpec spec) {
         call("ensure", spec.repository() + " " + spec.headBranch());
+        PullRequest finished = null;
         for (PullRequest p : pulls.values()) {
-            if (p.repository().equals(spec.repository()) && p.headRef().equals(spec.headBranch())
-                    && p.state() == PullRequestState.OPEN) {
-                return p;
+            if (p.repository().equals(spec.repository()) && p.headRef().equals(spec.headBranch())) {
+                if (p.state() == PullRequestState.OPEN) {
+                    if (!p.title().equals(spec.title()) || !java.util.Objects.equals(p.body(), spec.body())) {
+                        // the contract: an open one is brought to the spec's title and body
+                        call("update", spec.repository() + " #" + p.number());
+                        p = new PullRequest(p.repository(), p.number(), p.url(), p.state(), spec.title(), spec.body(),
+                                p.headRef(), p.baseRef(), p.headSha(), p.draft(), p.labels(), p.reviewers());
+                        put(p);
+                    }
+                    return p;
+                }
+                finished = p;
             }
+        }
+        if (finished != null) {
+            return finished; // the contract: a merged or closed one is returned as is, never reopened or duplicated
         }
         long n = numbers.incrementAndGet();
         PullRequest p = new PullRequest(spec.repository(), n, "https://host/" + spec.repository() + "/pull/" + n,

@@ -73,11 +73,23 @@ public final class FakeGit implements GitOperations {
             throw new IllegalStateException("no stored commit " + r.commitSha());
         }
         Map<String, String> heads = branches.computeIfAbsent(r.remoteUrl(), k -> new ConcurrentHashMap<>());
-        String there = heads.putIfAbsent(r.branch(), r.commitSha());
-        if (there != null && !there.equals(r.commitSha())) {
-            throw new IllegalStateException("branch " + r.branch() + " holds another commit");
+        synchronized (heads) {
+            String there = heads.get(r.branch());
+            if (r.commitSha().equals(there)) {
+                return new PushResult(r.branch(), r.commitSha(), false);
+            }
+            // the engine's rule (BranchPush): create-only, or with a lease move only from the expected commit
+            if (!java.util.Objects.equals(there, r.expectedOldSha())) {
+                throw r.expectedOldSha() == null || there == null
+                        ? new dev.campaigns.git.BranchConflictException(r.branch(), there == null ? "(absent)" : there,
+                                r.commitSha())
+                        : new dev.campaigns.git.BranchConflictException(r.branch(), there, r.commitSha(), "branch "
+                                + r.branch() + " is at " + there + ", not at the campaign's last commit "
+                                + r.expectedOldSha() + ": refusing to overwrite it with " + r.commitSha());
+            }
+            heads.put(r.branch(), r.commitSha());
+            return new PushResult(r.branch(), r.commitSha(), true);
         }
-        return new PushResult(r.branch(), r.commitSha(), there == null);
     }
 
     @Override
