@@ -6,37 +6,46 @@ import dev.campaigns.service.AutoMerge;
 import dev.campaigns.service.CampaignCancellation;
 import dev.campaigns.service.CampaignService;
 import dev.campaigns.service.CampaignService.CreateCampaignInput;
+import dev.campaigns.service.CampaignUpdate;
 import dev.campaigns.service.InvalidInputException;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** Resolves Mutation.createCampaign, Mutation.retryCampaign, Mutation.cancelCampaign and Mutation.publishCampaign. */
+/**
+ * Resolves Mutation.createCampaign, Mutation.retryCampaign, Mutation.cancelCampaign, Mutation.publishCampaign and
+ * Mutation.updateCampaign.
+ */
 public final class CampaignResolverHandler extends ResolverHandler {
     private final Supplier<CampaignService> campaigns;
     private final Supplier<CampaignCancellation> cancellation;
     private final Supplier<AutoMerge> autoMerge;
+    private final Supplier<CampaignUpdate> updates;
 
     public CampaignResolverHandler() {
         this(Services.fromEnvironment());
     }
 
     CampaignResolverHandler(Services services) {
-        this(services::campaigns, services::cancellation, services::autoMerge, services.ownerRule(), services::prime);
+        this(services::campaigns, services::cancellation, services::autoMerge, services::campaignUpdate,
+                services.ownerRule(), services::prime);
     }
 
     public CampaignResolverHandler(Supplier<CampaignService> campaigns, Supplier<CampaignCancellation> cancellation,
-                                   Supplier<AutoMerge> autoMerge, OwnerRule ownerRule, Runnable priming) {
+                                   Supplier<AutoMerge> autoMerge, Supplier<CampaignUpdate> updates,
+                                   OwnerRule ownerRule, Runnable priming) {
         super(ownerRule, priming);
         this.campaigns = campaigns;
         this.cancellation = cancellation;
         this.autoMerge = autoMerge;
+        this.updates = updates;
     }
 
     @Override
     protected Map<String, Function<AppSyncEvent, Object>> resolvers() {
         return Map.of("Mutation.createCampaign", this::createCampaign, "Mutation.retryCampaign", this::retryCampaign,
-                "Mutation.cancelCampaign", this::cancelCampaign, "Mutation.publishCampaign", this::publishCampaign);
+                "Mutation.cancelCampaign", this::cancelCampaign, "Mutation.publishCampaign", this::publishCampaign,
+                "Mutation.updateCampaign", this::updateCampaign);
     }
 
     private Object createCampaign(AppSyncEvent event) {
@@ -71,6 +80,25 @@ public final class CampaignResolverHandler extends ResolverHandler {
 
     private Object publishCampaign(AppSyncEvent event) {
         return view(campaigns.get().publishCampaign(owner(event), event.text("campaign"), event.bool("draft")));
+    }
+
+    private Object updateCampaign(AppSyncEvent event) {
+        if (event.arguments() == null || !event.arguments().path("input").isObject()) {
+            throw new InvalidInputException("input is required");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode fields = event.arguments().get("input").deepCopy();
+        com.fasterxml.jackson.databind.JsonNode removed = fields.remove("removedChangesets");
+        CampaignUpdate.UpdateCampaignInput input;
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode named = fields.deepCopy();
+            if (removed != null && !removed.isNull()) {
+                named.set("removed", removed);
+            }
+            input = JSON.treeToValue(named, CampaignUpdate.UpdateCampaignInput.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InvalidInputException("input is not an UpdateCampaignInput: " + e.getOriginalMessage());
+        }
+        return view(updates.get().update(owner(event), input));
     }
 
     private Map<String, Object> view(Campaign campaign) {

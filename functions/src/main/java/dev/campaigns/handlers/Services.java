@@ -91,6 +91,7 @@ public final class Services {
     private final Lazy<Pacer> pacer;
     private final Lazy<PullRequestPacing> pacing;
     private final Lazy<ChangesetStore> changesetStore;
+    private final Lazy<dev.campaigns.service.CampaignUpdate> campaignUpdate;
     private final Lazy<ChangesetService> changesets;
     private final Lazy<SqsClient> sqs;
     private final Lazy<String> webhookSecret;
@@ -133,6 +134,9 @@ public final class Services {
         this.campaigns = new Lazy<>(() -> new CampaignService(store.get(), store.get(), idempotency.get(), plans.get(),
                 startOnDemand, clock, Limits.DEFAULT));
         this.changesetStore = new Lazy<>(() -> new ChangesetStore(campaignsTable.get()));
+        this.campaignUpdate = new Lazy<>(() -> new dev.campaigns.service.CampaignUpdate(store.get(), store.get(),
+                changesetStore.get(), campaigns.get(), plans.get(), startOnDemand, this::changesetCloseQueue, clock,
+                Limits.DEFAULT));
         this.cancellation = new Lazy<>(() -> new CampaignCancellation(store.get(),
                 (name, cause) -> processes.get().stop(name, cause), clock, d -> Thread.sleep(d.toMillis()),
                 new dev.campaigns.service.ChangesetJobPlanner(store.get(), store.get(), changesetStore.get())));
@@ -189,6 +193,11 @@ public final class Services {
     /** cancelCampaign, and close/delete of a campaign still processing (STATE_MACHINE_ARN: StopExecution). */
     public CampaignCancellation cancellation() {
         return cancellation.get();
+    }
+
+    /** updateCampaign (issue 16): only the campaign resolver builds it (and has the close queue's URL). */
+    public dev.campaigns.service.CampaignUpdate campaignUpdate() {
+        return campaignUpdate.get();
     }
 
     public ChangesetJobSteps steps() {

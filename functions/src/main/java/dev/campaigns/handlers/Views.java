@@ -51,6 +51,8 @@ final class Views {
         v.put("createdAt", campaign.createdAt().toString());
         v.put("closedAt", campaign.closedAt() == null ? null : campaign.closedAt().toString());
         v.put("cancelledAt", campaign.cancelledAt() == null ? null : campaign.cancelledAt().toString());
+        v.put("generation", campaign.generation());
+        v.put("updatedAt", campaign.updatedAt() == null ? null : campaign.updatedAt().toString());
         v.put("changesetCreationStatus", status(status));
         return v;
     }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         description = "Make the same change in many repositories at once.",
         subcommands = {PlanCommand.class, ApplyCommand.class, StatusCommand.class, ListCommand.class,
                 RetryCommand.class, CloseCommand.class, DemoCommand.class, ServeCommand.class, CommitCommand.class,
-                CancelCommand.class, BulkCommand.class, PublishCommand.class})
+                CancelCommand.class, BulkCommand.class, PublishCommand.class, UpdateCommand.class})
 public final class CampaignsCli implements Runnable {
     @Spec
     CommandSpec spec;

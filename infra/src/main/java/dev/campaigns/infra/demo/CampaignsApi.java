@@ -98,6 +98,22 @@ public final class CampaignsApi {
         return field(client.data(PUBLISH_CAMPAIGN, vars), "publishCampaign");
     }
 
+    public static final String UPDATE_CAMPAIGN = "mutation($input: UpdateCampaignInput!) { updateCampaign(input:"
+            + " $input) { id name branch draft published generation updatedAt changesetCreationStatus { " + STATUS
+            + " } } }";
+
+    /** updateCampaign: the campaign's next generation from {@code plan} (null name or description: kept). */
+    public Map<String, Object> updateCampaign(String id, String plan, String name, String description,
+                                              String removedChangesets) {
+        Map<String, Object> input = new java.util.HashMap<>();
+        input.put("campaign", id);
+        input.put("plan", plan);
+        input.put("name", name);
+        input.put("description", description);
+        input.put("removedChangesets", removedChangesets);
+        return field(client.data(UPDATE_CAMPAIGN, Map.of("input", input)), "updateCampaign");
+    }
+
     public static final String PREVIEW = "query($id: ID!, $first: Int, $offset: Int, $patches: Boolean!) {"
             + " campaign(id: $id) { id name branch draft published changesetCreationStatus { " + STATUS + " }"
             + " plan { jobs(first: $first, offset: $offset) { repository baseRef state"
