@@ -38,6 +38,17 @@ public record CampaignAudit(int jobs, int pending, int completed, int errored, i
      */
     public static CampaignAudit of(DynamoDbClient dynamo, String table, LocalCodeHost host, String campaignId,
                                    String branch, List<String> repositories) {
+        return of(dynamo, table, host, campaignId, branch, repositories, 1, List.of());
+    }
+
+    /**
+     * As {@link #of(DynamoDbClient, String, LocalCodeHost, String, String, List)} for the campaign's changeset jobs of
+     * {@code generation} (after updateCampaign), where {@code gone} are the repositories the update removed: each must
+     * still have exactly one pull request from the branch, not open (closed by the update), and its changeset.
+     */
+    public static CampaignAudit of(DynamoDbClient dynamo, String table, LocalCodeHost host, String campaignId,
+                                   String branch, List<String> repositories, int generation, List<String> gone) {
+        String jobPrefix = generation == 1 ? "JOB#" : String.format("JOB#G%04d#", generation);
         List<Map<String, AttributeValue>> items = query(dynamo, table, "CAMPAIGN#" + campaignId);
         Map<String, AttributeValue> campaign = null;
         Map<String, Map<String, AttributeValue>> jobsByRepo = new HashMap<>();
@@ -55,6 +66,9 @@ public record CampaignAudit(int jobs, int pending, int completed, int errored, i
             if (sk.equals("#CAMPAIGN")) {
                 campaign = item;
             } else if (sk.startsWith("JOB#")) {
+                if (!sk.startsWith(jobPrefix) || (generation == 1 && sk.startsWith("JOB#G"))) {
+                    continue; // another generation's job
+                }
                 jobs++;
                 String state = str(item, "state");
                 switch (state) {
@@ -95,7 +109,9 @@ public record CampaignAudit(int jobs, int pending, int completed, int errored, i
                 continue;
             }
             if (!"COMPLETED".equals(str(job, "state"))) {
-                if (!cs.isEmpty()) {
+                // (an update's job carries the campaign's earlier changeset: that one is not a duplicate)
+                boolean carried = cs.size() == 1 && str(cs.get(0), "changesetId").equals(str(job, "changesetId"));
+                if (!cs.isEmpty() && !carried) {
                     duplicates++;
                     problems.add(repo + ": a changeset for a job that is " + str(job, "state"));
                 }
@@ -119,6 +135,23 @@ public record CampaignAudit(int jobs, int pending, int completed, int errored, i
                 duplicates++;
                 problems.add(repo + ": the changeset names #" + str(cs.get(0), "externalID") + ", the open pull request is #"
                         + open.get(0).number());
+            }
+        }
+        for (String repo : gone) {
+            List<LocalPullRequest> prs = host.pullRequests(repo).stream()
+                    .filter(pr -> pr.headRef().equals(branch)).toList();
+            if (prs.size() > 1) {
+                duplicates += prs.size() - 1;
+                problems.add(repo + " (gone from the plan): " + prs.size() + " pull requests from " + branch);
+            }
+            if (prs.stream().anyMatch(pr -> pr.state().equals("open"))) {
+                lost++;
+                problems.add(repo + " (gone from the plan): its pull request is still open");
+            }
+            if (changesetsByRepo.getOrDefault(repo, List.of()).size() != 1) {
+                lost++;
+                problems.add(repo + " (gone from the plan): " + changesetsByRepo.getOrDefault(repo, List.of()).size()
+                        + " changesets, not its one (closed) changeset");
             }
         }
         int miscounted = 0;

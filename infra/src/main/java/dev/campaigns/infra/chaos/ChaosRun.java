@@ -73,6 +73,22 @@ public final class ChaosRun {
     /** As {@link #run(int, double, long, int, Duration)} on a local code host of {@code kind}. */
     public static Result run(int jobs, double rate, long seed, int maxRetries, Duration timeout,
                              dev.campaigns.codehost.CodeHostKind kind) {
+        return run(jobs, rate, seed, maxRetries, timeout, kind, false);
+    }
+
+    /**
+     * As {@link #run(int, double, long, int, Duration, dev.campaigns.codehost.CodeHostKind)}, then, with the faults
+     * still on, updateCampaign from a second plan (issue 16): of the {@code jobs} repositories every fifth is gone
+     * from it, every fifth from the first keeps its diff, the others get a changed diff, and {@code jobs / 10} new
+     * repositories join. The update is called until accepted (it is idempotent), retried while it errs, and the
+     * audit is of the update's generation: its jobs, plus every gone repository's one pull request closed.
+     */
+    public static Result runWithUpdate(int jobs, double rate, long seed, int maxRetries, Duration timeout) {
+        return run(jobs, rate, seed, maxRetries, timeout, dev.campaigns.codehost.CodeHostKind.GITHUB, true);
+    }
+
+    private static Result run(int jobs, double rate, long seed, int maxRetries, Duration timeout,
+                              dev.campaigns.codehost.CodeHostKind kind, boolean update) {
         long started = System.nanoTime();
         String token = "ghp_chaos" + Long.toHexString(seed) + "0123456789abcdef";
         try (Chaos chaos = new Chaos(rate, seed);
@@ -105,14 +121,60 @@ public final class ChaosRun {
                 retryWhenAccepted(api, id, timeout);
                 status = CampaignsApi.status(api.awaitCampaign(id, timeout), "changesetCreationStatus");
             }
+            List<String> gone = List.of();
+            int generation = 1;
+            if (update) {
+                awaitIdle(stack, timeout);
+                List<Patch> next = new ArrayList<>();
+                List<String> goneRepos = new ArrayList<>();
+                for (int i = 1; i <= jobs; i++) {
+                    Patch before = patches.get(i - 1);
+                    if (i % 5 == 0) {
+                        goneRepos.add(before.repository());
+                    } else {
+                        next.add(new Patch(before.repository(), before.baseRevision(), "main", i % 5 == 1
+                                ? SampleCampaign.patch() : SampleCampaign.patch().replace(
+                                        "+          java-version: 17", "+          java-version: 21")));
+                    }
+                }
+                for (int i = jobs + 1; i <= jobs + jobs / 10; i++) {
+                    String repo = "chaos/" + SampleCampaign.repository(i).split("/")[1];
+                    next.add(new Patch(repo, stack.codeHost().createRepository(repo, SampleCampaign.files(i)), "main",
+                            SampleCampaign.patch()));
+                }
+                String nextPlan = api.uploadPlan(next).planId();
+                Map<String, Object> nextStatus = CampaignsApi.status(api.awaitPlan(nextPlan, timeout), "status");
+                planCompleted = (Integer) nextStatus.get("completedCount");
+                planErrored = next.size() - planCompleted - (Integer) nextStatus.get("pendingCount");
+                updateWhenAccepted(api, id, nextPlan, timeout);
+                status = CampaignsApi.status(api.awaitCampaign(id, timeout), "changesetCreationStatus");
+                int updateRetries = 0;
+                while ("ERRORED".equals(status.get("state")) && updateRetries < maxRetries) {
+                    updateRetries++;
+                    retries++;
+                    @SuppressWarnings("unchecked")
+                    List<String> before = (List<String>) status.get("errors");
+                    retriedErrors.addAll(before);
+                    retryWhenAccepted(api, id, timeout);
+                    status = CampaignsApi.status(api.awaitCampaign(id, timeout), "changesetCreationStatus");
+                }
+                patches = next;
+                planId = nextPlan;
+                gone = goneRepos;
+                generation = 2;
+                jobs = next.size();
+            }
             chaos.stop();
             awaitIdle(stack, timeout);
             status = CampaignsApi.status(api.campaign(id, 1, null), "changesetCreationStatus");
             List<String> repositories = patches.stream().map(Patch::repository).toList();
+            int finalGeneration = generation;
+            List<String> finalGone = gone;
             java.util.Set<String> applied = planCompleted == jobs ? java.util.Set.copyOf(repositories)
                     : appliedInPlan(api, planId);
-            CampaignAudit audit = CampaignAudit.of(stack.dynamo(), TABLE, stack.codeHost(), id, BRANCH,
-                    repositories.stream().filter(applied::contains).toList());
+            CampaignAudit audit = awaitGoneClosed(stack, gone, timeout, () -> CampaignAudit.of(stack.dynamo(), TABLE,
+                    stack.codeHost(), id, BRANCH, repositories.stream().filter(applied::contains).toList(),
+                    finalGeneration, finalGone));
             @SuppressWarnings("unchecked")
             List<String> errors = (List<String>) status.get("errors");
             int apiErrored = errors == null ? 0 : errors.size();
@@ -121,6 +183,41 @@ public final class ChaosRun {
                     (Integer) status.get("completedCount"), apiErrored, retriedErrors, audit,
                     Duration.ofNanos(System.nanoTime() - started));
         }
+    }
+
+    /**
+     * updateCampaign until it is accepted: a fault may fail the call (the resolver's Lambda, DynamoDB), and the update
+     * is idempotent, so the same call again finishes it. Returns once the campaign is at generation 2.
+     */
+    private static void updateWhenAccepted(CampaignsApi api, String id, String plan, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                Map<String, Object> updated = api.updateCampaign(id, plan, "Chaos, updated", null, "CLOSE");
+                if (((Number) updated.get("generation")).intValue() == 2) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            sleep(100);
+        }
+    }
+
+    /**
+     * The gone repositories' pull requests are closed by the close queue's consumer, after the update: the audit is
+     * read again (for at most {@code timeout}) until none of them is open.
+     */
+    private static CampaignAudit awaitGoneClosed(LocalCampaigns stack, List<String> gone, Duration timeout,
+                                                 java.util.function.Supplier<CampaignAudit> audit) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!gone.isEmpty() && System.nanoTime() < deadline && gone.stream().anyMatch(r -> stack.codeHost()
+                .pullRequests(r).stream().anyMatch(pr -> pr.headRef().equals(BRANCH) && pr.state().equals("open")))) {
+            sleep(100);
+        }
+        return audit.get();
     }
 
     /** retryCampaign is refused while the previous execution's changeset creation still counts pending jobs. */

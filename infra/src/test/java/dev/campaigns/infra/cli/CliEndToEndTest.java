@@ -2,6 +2,7 @@ package dev.campaigns.infra.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -238,6 +239,52 @@ class CliEndToEndTest {
         assertEquals(0, shownAgain.exit(), shownAgain.out() + shownAgain.err());
         assertTrue(lastLine(shownAgain.out()).startsWith("campaign " + campaignId + ": COMPLETED"), shownAgain.out());
         assertFalse(shownAgain.out().contains("publish with:"), shownAgain.out());
+    }
+
+    @Test
+    void updateMovesTheChangedBranchKeepsItsPullRequestAndClosesTheGoneRepositorys() throws Exception {
+        String branch = "campaigns/cli-update";
+        Run plan = alice("plan", "--repo", "acme/svc-13", "--repo", "acme/svc-14", "--", "sh", "-c",
+                "echo first > UPDATE.md");
+        Matcher first = PLAN_LINE.matcher(lastLine(plan.out()));
+        assertTrue(first.matches(), plan.out());
+        Run apply = alice("apply", "--plan", first.group(1), "--name", "Update me", "--branch", branch, "--poll",
+                "PT0.2S");
+        Matcher applied = CAMPAIGN_LINE.matcher(lastLine(apply.out()));
+        assertTrue(applied.matches() && applied.group(2).equals("COMPLETED"), apply.out() + apply.err());
+        String campaignId = applied.group(1);
+        LocalPullRequest before = stack.codeHost().pullRequests("acme/svc-13").stream()
+                .filter(p -> p.headRef().equals(branch)).findFirst().orElseThrow();
+
+        Run replan = alice("plan", "--repo", "acme/svc-13", "--repo", "acme/svc-15", "--", "sh", "-c",
+                "echo second > UPDATE.md");
+        Matcher second = PLAN_LINE.matcher(lastLine(replan.out()));
+        assertTrue(second.matches(), replan.out());
+        Run update = alice("update", campaignId, "--plan", second.group(1), "--name", "Update me, take 2", "--poll",
+                "PT0.2S");
+        assertEquals(0, update.exit(), update.out() + update.err());
+        assertTrue(update.out().contains("updated campaign " + campaignId + " to generation 2"), update.out());
+        assertEquals("campaign " + campaignId + ": COMPLETED (completed 2, pending 0, errors 0)", lastLine(update.out()));
+        List<LocalPullRequest> svc13 = stack.codeHost().pullRequests("acme/svc-13").stream()
+                .filter(p -> p.headRef().equals(branch)).toList();
+        assertEquals(1, svc13.size());
+        assertEquals(before.number(), svc13.get(0).number(), "the same pull request");
+        assertNotEquals(before.headSha(), svc13.get(0).headSha(), "a new commit for the new diff");
+        assertEquals("Update me, take 2", svc13.get(0).title());
+        assertEquals(1, stack.codeHost().pullRequests("acme/svc-15").stream()
+                .filter(p -> p.headRef().equals(branch)).count(), "the added repository's pull request");
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+        while (stack.codeHost().pullRequests("acme/svc-14").stream().anyMatch(p -> p.state().equals("open"))
+                && java.time.Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+        }
+        assertEquals(List.of("closed"), stack.codeHost().pullRequests("acme/svc-14").stream()
+                .filter(p -> p.headRef().equals(branch)).map(LocalPullRequest::state).toList(),
+                "the gone repository's pull request is closed");
+
+        Run missingPlan = alice("update", campaignId);
+        assertEquals(2, missingPlan.exit(), missingPlan.err());
+        assertTrue(missingPlan.err().contains("--plan"), missingPlan.err());
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.campaigns.infra.chaos.CampaignAudit;
 import dev.campaigns.infra.chaos.ChaosRun;
 import dev.campaigns.infra.chaos.FaultKind;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 /**
  * The chaos campaign of issue 6 at its CI size (200 jobs on GitHub, 60 on GitLab and on Bitbucket Server) through the whole local runtime while faults are injected
@@ -43,5 +44,31 @@ class ChaosCampaignTest {
             assertTrue(result.faults().get(kind) > 0, () -> kind + " was never injected: " + result.faults());
         }
         assertTrue(result.failedInvocations() > 0);
+    }
+
+    /**
+     * issue 16: the same faults while the campaign is updated from a second plan (changed, unchanged, gone and added
+     * repositories): the update's generation loses nothing and duplicates nothing, every gone repository's one pull
+     * request ends closed, and the counters equal the records. 60 jobs in CI ({@code chaos.updateJobs}).
+     */
+    @Test
+    void anUpdateUnderFaultsLosesNothingAndDuplicatesNothing() {
+        int jobs = Integer.getInteger("chaos.updateJobs", 60);
+        double rate = Double.parseDouble(System.getProperty("chaos.faultRate", "0.05"));
+        ChaosRun.Result result = ChaosRun.runWithUpdate(jobs, rate, 43, 5, Duration.ofMinutes(5));
+        System.out.println(result.report());
+        CampaignAudit audit = result.audit();
+        int expected = jobs - jobs / 5 + jobs / 10; // every fifth gone, a tenth added
+        assertEquals(expected, result.jobs());
+        assertEquals(expected, result.planCompleted(), "every job of the second plan applied despite the faults");
+        assertEquals(expected, audit.jobs(), () -> "the update's generation: " + audit.problems());
+        assertEquals(0, audit.pending(), "every job is terminal");
+        assertEquals(0, audit.lost(), () -> "lost: " + audit.problems());
+        assertEquals(0, audit.duplicates(), () -> "duplicates: " + audit.problems());
+        assertEquals(0, audit.miscounted(), () -> "miscounted: " + audit.problems());
+        assertEquals(expected, audit.completed(), () -> "every job ends completed: " + audit.problems());
+        assertEquals(jobs + jobs / 10, audit.changesets(), "the first generation's (gone ones closed) and the added");
+        assertEquals("COMPLETED", result.finalState());
+        assertTrue(result.totalFaults() > 0 && result.failedInvocations() > 0);
     }
 }
