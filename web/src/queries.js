@@ -11,7 +11,7 @@ export const CAMPAIGNS = `query($first: Int, $after: String) { campaigns(first: 
 const CHANGESET = 'id repository externalID externalURL state reviewState checkState title labels updatedAt createdByCampaign';
 
 export const CAMPAIGN = `query($id: ID!) { campaign(id: $id) {
-  id name description branch draft published createdAt closedAt autoMerge { method }
+  id name description branch draft published createdAt closedAt generation updatedAt autoMerge { method }
   plan { id status { completedCount } }
   changesetCreationStatus { ${STATUS} }
   changesetCountsOverTime { date total merged closed open openApproved openChangesRequested openPending }

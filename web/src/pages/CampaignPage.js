@@ -60,6 +60,8 @@ function Campaign({ campaign: c, error, refresh, onAction }) {
         : c.draft ? html`<div><dt>Pull requests</dt><dd>drafts</dd></div>` : null}
       ${c.autoMerge ? html`<div><dt>Auto-merge</dt><dd>${c.autoMerge.method.toLowerCase()}, once approved and checks pass</dd></div>` : null}
       <div><dt>Created</dt><dd><time datetime=${c.createdAt}>${dateTime(c.createdAt)}</time></dd></div>
+      ${c.updatedAt ? html`<div><dt>Updated</dt><dd><time datetime=${c.updatedAt}>${dateTime(c.updatedAt)}</time>
+        (generation ${c.generation}: the changeset status below is this update's)</dd></div>` : null}
       ${c.closedAt ? html`<div><dt>Closed</dt><dd><time datetime=${c.closedAt}>${dateTime(c.closedAt)}</time></dd></div>` : null}
       ${c.plan ? html`<div><dt>Plan</dt><dd><${Link} href=${`/plans/${encodeURIComponent(c.plan.id)}`}>the plan's diffs<//></dd></div>` : null}
     </dl>

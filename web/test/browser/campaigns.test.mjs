@@ -173,6 +173,18 @@ test('publish: an unpublished campaign shows it has opened nothing, then publish
   await page.goto(url(`/campaigns/${FIXTURE.campaignId}`));
 });
 
+test('an updated campaign says when it was updated and that its status is the update\'s generation', async () => {
+  await page.goto(url(`/campaigns/${FIXTURE.updatedCampaignId}`));
+  await page.locator('h1', { hasText: 'Updated campaign, take 2' }).waitFor();
+  const updated = page.locator('dl.meta div', { hasText: 'Updated' });
+  await updated.locator('dd', { hasText: 'generation 2' }).waitFor();
+  assert.match(await updated.locator('time').getAttribute('datetime'), /^\d{4}-\d{2}-\d{2}T/);
+  await row(FIXTURE.updatedRepository).waitFor();
+  assert.equal(await rows().count(), 1, 'one changeset: the update kept its pull request');
+  await accessible('the updated campaign page');
+  await page.goto(url(`/campaigns/${FIXTURE.campaignId}`)); // the tests after this one start from the campaign
+});
+
 test('bulk comment: a dialog takes the comment, and the open pull requests get it in the background', async () => {
   const comment = page.locator('button[data-action="bulk-comment"]');
   await comment.click();

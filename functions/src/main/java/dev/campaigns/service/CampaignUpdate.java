@@ -9,7 +9,6 @@ import dev.campaigns.domain.JobState;
 import dev.campaigns.domain.RepositoryName;
 import dev.campaigns.store.CampaignRepository;
 import dev.campaigns.store.ChangesetRepository;
-import dev.campaigns.store.JobIds;
 import dev.campaigns.store.PlanRepository;
 import java.time.Clock;
 import java.time.Duration;
@@ -187,15 +186,10 @@ public final class CampaignUpdate {
         List<String> gone = new ArrayList<>();
         int jobs = planJobs(campaign.previousPlanId());
         for (int from = 0; from < jobs; from += READ_PAGE) {
-            for (CampaignJob previous : plans.campaignJobs(campaign.previousPlanId(), from,
+            // the generation it replaced, read by ranges (a page of 1,000 jobs a Query)
+            for (ChangesetJob earlier : store.changesetJobs(campaign.id(), campaign.generation() - 1, from,
                     Math.min(jobs, from + READ_PAGE))) {
-                ChangesetJob earlier = store.changesetJob(campaign.id(),
-                        JobIds.changesetJob(campaign.generation() - 1, previous.jobId())).orElse(null);
-                if (earlier == null || earlier.changesetId() == null) {
-                    continue;
-                }
-                CampaignJob next = now.get(RepositoryName.identity(previous.repository()));
-                if (next == null) {
+                if (earlier.changesetId() != null && !now.containsKey(RepositoryName.identity(earlier.repository()))) {
                     gone.add(earlier.changesetId()); // (a repository whose new patch errored keeps its changeset)
                 }
             }

@@ -51,6 +51,12 @@ public interface CampaignRepository {
     /** Changeset jobs {@code from} (inclusive) to {@code to} (exclusive), by position. */
     List<ChangesetJob> changesetJobs(String campaignId, int from, int to);
 
+    /**
+     * As {@link #changesetJobs(String, int, int)}, of the campaign's {@code generation} rather than its current one
+     * (updateCampaign reads the generation it replaced).
+     */
+    List<ChangesetJob> changesetJobs(String campaignId, int generation, int from, int to);
+
     /** Records the commit made for a pending changeset job. @throws JobNotPendingException it is not pending */
     void recordCommit(String campaignId, String jobId, String commitSha);
 

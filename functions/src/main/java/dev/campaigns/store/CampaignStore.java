@@ -472,6 +472,11 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
         return queryJobs(campaignId, generation(campaignId), from, to, CampaignStore::changesetJob);
     }
 
+    @Override
+    public List<ChangesetJob> changesetJobs(String campaignId, int generation, int from, int to) {
+        return queryJobs(campaignId, generation, from, to, CampaignStore::changesetJob);
+    }
+
     /** The campaign's current generation of changeset jobs (1 without an update; 1 for no campaign). */
     private int generation(String campaignId) {
         return campaign(campaignId).map(Campaign::generation).orElse(1);

@@ -437,6 +437,16 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
     }
 
     @Override
+    public List<ChangesetJob> changesetJobs(String campaignId, int generation, int from, int to) {
+        synchronized (lock) {
+            CampaignState c = campaigns.get(campaignId);
+            return c == null || from >= to ? List.of()
+                    : List.copyOf(c.jobs.subMap(JobIds.changesetJob(generation, from), true,
+                    JobIds.changesetJob(generation, to - 1), true).values());
+        }
+    }
+
+    @Override
     public void recordCommit(String campaignId, String jobId, String commitSha) {
         updatePending(campaignId, jobId, j -> new ChangesetJob(j.campaignId(), j.jobId(), j.repository(), j.baseRef(),
                 j.state(), commitSha, j.pushed(), j.pullRequest(), j.pullRequestUrl(), j.changesetId(), j.error(),

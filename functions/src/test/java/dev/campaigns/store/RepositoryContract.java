@@ -310,6 +310,58 @@ abstract class RepositoryContract {
     }
 
     @Test
+    void anUpdateStartsTheNextGenerationOnceWithItsOwnJobsCountersAndErrors() {
+        withJobs("c1", 2);
+        Changeset cs = changesets.observe(PullRequests.status("org/repo0", 7, PullRequestState.OPEN, T0, T0),
+                T0.plusSeconds(1), "c1");
+        assertTrue(campaigns.completeChangesetJob("c1", JobIds.of(0), cs));
+        assertTrue(campaigns.failChangesetJob("c1", JobIds.of(1), "generation 1 failed"));
+        Campaign before = campaigns.campaign("c1").orElseThrow();
+        CampaignRepository.GenerationStart start = new CampaignRepository.GenerationStart("c1", 1,
+                before.executions(), "p2", "p1", "New name", "New description", T0.plusSeconds(60), 2, 1);
+        assertFalse(campaigns.startGeneration(new CampaignRepository.GenerationStart("c1", 2, before.executions(),
+                "p2", "p1", "n", "d", T0, 2, 1)), "decided on another generation: nothing");
+        assertTrue(campaigns.startGeneration(start));
+        assertFalse(campaigns.startGeneration(start), "of two racing updates, one applies");
+        Campaign after = campaigns.campaign("c1").orElseThrow();
+        assertEquals(List.of(2, "p2", "p1", "New name", "New description", T0.plusSeconds(60),
+                        new JobCounters(2, 0, 0, 0), before.executions() + 1, 1),
+                List.of(after.generation(), after.planId(), after.previousPlanId(), after.name(), after.description(),
+                        after.updatedAt(), after.counters(), after.executions(), after.tracked()));
+        assertEquals(List.of(), campaigns.campaignErrors("c1", 10), "generation 1's errors are not the update's");
+        assertEquals(List.of(), campaigns.changesetJobs("c1", 0, 10));
+        assertEquals(2, campaigns.changesetJobs("c1", 1, 0, 10).size(), "generation 1 is still readable");
+
+        String carried = JobIds.changesetJob(2, 0);
+        String fresh = JobIds.changesetJob(2, 1);
+        campaigns.createChangesetJob(new ChangesetJob("c1", carried, "org/repo0", "main", JobState.PENDING, "sha1",
+                true, 7, "https://host/pr/7", cs.id(), null, 0, "sha0"));
+        campaigns.createChangesetJob(new ChangesetJob("c1", fresh, "org/repo1", "main", JobState.PENDING, null,
+                false, 0, null, null, null, 0, null));
+        assertEquals(List.of(carried, fresh), campaigns.changesetJobs("c1", 0, 10).stream()
+                .map(ChangesetJob::jobId).toList());
+        ChangesetJob read = campaigns.changesetJob("c1", carried).orElseThrow();
+        assertEquals(List.of("sha1", true, 7L, cs.id(), "sha0"), List.of(read.commitSha(), read.pushed(),
+                read.pullRequest(), read.changesetId(), read.expectedOldSha()));
+        assertTrue(campaigns.completeChangesetJob("c1", carried, cs), "the changeset is the campaign's already");
+        assertFalse(campaigns.completeChangesetJob("c1", carried, cs), "once");
+        assertTrue(campaigns.failChangesetJob("c1", fresh, "generation 2 failed"));
+        Campaign done = campaigns.campaign("c1").orElseThrow();
+        assertEquals(new JobCounters(2, 1, 1, 0), done.counters());
+        assertEquals(0, done.tracked(), "the carried changeset moved from tracked to completed");
+        assertEquals(1, done.changesetCount());
+        assertEquals(List.of("org/repo1: generation 2 failed"), campaigns.campaignErrors("c1", 10));
+        assertEquals(1, campaigns.resetErroredChangesetJobs("c1"), "only generation 2's errored job");
+        assertEquals(JobState.ERRORED, campaigns.changesetJob("c1", JobIds.of(1)).orElseThrow().state());
+        assertEquals(JobState.PENDING, campaigns.changesetJob("c1", fresh).orElseThrow().state());
+
+        campaigns.detachFromCampaign("c1", cs);
+        campaigns.detachFromCampaign("c1", cs);
+        assertEquals(List.of(), campaigns.allCampaignChangesetIds("c1"));
+        assertEquals(java.util.Set.of(), changesets.changeset(cs.id()).orElseThrow().campaignIds());
+    }
+
+    @Test
     void aStaleExecutionEndsNoJobOfANewerOne() {
         withJobs("c1", 3);
         campaigns.failChangesetJob("c1", JobIds.of(0), "first failure");

@@ -141,7 +141,7 @@ class WebUiTest {
         Files.createDirectories(screenshots);
         Path fixtureFile = target.resolve("web-fixture.json");
         JSON.writerWithDefaultPrettyPrinter().writeValue(fixtureFile.toFile(), fixture);
-        nodeTests(web, "test/browser/campaigns.test.mjs", 12, Map.of("CAMPAIGNS_WEB_URL", stack.webUrl(),
+        nodeTests(web, "test/browser/campaigns.test.mjs", 13, Map.of("CAMPAIGNS_WEB_URL", stack.webUrl(),
                 "CAMPAIGNS_FIXTURE", fixtureFile.toString(), "CAMPAIGNS_SCREENSHOTS", screenshots.toString(),
                 "CHROMIUM", chromium));
         for (String shot : List.of("list", "campaign", "plan", "campaign-phone")) {
@@ -319,6 +319,22 @@ class WebUiTest {
         String unpublishedId = (String) api.createCampaign(Map.of("name", "Unpublished campaign", "branch",
                 "campaigns/unpublished", "plan", unpublishedPlan, "publish", false)).get("id");
 
+        // A campaign updated from a second plan (issue 16): the page says so, and which generation its status is.
+        String updatedRepository = "web/updated-1";
+        String updatedBase = stack.codeHost().createRepository(updatedRepository, SampleCampaign.files(3));
+        String firstPlan = api.createPlan(List.of(new Patch(updatedRepository, updatedBase, "main",
+                SampleCampaign.patch())));
+        api.awaitPlan(firstPlan, TIMEOUT);
+        String updatedId = (String) api.createCampaign(Map.of("name", "Updated campaign", "branch",
+                "campaigns/updated", "plan", firstPlan)).get("id");
+        api.awaitCampaign(updatedId, TIMEOUT);
+        String secondPlan = api.createPlan(List.of(new Patch(updatedRepository, updatedBase, "main",
+                SampleCampaign.patch().replace("+          java-version: 17", "+          java-version: 21"))));
+        api.awaitPlan(secondPlan, TIMEOUT);
+        api.updateCampaign(updatedId, secondPlan, "Updated campaign, take 2", null, null);
+        assertEquals("COMPLETED", CampaignsApi.status(api.awaitCampaign(updatedId, TIMEOUT),
+                "changesetCreationStatus").get("state"));
+
         @SuppressWarnings("unchecked")
         Map<String, Object> diffStat = (Map<String, Object>) ((List<Map<String, Object>>) plan.get("jobs")).get(0)
                 .get("diffStat");
@@ -333,6 +349,8 @@ class WebUiTest {
         fixture.put("processingRepository", held);
         fixture.put("unpublishedCampaignId", unpublishedId);
         fixture.put("unpublishedRepositories", unpublishedRepositories);
+        fixture.put("updatedCampaignId", updatedId);
+        fixture.put("updatedRepository", updatedRepository);
         fixture.put("planId", planId);
         fixture.put("repositories", repositories);
         fixture.put("failingRepository", failing);
