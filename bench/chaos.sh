@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench/chaos.sh [--jobs N] [--fault-rate P] [--seed S] [--retries R]
+# bench/chaos.sh [--jobs N] [--fault-rate P] [--seed S] [--retries R] [--code-host K] [--update]
+# (--update: then updateCampaign from a second plan under the same faults, and audit the update's generation)
 #
 # The chaos campaign (docs/reliability.md): N repositories (default 200; 1,000+ works), one plan, one campaign
 # driven over GraphQL through the embedded runtime while faults are injected at rate P (default 0.05) at the code

@@ -150,4 +150,26 @@ class UpdateCampaignTest {
         assertTrue(notFound.getMessage().contains("not found") || notFound.getMessage().contains("NotFound"),
                 notFound.getMessage());
     }
+
+    @Test
+    void detachLeavesTheGoneRepositorysPullRequestOpenAndTakesItOutOfTheCampaign() {
+        List<String> c = CampaignFixtures.campaignWithPullRequests(stack, api, "updetach", 2, Map.of(), TIMEOUT);
+        String id = c.get(0);
+        String kept = c.get(1);
+        String gone = c.get(2);
+        String plan = api.createPlan(List.of(new Patch(kept, stack.codeHost().branchTip(kept, "main").orElseThrow(),
+                "main", changedPatch())));
+        api.awaitPlan(plan, TIMEOUT);
+        api.updateCampaign(id, plan, null, null, "DETACH");
+        Map<String, Object> done = api.awaitCampaign(id, TIMEOUT);
+        assertEquals("COMPLETED", CampaignsApi.status(done, "changesetCreationStatus").get("state"));
+        List<Map<String, Object>> changesets = api.changesets(id);
+        assertEquals(List.of(kept), changesets.stream().map(m -> m.get("repository")).toList(),
+                "the gone repository's changeset left the campaign");
+        List<LocalPullRequest> left = stack.codeHost().pullRequests(gone).stream()
+                .filter(p -> p.headRef().equals("campaigns/updetach")).toList();
+        assertEquals(1, left.size());
+        assertEquals("open", left.get(0).state(), "detached, not closed");
+        assertEquals("updetach", left.get(0).title(), "and not renamed");
+    }
 }
