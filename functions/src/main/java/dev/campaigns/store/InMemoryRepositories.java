@@ -469,11 +469,16 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
 
     @Override
     public boolean completeChangesetJob(String campaignId, String jobId, Changeset changeset) {
+        return complete(campaignId, jobId, changeset, JobState.PENDING);
+    }
+
+    /** The job {@code from} → COMPLETED as the changeset's, the membership, and the counters, atomically. */
+    private boolean complete(String campaignId, String jobId, Changeset changeset, JobState from) {
         synchronized (lock) {
             CampaignState c = campaigns.get(campaignId);
             ChangesetJob job = c == null ? null : c.jobs.get(jobId);
             String member = membershipKey(changeset.repository(), changeset.externalID());
-            if (job == null || job.state() != JobState.PENDING || c.members.containsKey(member)
+            if (job == null || job.state() != from || c.members.containsKey(member)
                     || !changesets.containsKey(changeset.id())) {
                 return false;
             }
@@ -482,7 +487,7 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
             c.jobs.put(jobId, new ChangesetJob(campaignId, jobId, job.repository(), job.baseRef(), JobState.COMPLETED,
                     job.commitSha(), job.pushed(), job.pullRequest(), job.pullRequestUrl(), changeset.id(), null,
                     job.attempts()));
-            count(c, 1, 0);
+            count(c, 1, 0, from == JobState.CANCELLED ? -1 : 0);
             return true;
         }
     }
@@ -693,22 +698,7 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
 
     @Override
     public boolean completeCancelledChangesetJob(String campaignId, String jobId, Changeset changeset) {
-        synchronized (lock) {
-            CampaignState c = campaigns.get(campaignId);
-            ChangesetJob job = c == null ? null : c.jobs.get(jobId);
-            String member = membershipKey(changeset.repository(), changeset.externalID());
-            if (job == null || job.state() != JobState.CANCELLED || c.members.containsKey(member)
-                    || !changesets.containsKey(changeset.id())) {
-                return false;
-            }
-            c.members.put(member, changeset.id());
-            joinCampaign(changeset.id(), campaignId);
-            c.jobs.put(jobId, new ChangesetJob(campaignId, jobId, job.repository(), job.baseRef(), JobState.COMPLETED,
-                    job.commitSha(), job.pushed(), job.pullRequest(), job.pullRequestUrl(), changeset.id(), null,
-                    job.attempts()));
-            count(c, 1, 0, -1);
-            return true;
-        }
+        return complete(campaignId, jobId, changeset, JobState.CANCELLED);
     }
 
     @Override
