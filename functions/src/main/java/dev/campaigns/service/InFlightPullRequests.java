@@ -6,6 +6,7 @@ import dev.campaigns.codehost.PullRequestStatus;
 import dev.campaigns.domain.Campaign;
 import dev.campaigns.domain.Changeset;
 import dev.campaigns.domain.ChangesetJob;
+import dev.campaigns.domain.ChangesetJobLifecycle;
 import dev.campaigns.domain.ChangesetState;
 import dev.campaigns.domain.JobState;
 import dev.campaigns.store.CampaignRepository;
@@ -134,6 +135,7 @@ public final class InFlightPullRequests {
 
     /** Looks the job's pull request up and, found, records it as the campaign's changeset; false if none. */
     private boolean recordCancelled(Campaign campaign, ChangesetJob job) {
+        ChangesetJobLifecycle.require(job, ChangesetJobLifecycle.Event.RECORD_CHANGESET);
         Optional<PullRequest> pr = codeHost.get().codeHost().findPullRequest(job.repository(), campaign.branch());
         if (pr.isEmpty()) {
             return false;
