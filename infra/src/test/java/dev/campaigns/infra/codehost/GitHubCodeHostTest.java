@@ -180,6 +180,9 @@ class GitHubCodeHostTest {
 
     @Test
     void findLooksUpByHeadBranchAndNeverOpensOne() {
+        // Six requests in a row: a 10 s timeout, not the class's 1 s, so a loaded machine does not fail it.
+        GitHubCodeHost github = new GitHubCodeHost(GitHubConfig.enterprise(URI.create(host.baseUrl()), () -> TOKEN)
+                .withRequestTimeout(Duration.ofSeconds(10)));
         host.resetRequestCounts();
         assertTrue(github.findPullRequest(REPO, "campaign/fix").isEmpty());
         assertTrue(host.pullRequests(REPO).isEmpty(), "nothing opened");
