@@ -29,6 +29,13 @@ public interface CodeHost {
     PullRequest ensurePullRequest(PullRequestSpec spec) throws CodeHostException;
 
     /**
+     * The pull request {@link #ensurePullRequest} would return for {@code headBranch} of {@code repository}, without
+     * ever opening one: the open pull request from that head branch, else the most recent closed or merged one,
+     * else empty. (cancelCampaign's in-flight pull requests are looked up so: nothing is opened after a cancel.)
+     */
+    java.util.Optional<PullRequest> findPullRequest(String repository, String headBranch) throws CodeHostException;
+
+    /**
      * Loads pull request {@code number} of {@code repository} ("owner/name").
      *
      * @throws CodeHostException of kind {@link CodeHostException.Kind#NOT_FOUND} when the repository or the pull

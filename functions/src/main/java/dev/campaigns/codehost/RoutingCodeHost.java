@@ -32,6 +32,12 @@ final class RoutingCodeHost implements CodeHost {
     }
 
     @Override
+    public java.util.Optional<PullRequest> findPullRequest(String repository, String headBranch) {
+        return host(repository).findPullRequest(CodeHostRegistry.onHost(repository), headBranch)
+                .map(pr -> named(pr, repository));
+    }
+
+    @Override
     public PullRequest loadPullRequest(String repository, long number) {
         return named(host(repository).loadPullRequest(CodeHostRegistry.onHost(repository), number), repository);
     }

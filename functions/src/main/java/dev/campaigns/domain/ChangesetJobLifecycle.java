@@ -6,7 +6,8 @@ package dev.campaigns.domain;
  * leaves the phase where it is (the steps are idempotent). A retry of the campaign resumes an ERRORED job where its
  * work stopped: the job is PENDING again and keeps its commit, push and pull request, so its {@link #phase} is the
  * last one reached. A stale execution (not the campaign's latest) may not end a job: see {@link #mayEnd}.
- * {@code cancelCampaign} ends every unfinished job CANCELLED (it too keeps its steps); a retry resumes it.
+ * {@code cancelCampaign} ends every unfinished job CANCELLED (it too keeps its steps); a retry resumes it; a job caught
+ * mid pull request whose pull request turns out opened is recorded as a changeset from CANCELLED (COMPLETED).
  */
 public final class ChangesetJobLifecycle {
     /** Where a changeset job is. */
@@ -20,7 +21,10 @@ public final class ChangesetJobLifecycle {
         PUSH,
         /** The pull request was opened (or found open). */
         OPEN_PULL_REQUEST,
-        /** The pull request was recorded as the campaign's changeset: the job is done. */
+        /**
+         * The pull request was recorded as the campaign's changeset: the job is done. Also from CANCELLED: a job the
+         * cancel caught mid pull request, whose pull request was opened around the cancel (service/InFlightPullRequests).
+         */
         RECORD_CHANGESET,
         /** A step failed for good, or the execution ended without the job. */
         FAIL,
@@ -49,6 +53,7 @@ public final class ChangesetJobLifecycle {
             .allow(Phase.PULL_REQUEST_OPENED, Event.CANCEL, Phase.CANCELLED)
             .allow(Phase.CANCELLED, Event.CANCEL, Phase.CANCELLED)
             .allow(Phase.CANCELLED, Event.RETRY, Phase.PENDING)
+            .allow(Phase.CANCELLED, Event.RECORD_CHANGESET, Phase.COMPLETED)
             .build();
 
     private ChangesetJobLifecycle() {

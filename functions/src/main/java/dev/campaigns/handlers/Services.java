@@ -14,6 +14,7 @@ import dev.campaigns.git.GitEngineConfig;
 import dev.campaigns.service.BackgroundProcesses;
 import dev.campaigns.service.CampaignPlanService;
 import dev.campaigns.service.CampaignCancellation;
+import dev.campaigns.service.InFlightPullRequestQueue;
 import dev.campaigns.service.CampaignService;
 import dev.campaigns.service.ChangesetCloseQueue;
 import dev.campaigns.service.ChangesetEventQueue;
@@ -137,8 +138,9 @@ public final class Services {
         this.campaignUpdate = new Lazy<>(() -> new dev.campaigns.service.CampaignUpdate(store.get(), store.get(),
                 changesetStore.get(), campaigns.get(), plans.get(), startOnDemand, this::changesetCloseQueue, clock,
                 Limits.DEFAULT));
-        this.cancellation = new Lazy<>(() -> new CampaignCancellation(store.get(),
-                (name, cause) -> processes.get().stop(name, cause), clock, d -> Thread.sleep(d.toMillis()),
+        this.cancellation = new Lazy<>(() -> new CampaignCancellation(store.get(), store.get(),
+                (name, cause) -> processes.get().stop(name, cause), this::inFlightPullRequestQueue, clock,
+                d -> Thread.sleep(d.toMillis()),
                 new dev.campaigns.service.ChangesetJobPlanner(store.get(), store.get(), changesetStore.get())));
         this.steps = new Lazy<>(() -> new ChangesetJobSteps(store.get(), store.get(), changesetStore.get(), blobs.get(), git.get(),
                 codeHost, Limits.DEFAULT, clock));
@@ -216,8 +218,16 @@ public final class Services {
     /** The queue of pull requests to close in the background ({@code CLOSE_CHANGESETS_QUEUE_URL}). */
     public ChangesetCloseQueue changesetCloseQueue() {
         String url = require(config.closeChangesetsQueueUrl(), "CLOSE_CHANGESETS_QUEUE_URL");
-        return (request, delay) -> sqs.get().sendMessage(b -> b.queueUrl(url).messageBody(request.toJson())
-                .delaySeconds((int) Math.min(900, Math.max(0, delay.toSeconds()))));
+        return (request, delay) -> sendDelayed(url, request.toJson(), delay);
+    }
+
+    /**
+     * Where cancelCampaign hands the jobs it caught mid pull request, and the close queue's consumer puts back those
+     * to look at again: the close queue too ({@code CLOSE_CHANGESETS_QUEUE_URL}), whose consumer has the token.
+     */
+    public InFlightPullRequestQueue inFlightPullRequestQueue() {
+        String url = require(config.closeChangesetsQueueUrl(), "CLOSE_CHANGESETS_QUEUE_URL");
+        return (request, delay) -> sendDelayed(url, request.toJson(), delay);
     }
 
     /** Bulk operations on a campaign's changesets (issue 16): the resolver starts them, the queue's consumer runs them. */
@@ -233,7 +243,12 @@ public final class Services {
     /** The queue of bulk operation requests ({@code CHANGESET_OPERATIONS_QUEUE_URL}). */
     public ChangesetOperationQueue changesetOperationQueue() {
         String url = require(config.changesetOperationsQueueUrl(), "CHANGESET_OPERATIONS_QUEUE_URL");
-        return (request, delay) -> sqs.get().sendMessage(b -> b.queueUrl(url).messageBody(request.toJson())
+        return (request, delay) -> sendDelayed(url, request.toJson(), delay);
+    }
+
+    /** Sends {@code body} to the queue at {@code url}, delivered no sooner than {@code delay} (SQS: 0 to 900 s). */
+    private void sendDelayed(String url, String body, java.time.Duration delay) {
+        sqs.get().sendMessage(b -> b.queueUrl(url).messageBody(body)
                 .delaySeconds((int) Math.min(900, Math.max(0, delay.toSeconds()))));
     }
 

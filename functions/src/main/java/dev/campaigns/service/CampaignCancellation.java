@@ -5,8 +5,9 @@ import dev.campaigns.domain.CampaignJob;
 import dev.campaigns.domain.ChangesetJob;
 import dev.campaigns.domain.ChangesetJobLifecycle;
 import dev.campaigns.domain.JobState;
-import dev.campaigns.store.CampaignStore;
+import dev.campaigns.store.CampaignRepository;
 import dev.campaigns.store.JobIds;
+import dev.campaigns.store.PlanRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * {@code cancelCampaign} (issue 16): stops a campaign's changeset creation. In this order, each step idempotent, so a
@@ -30,7 +32,12 @@ import java.util.Set;
  *       the mark, so that no pull request is opened after the cancel returns;</li>
  *   <li>every job not finished ends CANCELLED, keeping the steps it reached (commit, push, pull request), and the
  *       plan's jobs the execution never reached are recorded CANCELLED, with the campaign's {@code cancelled}
- *       counter.</li>
+ *       counter;</li>
+ *   <li>the jobs caught in the middle of their pull request (a claim taken, or a pull request recorded but not yet
+ *       its changeset) are handed, before they are written CANCELLED, to {@link InFlightPullRequests} through the
+ *       close queue: that consumer has the code host token (this resolver reads none), looks their pull request up
+ *       by the campaign's branch (never opens one) and makes each found the campaign's changeset, its job
+ *       COMPLETED; so no pull request opened around the cancel is left out of the campaign (an orphan).</li>
  * </ol>
  * The status then reads CANCELLED (see {@code BackgroundProcessStatus.of}); {@code retryCampaign} clears the mark and
  * resumes the cancelled jobs where they stopped.
@@ -49,6 +56,11 @@ public final class CampaignCancellation {
      * within AppSync's 30 s.
      */
     static final int READ_PAGE = 1000;
+    /**
+     * How long a pull-request step that claimed before the cancel may still be running: CreatePullRequestFunction's
+     * timeout (120 s in template.yaml) with a margin. The in-flight jobs' pull requests are looked for until then.
+     */
+    public static final Duration PULL_REQUEST_STEP_LIMIT = Duration.ofMinutes(3);
 
     /** Sleeps between the cancel's reads of in-flight claims (injected: tests do not sleep). */
     @FunctionalInterface
@@ -56,28 +68,36 @@ public final class CampaignCancellation {
         void sleep(Duration d) throws InterruptedException;
     }
 
-    private final CampaignStore store;
+    private final CampaignRepository store;
+    private final PlanRepository plans;
     private final ProcessStopper stopper;
+    private final Supplier<InFlightPullRequestQueue> inFlight;
     private final Clock clock;
     private final Sleeper sleeper;
 
     private final ChangesetJobPlanner planner;
 
     /**
-     * @param planner what the plan's jobs become in the campaign's generation (for the jobs the execution never
-     *                reached); null for campaigns that are never updated (generation 1 only: tests, benches)
+     * @param inFlight supplied on first use: where the jobs caught mid pull request go (the close queue)
+     * @param planner  what the plan's jobs become in the campaign's generation (for the jobs the execution never
+     *                 reached); null for campaigns that are never updated (generation 1 only: tests, benches)
      */
-    public CampaignCancellation(CampaignStore store, ProcessStopper stopper, Clock clock, Sleeper sleeper,
+    public CampaignCancellation(CampaignRepository store, PlanRepository plans, ProcessStopper stopper,
+                                Supplier<InFlightPullRequestQueue> inFlight, Clock clock, Sleeper sleeper,
                                 ChangesetJobPlanner planner) {
         this.store = store;
+        this.plans = plans;
         this.stopper = stopper;
+        this.inFlight = inFlight;
         this.clock = clock;
         this.sleeper = sleeper;
         this.planner = planner;
     }
 
-    public CampaignCancellation(CampaignStore store, ProcessStopper stopper, Clock clock, Sleeper sleeper) {
-        this(store, stopper, clock, sleeper, null);
+    /** For campaigns that are never updated (generation 1 only: tests, benches). */
+    public CampaignCancellation(CampaignRepository store, PlanRepository plans, ProcessStopper stopper,
+                                Supplier<InFlightPullRequestQueue> inFlight, Clock clock, Sleeper sleeper) {
+        this(store, plans, stopper, inFlight, clock, sleeper, null);
     }
 
     /**
@@ -99,9 +119,9 @@ public final class CampaignCancellation {
         stopper.stop(executionName(campaign.id(), campaign.executions()),
                 "cancelCampaign at " + started + " by the campaign's owner");
         store.markCancelled(campaign.id(), started);
-        int jobs = store.plan(campaign.planId()).orElseThrow().counters().total();
+        int jobs = plans.plan(campaign.planId()).orElseThrow().counters().total();
         awaitClaims(campaign.id(), jobs);
-        cancelUnfinished(campaign, jobs);
+        cancelUnfinished(campaign, jobs, started.plus(PULL_REQUEST_STEP_LIMIT));
         return store.campaign(campaign.id()).orElseThrow();
     }
 
@@ -119,7 +139,7 @@ public final class CampaignCancellation {
         Map<String, Instant> inFlight = new HashMap<>(); // job ID -> the end of its claim's window
         Instant now = clock.instant();
         for (int from = 0; from < jobs; from += READ_PAGE) {
-            for (CampaignStore.JobClaim c : store.changesetJobClaims(campaignId, from,
+            for (CampaignRepository.JobClaim c : store.changesetJobClaims(campaignId, from,
                     Math.min(jobs, from + READ_PAGE))) {
                 if (opening(c.job(), c.openingAt(), now)) {
                     inFlight.put(c.job().jobId(), c.openingAt().plus(OPENING_WINDOW));
@@ -145,21 +165,34 @@ public final class CampaignCancellation {
                 && openingAt.plus(OPENING_WINDOW).isAfter(now);
     }
 
-    private void cancelUnfinished(Campaign campaign, int jobs) {
+    private void cancelUnfinished(Campaign campaign, int jobs, Instant lookUntil) {
         for (int from = 0; from < jobs; from += READ_PAGE) {
             int to = Math.min(jobs, from + READ_PAGE);
-            List<ChangesetJob> existing = store.changesetJobs(campaign.id(), from, to);
             Set<String> there = new HashSet<>();
             List<ChangesetJob> pending = new ArrayList<>();
-            for (ChangesetJob job : existing) {
+            List<String> caught = new ArrayList<>();
+            for (CampaignRepository.JobClaim claim : store.changesetJobClaims(campaign.id(), from, to)) {
+                ChangesetJob job = claim.job();
                 there.add(job.jobId());
                 if (job.state() == JobState.PENDING) {
                     ChangesetJobLifecycle.require(job, ChangesetJobLifecycle.Event.CANCEL);
                     pending.add(job);
+                    // (an update's job carrying the campaign's earlier changeset cannot leave an orphan: its pull
+                    // request is the campaign's already)
+                    if ((claim.openingAt() != null || job.pullRequest() != 0) && job.changesetId() == null) {
+                        caught.add(job.jobId());
+                    }
                 }
             }
+            // Handed over before they are written CANCELLED: a cancel that dies in between leaves them PENDING, and
+            // the next cancel hands them over again (the consumer waits for CANCELLED, and is idempotent).
+            for (int i = 0; i < caught.size(); i += InFlightPullRequestsRequest.MAX_JOBS) {
+                inFlight.get().send(new InFlightPullRequestsRequest(campaign.id(),
+                        caught.subList(i, Math.min(caught.size(), i + InFlightPullRequestsRequest.MAX_JOBS)),
+                        lookUntil), Duration.ZERO);
+            }
             List<ChangesetJob> missing = new ArrayList<>();
-            for (CampaignJob planJob : store.campaignJobs(campaign.planId(), from, to)) {
+            for (CampaignJob planJob : plans.campaignJobs(campaign.planId(), from, to)) {
                 if (there.contains(JobIds.changesetJob(campaign.generation(), planJob.jobId()))) {
                     continue;
                 }

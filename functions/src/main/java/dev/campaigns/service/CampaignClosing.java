@@ -48,9 +48,14 @@ public final class CampaignClosing {
     public Campaign closeCampaign(String owner, String campaignId, boolean closeChangesets) {
         Campaign campaign = settled(owner, campaignId, "closed");
         if (closeChangesets) {
+            // The mark first, then the list: a pull request a cancel caught in flight and recorded later
+            // (InFlightPullRequests) is either in this list or recorded after the mark, and then closed by its
+            // recorder, which reads the mark after recording it.
+            campaignStore.closeCampaignAndChangesets(campaignId, clock.instant());
             queueOwnedChangesets(campaign);
+        } else {
+            campaignStore.closeCampaign(campaignId, clock.instant());
         }
-        campaignStore.closeCampaign(campaignId, clock.instant());
         return campaigns.campaign(owner, campaignId);
     }
     /** Deletes the campaign (queueing its own open pull requests to be closed, when asked); its changesets remain. */

@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  *
  * <p>The work is split by responsibility: {@link ChangesetTracking} (record, add, sync on request, read, count),
  * {@link ChangesetSync} (webhooks, the scheduled sync), {@link CampaignClosing} (close, delete, the close queue's
- * work), all syncing through {@link ChangesetReads}; this class is their one face for the handlers.
+ * work), {@link InFlightPullRequests} (the pull requests a cancel caught in flight, also the close queue's work),
+ * all syncing through {@link ChangesetReads}; this class is their one face for the handlers.
  *
  * <p>Every sync is "read the truth, then write it ordered by read time" ({@link ChangesetRepository#observe}): a webhook
  * is only a trigger, so duplicate, late or missing deliveries cannot leave a wrong state; a missed one is repaired
@@ -32,6 +33,7 @@ public final class ChangesetService {
     private final ChangesetTracking tracking;
     private final ChangesetSync sync;
     private final CampaignClosing closing;
+    private final InFlightPullRequests inFlight;
 
     /**
      * @param codeHost   supplied on first use, so that reads which never reach the code host (a campaign's
@@ -53,6 +55,7 @@ public final class ChangesetService {
         this.tracking = new ChangesetTracking(changesets, campaignStore, campaigns, reads, clock);
         this.sync = new ChangesetSync(changesets, idempotency, reads);
         this.closing = new CampaignClosing(changesets, campaignStore, campaigns, reads, closeQueue, clock);
+        this.inFlight = new InFlightPullRequests(campaignStore, changesets, codeHost, closeQueue, clock);
     }
 
     /** An existing pull request to record: {@code externalID} is its number. */
@@ -102,6 +105,11 @@ public final class ChangesetService {
     /** See {@link CampaignClosing#deleteCampaign}. */
     public void deleteCampaign(String owner, String campaignId, boolean closeChangesets) {
         closing.deleteCampaign(owner, campaignId, closeChangesets);
+    }
+
+    /** See {@link InFlightPullRequests#record}. */
+    public InFlightPullRequests.Again recordInFlightPullRequests(InFlightPullRequestsRequest request) {
+        return inFlight.record(request);
     }
 
     /** See {@link CampaignClosing#closeChangesets}. */

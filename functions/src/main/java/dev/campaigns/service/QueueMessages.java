@@ -18,6 +18,15 @@ final class QueueMessages {
         }
     }
 
+    /** Whether {@code json} is an object with a field {@code name} (false for anything not JSON). */
+    static boolean hasField(String json, String name) {
+        try {
+            return JSON.readTree(json).has(name);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** @throws InvalidInputException "not a {what}: …" when {@code json} is not such a message */
     static <T> T fromJson(String json, Class<T> type, String what) {
         try {

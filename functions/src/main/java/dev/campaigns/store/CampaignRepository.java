@@ -164,6 +164,46 @@ public interface CampaignRepository {
     /** Marks the campaign closed at {@code at}, once (a second close keeps the first time; no campaign: nothing). */
     void closeCampaign(String campaignId, Instant at);
 
+    // ---- cancelCampaign (issue 16) ---------------------------------------------------------------------------
+
+    /**
+     * Marks the campaign cancelled at {@code at}, unless it is already (the first mark stays). From then on no
+     * pull-request step can claim a job ({@link #claimPullRequest}). Returns the campaign as stored after.
+     */
+    Campaign markCancelled(String campaignId, Instant at);
+
+    /** A changeset job as cancelCampaign reads it: its record and, if its pull-request step claimed it, when. */
+    record JobClaim(ChangesetJob job, Instant openingAt) {
+    }
+
+    /** Changeset jobs {@code from} (inclusive) to {@code to} (exclusive) with their pull-request claims. */
+    List<JobClaim> changesetJobClaims(String campaignId, int from, int to);
+
+    /**
+     * Ends the given jobs CANCELLED with the campaign's {@code cancelled} counter: {@code pending} are existing
+     * PENDING jobs (each written only if still PENDING, keeping its steps), {@code missing} plan jobs the execution
+     * never reached (each created CANCELLED unless it exists by now). Returns how many jobs this call cancelled.
+     */
+    int cancelChangesetJobs(String campaignId, List<ChangesetJob> pending, List<ChangesetJob> missing);
+
+    /**
+     * A CANCELLED job whose pull request was opened around the cancel becomes a changeset of the campaign after all:
+     * as {@link #completeChangesetJob}, but from CANCELLED (the campaign's {@code cancelled} counter down, its
+     * {@code completed} up), atomically. False (changing nothing) when the job is not CANCELLED (a retry resumed it,
+     * or this was done already) or the changeset is the campaign's already.
+     */
+    boolean completeCancelledChangesetJob(String campaignId, String jobId, Changeset changeset);
+
+    /**
+     * closeCampaign(closeChangesets: true): marks the campaign closed (as {@link #closeCampaign}) and records, in the
+     * same write, that its own pull requests are to be closed, so that one recorded as its changeset afterwards (a
+     * cancel's in-flight pull request) is closed by whoever records it ({@link #closingChangesets}).
+     */
+    void closeCampaignAndChangesets(String campaignId, Instant at);
+
+    /** Whether the campaign was closed with its changesets ({@link #closeCampaignAndChangesets}); a consistent read. */
+    boolean closingChangesets(String campaignId);
+
     /**
      * Deletes the campaign, its jobs and memberships; its changesets leave it (they stay: other campaigns may track
      * them). Safe to repeat.

@@ -833,6 +833,7 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
      * Marks the campaign cancelled at {@code at}, unless it is already (the first mark stays). From then on no
      * pull-request step can claim a job ({@link #claimPullRequest}). Returns the campaign as stored after.
      */
+    @Override
     public Campaign markCancelled(String campaignId, Instant at) {
         try {
             dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(key(campaignKey(campaignId), CAMPAIGN))
@@ -875,11 +876,8 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
         return transact(List.of(campaignOpen, claim));
     }
 
-    /** A changeset job as cancelCampaign reads it: its record and, if its pull-request step claimed it, when. */
-    public record JobClaim(ChangesetJob job, Instant openingAt) {
-    }
-
     /** Changeset jobs {@code from} (inclusive) to {@code to} (exclusive) with their pull-request claims. */
+    @Override
     public List<JobClaim> changesetJobClaims(String campaignId, int from, int to) {
         return queryJobs(campaignId, generation(campaignId), from, to, item -> new JobClaim(changesetJob(item),
                 item.containsKey("openingAt") ? Instant.parse(Attr.str(item, "openingAt")) : null));
@@ -894,6 +892,7 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
      * never reached (each created CANCELLED unless it exists by now). Batched; a batch whose condition fails (a
      * step moved a job meanwhile) is redone one job at a time. Returns how many jobs this call cancelled.
      */
+    @Override
     public int cancelChangesetJobs(String campaignId, List<ChangesetJob> pending, List<ChangesetJob> missing) {
         List<TransactWriteItem> writes = new ArrayList<>();
         String pk = campaignKey(campaignId);
@@ -924,6 +923,48 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
             }
         }
         return cancelled;
+    }
+
+    /**
+     * A CANCELLED job whose pull request was opened around the cancel becomes the campaign's changeset: the
+     * membership (conditional put) and the changeset's campaign set, the job CANCELLED → COMPLETED (conditioned on
+     * CANCELLED), and the campaign's counters (cancelled - 1, completed + 1, in one update of its item), in one
+     * transaction.
+     */
+    @Override
+    public boolean completeCancelledChangesetJob(String campaignId, String jobId, Changeset changeset) {
+        String pk = campaignKey(campaignId);
+        List<TransactWriteItem> items = new ArrayList<>(membershipWrites(table, campaignId, changeset.id(),
+                changeset.repository(), changeset.externalID(), true, jobId, false));
+        items.add(TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(pk, jobKey(jobId)))
+                .conditionExpression("#state = :cancelled")
+                .updateExpression("SET #state = :done, changesetId = :cs")
+                .expressionAttributeNames(Map.of("#state", "state"))
+                .expressionAttributeValues(Map.of(":cancelled", s(JobState.CANCELLED.name()),
+                        ":done", s(JobState.COMPLETED.name()), ":cs", s(changeset.id()))).build()).build());
+        items.add(TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(pk, CAMPAIGN))
+                .updateExpression("ADD completed :one, cancelled :minusOne")
+                .expressionAttributeValues(Map.of(":one", n(1), ":minusOne", n(-1))).build()).build());
+        return transact(items);
+    }
+
+    /** closedAt as {@link #closeCampaign} and {@code closeChangesets = true}, in one write of the campaign item. */
+    @Override
+    public void closeCampaignAndChangesets(String campaignId, Instant at) {
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
+                    .key(key(campaignKey(campaignId), CAMPAIGN))
+                    .conditionExpression("attribute_exists(PK)")
+                    .updateExpression("SET closedAt = if_not_exists(closedAt, :t), closeChangesets = :yes")
+                    .expressionAttributeValues(Map.of(":t", s(at.toString()), ":yes", bool(true))).build());
+        } catch (ConditionalCheckFailedException deleted) {
+            // deleted meanwhile: nothing to close
+        }
+    }
+
+    @Override
+    public boolean closingChangesets(String campaignId) {
+        return get(campaignKey(campaignId), CAMPAIGN).map(item -> Attr.flag(item, "closeChangesets")).orElse(false);
     }
 
     private boolean transactWithCounter(String pk, List<TransactWriteItem> jobs) {

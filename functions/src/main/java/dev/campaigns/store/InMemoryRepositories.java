@@ -65,6 +65,10 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
         final TreeMap<String, ChangesetJob> jobs = new TreeMap<>();
         /** membership key (repository#number) to changeset ID. */
         final TreeMap<String, String> members = new TreeMap<>();
+        /** job ID to its pull-request claim's time ({@code openingAt}). */
+        final Map<String, Instant> claims = new HashMap<>();
+        /** closed with its changesets ({@code closeChangesets}). */
+        boolean closeChangesets;
 
         CampaignState(Campaign campaign, String inputDigest) {
             this.campaign = campaign;
@@ -487,13 +491,20 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
 
     @Override
     public boolean completeChangesetJob(String campaignId, String jobId, Changeset changeset) {
+        return complete(campaignId, jobId, changeset, JobState.PENDING);
+    }
+
+    /** The job {@code from} → COMPLETED as the changeset's, the membership, and the counters, atomically. */
+    private boolean complete(String campaignId, String jobId, Changeset changeset, JobState from) {
         synchronized (lock) {
             CampaignState c = campaigns.get(campaignId);
             ChangesetJob job = c == null ? null : c.jobs.get(jobId);
             String member = membershipKey(changeset.repository(), changeset.externalID());
-            // (in an update the changeset is usually the campaign's already, recorded by an earlier generation)
-            if (job == null || job.state() != JobState.PENDING
-                    || (c.members.containsKey(member) && !c.members.get(member).equals(changeset.id()))
+            // (in an update the changeset is usually the campaign's already, recorded by an earlier generation; a
+            // cancelled job's pull request is recorded only if it is not the campaign's yet)
+            if (job == null || job.state() != from
+                    || (c.members.containsKey(member) && (from == JobState.CANCELLED
+                            || !c.members.get(member).equals(changeset.id())))
                     || !changesets.containsKey(changeset.id())) {
                 return false;
             }
@@ -502,8 +513,8 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
             c.jobs.put(jobId, new ChangesetJob(campaignId, jobId, job.repository(), job.baseRef(), JobState.COMPLETED,
                     job.commitSha(), job.pushed(), job.pullRequest(), job.pullRequestUrl(), changeset.id(), null,
                     job.attempts(), job.expectedOldSha()));
-            count(c, 1, 0);
-            if (job.changesetId() != null) {
+            count(c, 1, 0, from == JobState.CANCELLED ? -1 : 0);
+            if (job.changesetId() != null && from == JobState.PENDING) {
                 // an update's job carrying the campaign's earlier changeset: from tracked to completed
                 Campaign x = c.campaign;
                 c.campaign = changed(x, x.counters(), x.executions(), x.closedAt(), x.tracked() - 1, x.cancelledAt());
@@ -657,8 +668,89 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
         synchronized (lock) {
             CampaignState c = campaigns.get(campaignId);
             ChangesetJob job = c == null ? null : c.jobs.get(jobId);
-            return job != null && job.state() == JobState.PENDING && c.campaign.cancelledAt() == null
+            boolean claimed = job != null && job.state() == JobState.PENDING && c.campaign.cancelledAt() == null
                     && c.campaign.closedAt() == null;
+            if (claimed) {
+                c.claims.put(jobId, at);
+            }
+            return claimed;
+        }
+    }
+
+    @Override
+    public Campaign markCancelled(String campaignId, Instant at) {
+        synchronized (lock) {
+            CampaignState c = existing(campaignId);
+            Campaign x = c.campaign;
+            if (x.cancelledAt() == null) {
+                c.campaign = changed(x, x.counters(), x.executions(), x.closedAt(), x.tracked(), at);
+            }
+            return c.campaign;
+        }
+    }
+
+    @Override
+    public List<JobClaim> changesetJobClaims(String campaignId, int from, int to) {
+        synchronized (lock) {
+            CampaignState c = campaigns.get(campaignId);
+            List<JobClaim> claims = new ArrayList<>();
+            for (ChangesetJob job : changesetJobs(campaignId, from, to)) {
+                claims.add(new JobClaim(job, c.claims.get(job.jobId())));
+            }
+            return claims;
+        }
+    }
+
+    @Override
+    public int cancelChangesetJobs(String campaignId, List<ChangesetJob> pending, List<ChangesetJob> missing) {
+        synchronized (lock) {
+            CampaignState c = existing(campaignId);
+            int cancelled = 0;
+            for (ChangesetJob job : pending) {
+                ChangesetJob now = c.jobs.get(job.jobId());
+                if (now != null && now.state() == JobState.PENDING) {
+                    c.jobs.put(job.jobId(), withState(now, JobState.CANCELLED));
+                    cancelled++;
+                }
+            }
+            for (ChangesetJob job : missing) {
+                if (!c.jobs.containsKey(job.jobId())) {
+                    c.jobs.put(job.jobId(), withState(job, JobState.CANCELLED));
+                    cancelled++;
+                }
+            }
+            count(c, 0, 0, cancelled);
+            return cancelled;
+        }
+    }
+
+    private static ChangesetJob withState(ChangesetJob j, JobState state) {
+        return new ChangesetJob(j.campaignId(), j.jobId(), j.repository(), j.baseRef(), state, j.commitSha(),
+                j.pushed(), j.pullRequest(), j.pullRequestUrl(), j.changesetId(), j.error(), j.attempts());
+    }
+
+    @Override
+    public boolean completeCancelledChangesetJob(String campaignId, String jobId, Changeset changeset) {
+        return complete(campaignId, jobId, changeset, JobState.CANCELLED);
+    }
+
+    @Override
+    public void closeCampaignAndChangesets(String campaignId, Instant at) {
+        synchronized (lock) {
+            CampaignState c = campaigns.get(campaignId);
+            if (c == null) {
+                return;
+            }
+            closeCampaign(campaignId, at);
+            c.closeChangesets = true;
+        }
+    }
+
+    @Override
+    public boolean closingChangesets(String campaignId) {
+        synchronized (lock) {
+            CampaignState c = campaigns.get(campaignId);
+            return c != null && c.closeChangesets;
         }
     }
 

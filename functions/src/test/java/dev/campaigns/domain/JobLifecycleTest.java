@@ -34,7 +34,8 @@ class JobLifecycleTest {
                     Event.CANCEL, Phase.CANCELLED),
             Phase.COMPLETED, Map.of(),
             Phase.ERRORED, Map.of(Event.RETRY, Phase.PENDING),
-            Phase.CANCELLED, Map.of(Event.RETRY, Phase.PENDING, Event.CANCEL, Phase.CANCELLED)));
+            Phase.CANCELLED, Map.of(Event.RETRY, Phase.PENDING, Event.CANCEL, Phase.CANCELLED,
+                    Event.RECORD_CHANGESET, Phase.COMPLETED)));
 
     private static final Map<JobState, Map<CampaignJobLifecycle.Event, JobState>> CAMPAIGN_JOB = new EnumMap<>(Map.of(
             JobState.PENDING, Map.of(CampaignJobLifecycle.Event.EXECUTE, JobState.COMPLETED,

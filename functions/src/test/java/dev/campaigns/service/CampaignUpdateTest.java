@@ -56,7 +56,7 @@ class CampaignUpdateTest {
     }
 
     private PullRequest pullOf(String repository) {
-        List<PullRequest> pulls = f.host.pulls().stream().filter(p -> p.repository().equals(repository)).toList();
+        List<PullRequest> pulls = f.host.pullRequests().stream().filter(p -> p.repository().equals(repository)).toList();
         assertEquals(1, pulls.size(), "exactly one pull request in " + repository + ": " + pulls);
         return pulls.get(0);
     }

@@ -339,6 +339,11 @@ class ChangesetOperationsTest {
         }
 
         @Override
+        public java.util.Optional<PullRequest> findPullRequest(String repository, String headBranch) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public String cloneUrl(String repository) {
             throw new UnsupportedOperationException();
         }

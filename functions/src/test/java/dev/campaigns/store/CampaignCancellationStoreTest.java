@@ -60,6 +60,7 @@ class CampaignCancellationStoreTest {
     };
     private final List<String> events = new ArrayList<>();
     private final AtomicInteger sleeps = new AtomicInteger();
+    private final List<dev.campaigns.service.InFlightPullRequestsRequest> handedOver = new ArrayList<>();
     private Runnable onSleep = () -> { };
     private CampaignCancellation cancellation;
     private Campaign campaign;
@@ -68,8 +69,9 @@ class CampaignCancellationStoreTest {
     void setUp() {
         tableName = LocalCampaignsTable.create();
         store = new CampaignStore(LocalCampaignsTable.client(), tableName);
-        cancellation = new CampaignCancellation(store, (name, cause) -> events.add("stop " + name + " marked="
-                + (store.campaign(campaign.id()).orElseThrow().cancelledAt() != null)), clock, d -> {
+        cancellation = new CampaignCancellation(store, store, (name, cause) -> events.add("stop " + name + " marked="
+                + (store.campaign(campaign.id()).orElseThrow().cancelledAt() != null)),
+                () -> (request, delay) -> handedOver.add(request), clock, d -> {
                     sleeps.incrementAndGet();
                     now.updateAndGet(t -> t.plus(d));
                     onSleep.run();
@@ -119,6 +121,9 @@ class CampaignCancellationStoreTest {
         ChangesetJob opened = store.changesetJob("c1", JobIds.of(2)).orElseThrow();
         assertEquals(7, opened.pullRequest(), "and its pull request");
         assertTrue(opened.pushed());
+        assertEquals(List.of(new dev.campaigns.service.InFlightPullRequestsRequest("c1", List.of(JobIds.of(2)),
+                T0.plus(CampaignCancellation.PULL_REQUEST_STEP_LIMIT))), handedOver,
+                "job 2 (its pull request recorded, not yet its changeset) is handed to the close queue's consumer");
         ChangesetJob neverReached = store.changesetJob("c1", JobIds.of(249)).orElseThrow();
         assertEquals(JobState.CANCELLED, neverReached.state());
         assertEquals("acme/r249", neverReached.repository());
@@ -142,6 +147,8 @@ class CampaignCancellationStoreTest {
         ChangesetJob job = store.changesetJob("c1", JobIds.of(1)).orElseThrow();
         assertEquals(JobState.CANCELLED, job.state());
         assertEquals(8, job.pullRequest(), "the pull request opened before the cancel returned is kept on the job");
+        assertEquals(List.of(JobIds.of(1), JobIds.of(2)), handedOver.get(0).inFlightJobIds(),
+                "and the job is handed over to become the campaign's changeset");
         assertFalse(store.claimPullRequest("c1", JobIds.of(5), now.get()), "a claim after the mark");
     }
 

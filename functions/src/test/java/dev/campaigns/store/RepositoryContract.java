@@ -397,6 +397,60 @@ abstract class RepositoryContract {
     }
 
     @Test
+    void aCancelRecordsClaimsCancelsPendingJobsOnce_andACancelledJobMayStillBecomeTheCampaignsChangeset() {
+        withJobs("c1", 3);
+        assertTrue(campaigns.claimPullRequest("c1", JobIds.of(0), T0));
+        Campaign marked = campaigns.markCancelled("c1", T0.plusSeconds(1));
+        assertEquals(T0.plusSeconds(1), marked.cancelledAt());
+        assertEquals(T0.plusSeconds(1), campaigns.markCancelled("c1", T0.plusSeconds(9)).cancelledAt(),
+                "the first mark stays");
+        assertFalse(campaigns.claimPullRequest("c1", JobIds.of(1), T0.plusSeconds(2)), "no claim after the mark");
+        List<CampaignRepository.JobClaim> claims = campaigns.changesetJobClaims("c1", 0, 3);
+        assertEquals(java.util.Arrays.asList(T0, null, null), claims.stream().map(CampaignRepository.JobClaim::openingAt)
+                .toList());
+        List<ChangesetJob> pending = claims.stream().map(CampaignRepository.JobClaim::job).toList();
+        assertEquals(3, campaigns.cancelChangesetJobs("c1", pending, List.of()));
+        assertEquals(0, campaigns.cancelChangesetJobs("c1", pending, List.of()), "cancelled once");
+        assertEquals(new JobCounters(3, 0, 0, 3), campaigns.campaign("c1").orElseThrow().counters());
+
+        Changeset cs = changesets.observe(PullRequests.status("org/repo0", 7, PullRequestState.OPEN, T0, T0),
+                T0.plusSeconds(3), "c1");
+        assertTrue(campaigns.completeCancelledChangesetJob("c1", JobIds.of(0), cs));
+        assertFalse(campaigns.completeCancelledChangesetJob("c1", JobIds.of(0), cs), "once");
+        ChangesetJob done = campaigns.changesetJob("c1", JobIds.of(0)).orElseThrow();
+        assertEquals(List.of(JobState.COMPLETED, cs.id()), List.of(done.state(), done.changesetId()));
+        assertEquals(new JobCounters(3, 1, 0, 2), campaigns.campaign("c1").orElseThrow().counters());
+        assertEquals(List.of(cs.id()), campaigns.allCampaignChangesetIds("c1"));
+        assertEquals(java.util.Set.of("c1"), changesets.changeset(cs.id()).orElseThrow().campaignIds());
+
+        campaigns.clearCancelled("c1");
+        assertEquals(2, campaigns.resetCancelledChangesetJobs("c1", 3));
+        Changeset other = changesets.observe(PullRequests.status("org/repo1", 8, PullRequestState.OPEN, T0, T0),
+                T0.plusSeconds(3), "c1");
+        assertFalse(campaigns.completeCancelledChangesetJob("c1", JobIds.of(1), other),
+                "a job retryCampaign resumed is not completed from CANCELLED");
+        assertEquals(JobState.PENDING, campaigns.changesetJob("c1", JobIds.of(1)).orElseThrow().state());
+        assertEquals(new JobCounters(3, 1, 0, 0), campaigns.campaign("c1").orElseThrow().counters());
+    }
+
+    @Test
+    void aCampaignClosedWithItsChangesetsSaysSo() {
+        withJobs("c1", 1);
+        withJobs("c2", 1);
+        assertFalse(campaigns.closingChangesets("c1"));
+        campaigns.closeCampaign("c1", T0);
+        assertFalse(campaigns.closingChangesets("c1"), "closed, its changesets left open");
+        campaigns.closeCampaignAndChangesets("c1", T0.plusSeconds(5));
+        assertTrue(campaigns.closingChangesets("c1"), "a later close with its changesets");
+        assertEquals(T0, campaigns.campaign("c1").orElseThrow().closedAt(), "the first close's time stays");
+        campaigns.closeCampaignAndChangesets("c2", T0.plusSeconds(6));
+        assertEquals(List.of(true, T0.plusSeconds(6)), List.of(campaigns.closingChangesets("c2"),
+                campaigns.campaign("c2").orElseThrow().closedAt()));
+        campaigns.closeCampaignAndChangesets("nope", T0);
+        assertFalse(campaigns.closingChangesets("nope"));
+    }
+
+    @Test
     void trackedChangesetsJoinOncePagedInRepositoryOrderAndLeaveWithTheDeletedCampaign() {
         campaigns.createCampaign(campaign("c1", "alice", T0, 0), "d");
         campaigns.createCampaign(campaign("c2", "alice", T0, 0), "d");

@@ -27,6 +27,7 @@ public final class FakeCodeHost implements CodeHost {
     private final Map<String, PullRequest> pulls = new ConcurrentHashMap<>();
     private final Map<String, Instant> created = new ConcurrentHashMap<>();
     private final Map<String, Supplier<RuntimeException>> failures = new ConcurrentHashMap<>();
+    private final Map<String, Runnable> holds = new ConcurrentHashMap<>();
     private final AtomicInteger numbers = new AtomicInteger();
     public final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     public volatile int remaining = 5000;
@@ -39,13 +40,22 @@ public final class FakeCodeHost implements CodeHost {
         return new CodeHostException(kind, kind + " from the code host", null);
     }
 
-    /** The next call of {@code operation} (ensure, load, status, close, remaining) throws what it makes. */
+    /** The next call of {@code operation} (ensure, find, load, status, close, remaining) throws what it makes. */
     public void failNext(String operation, Supplier<RuntimeException> failure) {
         failures.put(operation, failure);
     }
 
+    /** The next call of {@code operation} first runs {@code hold} (e.g. waits for a test's latch), then proceeds. */
+    public void holdNext(String operation, Runnable hold) {
+        holds.put(operation, hold);
+    }
+
     private void call(String operation, String what) {
         calls.add(operation + " " + what);
+        Runnable hold = holds.remove(operation);
+        if (hold != null) {
+            hold.run();
+        }
         Supplier<RuntimeException> f = failures.remove(operation);
         if (f != null) {
             throw f.get();
@@ -74,8 +84,8 @@ public final class FakeCodeHost implements CodeHost {
         return pulls.size();
     }
 
-    /** Every pull request on this host. */
-    public List<PullRequest> pulls() {
+    /** Every pull request the host has (not a recorded call). */
+    public List<PullRequest> pullRequests() {
         return List.copyOf(pulls.values());
     }
 
@@ -120,6 +130,24 @@ public final class FakeCodeHost implements CodeHost {
                 spec.draft(), spec.labels(), spec.reviewers());
         put(p);
         return p;
+    }
+
+    /** As the real hosts: the open pull request from the head branch, else the latest closed or merged one. */
+    @Override
+    public synchronized java.util.Optional<PullRequest> findPullRequest(String repository, String headBranch) {
+        call("find", repository + " " + headBranch);
+        PullRequest best = null;
+        for (PullRequest p : pulls.values()) {
+            if (!p.repository().equals(repository) || !p.headRef().equals(headBranch)) {
+                continue;
+            }
+            boolean open = p.state() == PullRequestState.OPEN;
+            boolean bestOpen = best != null && best.state() == PullRequestState.OPEN;
+            if (best == null || open && !bestOpen || open == bestOpen && p.number() > best.number()) {
+                best = p;
+            }
+        }
+        return java.util.Optional.ofNullable(best);
     }
 
     @Override

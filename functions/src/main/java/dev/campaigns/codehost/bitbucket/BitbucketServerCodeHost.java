@@ -192,6 +192,13 @@ public final class BitbucketServerCodeHost implements CodeHost {
     }
 
     @Override
+    public java.util.Optional<PullRequest> findPullRequest(String repository, String headBranch) {
+        Objects.requireNonNull(repository, "repository");
+        return java.util.Optional.ofNullable(findBySourceBranch(repoPath(repository), headBranch))
+                .map(pr -> toModel(repository, pr));
+    }
+
+    @Override
     public PullRequest loadPullRequest(String repository, long number) {
         return toModel(repository, pullRequest(repository, number));
     }

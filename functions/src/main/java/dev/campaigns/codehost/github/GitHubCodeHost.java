@@ -115,6 +115,20 @@ public final class GitHubCodeHost implements CodeHost {
     }
 
     @Override
+    public java.util.Optional<PullRequest> findPullRequest(String repository, String headBranch) {
+        Objects.requireNonNull(repository, "repository");
+        GHRepository repo = call("GET repository " + repository, () -> github.getRepository(repository));
+        String headLabel = repo.getOwnerName() + ":" + headBranch;
+        GHPullRequest found = call("list pull requests of " + headLabel, () -> findByHead(repo, headBranch,
+                headLabel));
+        if (found == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(toModel(repository, call("GET pull request " + repository + "#"
+                + found.getNumber(), () -> repo.getPullRequest(found.getNumber()))));
+    }
+
+    @Override
     public PullRequest loadPullRequest(String repository, long number) {
         Objects.requireNonNull(repository, "repository");
         return toModel(repository, pullRequest(repository, number));

@@ -169,6 +169,13 @@ public final class GitLabCodeHost implements CodeHost {
     }
 
     @Override
+    public java.util.Optional<PullRequest> findPullRequest(String repository, String headBranch) {
+        Objects.requireNonNull(repository, "repository");
+        return java.util.Optional.ofNullable(findBySourceBranch(project(repository), headBranch))
+                .map(mr -> toModel(repository, mr));
+    }
+
+    @Override
     public PullRequest loadPullRequest(String repository, long number) {
         return toModel(repository, mergeRequest(repository, number));
     }

@@ -180,7 +180,9 @@ public final class MutationScaleBench {
 
         AtomicLong stopped = new AtomicLong();
         AtomicLong slept = new AtomicLong();
-        CampaignCancellation cancellation = new CampaignCancellation(store, (name, cause) -> stopped.incrementAndGet(),
+        AtomicLong handedOver = new AtomicLong(); // messages to the close queue: the jobs caught mid pull request
+        CampaignCancellation cancellation = new CampaignCancellation(store, store,
+                (name, cause) -> stopped.incrementAndGet(), () -> (request, delay) -> handedOver.incrementAndGet(),
                 Clock.systemUTC(), d -> {
                     long s = System.nanoTime();
                     Thread.sleep(d.toMillis());
@@ -199,7 +201,8 @@ public final class MutationScaleBench {
             throw new IllegalStateException("cancel ended with " + after.counters() + " (expected " + expected
                     + "), " + stopped.get() + " stop calls");
         }
-        System.out.printf("cancel: %s; execution stopped once%n", after.counters());
+        System.out.printf("cancel: %s; execution stopped once; %d message(s) handing over the jobs caught mid pull"
+                + " request%n", after.counters(), handedOver.get());
         return new Figures("cancelCampaign", seconds, slept.get() / 1e9, used, 0);
     }
 

@@ -179,6 +179,27 @@ class GitHubCodeHostTest {
     }
 
     @Test
+    void findLooksUpByHeadBranchAndNeverOpensOne() {
+        // Six requests in a row: a 10 s timeout, not the class's 1 s, so a loaded machine does not fail it.
+        GitHubCodeHost github = new GitHubCodeHost(GitHubConfig.enterprise(URI.create(host.baseUrl()), () -> TOKEN)
+                .withRequestTimeout(Duration.ofSeconds(10)));
+        host.resetRequestCounts();
+        assertTrue(github.findPullRequest(REPO, "campaign/fix").isEmpty());
+        assertTrue(host.pullRequests(REPO).isEmpty(), "nothing opened");
+        assertEquals(0, host.requestCount("POST /repos/{owner}/{repo}/pulls"));
+        assertEquals(1, host.requestCount("GET /repos/{owner}/{repo}/pulls"), "one listing by head");
+        PullRequest opened = github.ensurePullRequest(spec("campaign/fix"));
+        PullRequest found = github.findPullRequest(REPO, "campaign/fix").orElseThrow();
+        assertEquals(List.of(opened.number(), "campaign/fix", PullRequestState.OPEN),
+                List.of(found.number(), found.headRef(), found.state()));
+        host.closePullRequest(REPO, (int) opened.number());
+        assertEquals(PullRequestState.CLOSED, github.findPullRequest(REPO, "campaign/fix").orElseThrow().state(),
+                "a closed one is found as it is");
+        assertTrue(github.findPullRequest(REPO, "campaign/other").isEmpty());
+        assertEquals(1, host.pullRequests(REPO).size());
+    }
+
+    @Test
     void loadsPullRequestByNumber() {
         PullRequest opened = github.ensurePullRequest(spec("campaign/fix"));
 

@@ -99,6 +99,28 @@ class RestCodeHostsTest {
 
     @ParameterizedTest
     @EnumSource(value = CodeHostKind.class, names = {"GITLAB", "BITBUCKET_SERVER"})
+    void findLooksUpByHeadBranchPrefersAnOpenOneAndNeverOpensOne(CodeHostKind kind) {
+        CodeHost client = start(kind);
+        String repo = repository("b");
+        assertTrue(client.findPullRequest(repo, "b").isEmpty());
+        assertTrue(host.pullRequests(repo).isEmpty(), "nothing opened");
+        int first = host.openPullRequest(repo, "b", "main", "First").number();
+        host.closePullRequest(repo, first);
+        assertEquals(List.of((long) first, PullRequestState.CLOSED), found(client, repo));
+        int second = host.openPullRequest(repo, "b", "main", "Second").number();
+        assertEquals(List.of((long) second, PullRequestState.OPEN), found(client, repo), "the open one first");
+        assertTrue(client.findPullRequest(repo, "other").isEmpty());
+        assertEquals(2, host.pullRequests(repo).size());
+    }
+
+    private static List<Object> found(CodeHost client, String repo) {
+        PullRequest pr = client.findPullRequest(repo, "b").orElseThrow();
+        assertEquals("b", pr.headRef());
+        return List.of(pr.number(), pr.state());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = CodeHostKind.class, names = {"GITLAB", "BITBUCKET_SERVER"})
     void bulkOperationsCommentFindTheCommentRequestReviewersLabelAndMerge(CodeHostKind kind) {
         CodeHost client = start(kind);
         String repo = repository("b");

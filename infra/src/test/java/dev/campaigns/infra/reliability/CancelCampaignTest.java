@@ -27,8 +27,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * answers each pull-request creation slowly, and the cancel comes once some pull requests exist, while one creation is
  * held in flight on the code host (2 s). The pull requests open when the cancel returns are all there will be: none is
  * opened afterwards, while the stopped execution's running steps finish; every job is COMPLETED or CANCELLED; the
- * status says CANCELLED. {@code retryCampaign} then resumes the cancelled jobs: one pull request per repository, no
- * duplicate. Close of a campaign still processing cancels it first.
+ * status says CANCELLED; the pull request in flight at the cancel becomes a changeset of the campaign (recorded by the
+ * close queue's consumer), so every pull request opened is one. {@code retryCampaign} then resumes the cancelled jobs:
+ * one pull request per repository, no duplicate. Close of a campaign still processing cancels it first; a close with
+ * its changesets right after a cancel closes every pull request, the in-flight one too.
  */
 class CancelCampaignTest {
     private static final int REPOSITORIES = 24;
@@ -114,13 +116,22 @@ class CancelCampaignTest {
                 + " at its return (" + cancelMillis + " ms), " + pullRequests("campaigns/cancel-a")
                 + " after the execution ended; jobs: " + completed + " completed, " + cancelledJobs + " cancelled of "
                 + REPOSITORIES);
+        // The pull request in flight at the cancel is not yet a changeset at its return (its CreateChangeset step
+        // never runs: the execution is stopped); the close queue's consumer records it: every pull request opened
+        // becomes a changeset of the campaign, none an orphan.
+        assertTrue(completed < atReturn, "at the return the held pull request is not a changeset yet: " + completed
+                + " completed, " + atReturn + " pull requests");
+        Map<String, Object> settled = awaitCompleted(id, atReturn);
+        assertEquals(REPOSITORIES - atReturn, ((Number) settled.get("cancelledCount")).intValue(), settled::toString);
+        assertEquals("CANCELLED", settled.get("state"));
         Map<String, Integer> states = jobStates(id);
         assertEquals(REPOSITORIES, states.values().stream().mapToInt(Integer::intValue).sum(), states::toString);
-        assertEquals(Map.of("COMPLETED", completed, "CANCELLED", cancelledJobs),
+        assertEquals(Map.of("COMPLETED", atReturn, "CANCELLED", REPOSITORIES - atReturn),
                 states.entrySet().stream().filter(e -> e.getValue() > 0)
                         .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        assertEquals(atReturn, pullRequests("campaigns/cancel-a"), "recording them opened nothing");
         Map<String, Object> again = api.cancelCampaign(id);
-        assertEquals(status, CampaignsApi.status(again, "changesetCreationStatus"), "a second cancel changes nothing");
+        assertEquals(settled, CampaignsApi.status(again, "changesetCreationStatus"), "a second cancel changes nothing");
 
         Map<String, Object> retried = api.retryCampaign(id);
         assertEquals(null, retried.get("cancelledAt"), "retry clears the cancel mark");
@@ -150,6 +161,82 @@ class CancelCampaignTest {
         for (int i = 0; i < 15; i++) {
             Thread.sleep(200);
             assertEquals(atReturn, pullRequests("campaigns/cancel-b"), "a pull request was opened after the close");
+        }
+    }
+
+    /**
+     * Cancel with a pull request in flight on the code host, then closeCampaign(closeChangesets: true) at once (before
+     * the in-flight pull request is recorded): counted from the code host, every pull request of the campaign's
+     * branch ends closed and a changeset of the campaign: no orphan, none left open, none opened after the cancel.
+     */
+    @Test
+    void aPullRequestInFlightAtTheCancelBecomesAChangeset_andTheCloseClosesEveryOne() throws Exception {
+        String branch = "campaigns/cancel-c";
+        String id = (String) api.createCampaign(Map.of("name", "Cancelled, then closed", "branch", branch,
+                "plan", plan)).get("id");
+        awaitPullRequests(branch, 2);
+        awaitCreationInFlight();
+        int beforeCancel = pullRequests(branch);
+        Map<String, Object> cancelled = api.cancelCampaign(id);
+        int atReturn = pullRequests(branch);
+        Map<String, Object> status = CampaignsApi.status(cancelled, "changesetCreationStatus");
+        int completedAtReturn = ((Number) status.get("completedCount")).intValue();
+        assertTrue(atReturn > beforeCancel && completedAtReturn < atReturn, "no pull request was caught in flight: "
+                + beforeCancel + " before, " + atReturn + " at the return, " + status);
+        Map<String, Object> closed = api.closeCampaign(id, true);
+        assertNotNull(closed.get("closedAt"));
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String left;
+        while ((left = notClosedOrNotTheCampaigns(id, branch)) != null) {
+            assertTrue(System.nanoTime() < deadline, "60 s after the close: " + left);
+            Thread.sleep(200);
+        }
+        assertEquals(atReturn, pullRequests(branch), "nothing opened after the cancel");
+        Map<String, Object> settled = awaitCompleted(id, atReturn);
+        assertEquals(REPOSITORIES - atReturn, ((Number) settled.get("cancelledCount")).intValue(), settled::toString);
+        System.out.println("cancel then close: " + atReturn + " pull requests at the cancel's return, "
+                + completedAtReturn + " of them changesets then; all " + atReturn + " closed changesets of the campaign"
+                + " after the close");
+    }
+
+    /** Null when every pull request from {@code branch} is closed and a changeset of the campaign; else what is not. */
+    private static String notClosedOrNotTheCampaigns(String campaignId, String branch) {
+        java.util.Set<String> members = new java.util.HashSet<>();
+        for (Map<String, Object> c : api.changesets(campaignId)) {
+            members.add(c.get("repository") + "#" + c.get("externalID"));
+        }
+        List<String> wrong = new java.util.ArrayList<>();
+        for (Patch p : patches) {
+            for (LocalPullRequest pr : stack.codeHost().pullRequests(p.repository())) {
+                if (!pr.headRef().equals(branch)) {
+                    continue;
+                }
+                String name = pr.repository() + "#" + pr.number();
+                if (!members.contains(name)) {
+                    wrong.add(name + " is not a changeset of the campaign");
+                } else if (!pr.state().equals("closed")) {
+                    wrong.add(name + " is " + pr.state());
+                }
+            }
+        }
+        return wrong.isEmpty() ? null : String.join("; ", wrong);
+    }
+
+    private static final String STATUS_QUERY = "query($id: ID!) { campaign(id: $id) { changesetCreationStatus { "
+            + CampaignsApi.STATUS + " cancelledCount } } }";
+
+    /** The campaign's status once {@code completed} jobs are COMPLETED (at most 30 s). */
+    private static Map<String, Object> awaitCompleted(String campaignId, int completed) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            Map<String, Object> status = CampaignsApi.status(CampaignsApi.status(api.client().data(STATUS_QUERY,
+                    Map.of("id", campaignId)), "campaign"), "changesetCreationStatus");
+            if (((Number) status.get("completedCount")).intValue() == completed) {
+                return status;
+            }
+            assertTrue(System.nanoTime() < deadline, "not " + completed + " completed after 30 s: " + status);
+            Thread.sleep(100);
         }
     }
 
