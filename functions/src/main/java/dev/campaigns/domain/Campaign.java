@@ -16,10 +16,20 @@ import java.time.Instant;
  *                   number {@code counters.completed() + tracked}
  * @param cancelledAt when {@code cancelCampaign} stopped its changeset creation, or null (cleared by a retry): while
  *                    set, the pull-request step opens nothing
+ * @param unpublished of a campaign published in part ({@code publishChangesets}), how many of its plan's jobs are not
+ *                    published yet (no changeset job exists for them; counted among {@code counters.pending()}); 0
+ *                    otherwise. See {@link #unpublishedCount()}
  */
 public record Campaign(String id, String owner, String name, String description, String branch, String planId,
                        boolean draft, Instant createdAt, JobCounters counters, int executions, Instant closedAt,
-                       int tracked, Instant cancelledAt) {
+                       int tracked, Instant cancelledAt, int unpublished) {
+
+    public Campaign(String id, String owner, String name, String description, String branch, String planId,
+                    boolean draft, Instant createdAt, JobCounters counters, int executions, Instant closedAt,
+                    int tracked, Instant cancelledAt) {
+        this(id, owner, name, description, branch, planId, draft, createdAt, counters, executions, closedAt, tracked,
+                cancelledAt, 0);
+    }
 
     public Campaign(String id, String owner, String name, String description, String branch, String planId,
                     boolean draft, Instant createdAt, JobCounters counters, int executions, Instant closedAt,
@@ -40,6 +50,23 @@ public record Campaign(String id, String owner, String name, String description,
      */
     public boolean published() {
         return planId == null || executions > 0;
+    }
+
+    /**
+     * How many of the plan's jobs wait to be published: every one not finished of a campaign never published
+     * ({@code publish: false}, before publishCampaign or publishChangesets), the {@code unpublished} rest of one
+     * published in part, none otherwise. Nothing is committed, pushed or opened for them.
+     */
+    public int unpublishedCount() {
+        if (planId == null) {
+            return 0;
+        }
+        return executions == 0 ? counters.pending() : Math.max(0, Math.min(unpublished, counters.pending()));
+    }
+
+    /** How many of the campaign's jobs are being worked on: pending and published (the changeset creation's). */
+    public int inFlight() {
+        return counters.pending() - unpublishedCount();
     }
 
     /** How many changesets the campaign has: those it created and those it tracks. */

@@ -79,8 +79,8 @@ public final class CampaignCancellation {
             throw new FailedPreconditionException("campaign " + campaign.id()
                     + " has no plan: it creates no changesets, so there is nothing to cancel");
         }
-        if (campaign.counters().pending() == 0) {
-            return campaign;
+        if (campaign.counters().pending() == 0 || (campaign.published() && campaign.inFlight() == 0)) {
+            return campaign; // nothing running (the unpublished jobs of a campaign published in part stay so)
         }
         Instant started = clock.instant();
         stopper.stop(executionName(campaign.id(), campaign.executions()),
@@ -146,7 +146,10 @@ public final class CampaignCancellation {
                 }
             }
             List<ChangesetJob> missing = new ArrayList<>();
-            for (CampaignJob planJob : store.campaignJobs(campaign.planId(), from, to)) {
+            // Of a campaign published in part, the plan jobs without a changeset job are its unpublished ones: they
+            // stay unpublished (the store refuses to create them should publishChangesets race this cancel).
+            for (CampaignJob planJob : campaign.unpublishedCount() > 0 ? List.<CampaignJob>of()
+                    : store.campaignJobs(campaign.planId(), from, to)) {
                 if (planJob.state() == JobState.COMPLETED && !there.contains(planJob.jobId())) {
                     missing.add(new ChangesetJob(campaign.id(), planJob.jobId(), planJob.repository(),
                             planJob.baseRef(), JobState.CANCELLED, null, false, 0, null, null, null, 0));

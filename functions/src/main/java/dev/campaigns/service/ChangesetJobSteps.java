@@ -70,7 +70,9 @@ public final class ChangesetJobSteps {
         List<ChangesetJob> existing = store.changesetJobs(campaignId, from, to);
         List<CampaignJob> planJobs = plans.campaignJobs(campaign.planId(), from, to);
         long applicable = planJobs.stream().filter(j -> j.state() == JobState.COMPLETED).count();
-        if (existing.size() < applicable) {
+        // A campaign published in part (publishChangesets) has its published jobs created already; the others are
+        // created once publishCampaign publishes the rest (unpublished back to 0).
+        if (existing.size() < applicable && campaign.unpublishedCount() == 0) {
             for (CampaignJob job : planJobs) {
                 if (job.state() == JobState.COMPLETED) {
                     store.createChangesetJob(new ChangesetJob(campaignId, job.jobId(), job.repository(),
@@ -206,7 +208,7 @@ public final class ChangesetJobSteps {
         if (!ChangesetJobLifecycle.mayEnd(campaign.executions(), execution)) {
             return;
         }
-        if (campaign.counters().pending() > 0) {
+        if (campaign.inFlight() > 0) {
             int jobs = plans.plan(campaign.planId()).orElseThrow().counters().total();
             String error = "the execution ended before this job finished";
             if (execution == null) {

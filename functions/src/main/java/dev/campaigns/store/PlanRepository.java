@@ -69,6 +69,12 @@ public interface PlanRepository {
 
     Optional<CampaignJob> campaignJob(String planId, String jobId);
 
+    /**
+     * The ID of the plan's job for {@code repository} (the same repository however its name is cased:
+     * {@code RepositoryName.identity}), if the plan has one.
+     */
+    Optional<String> planJobId(String planId, String repository);
+
     /** Jobs {@code from} (inclusive) to {@code to} (exclusive) of a plan, by position. */
     List<CampaignJob> campaignJobs(String planId, int from, int to);
 
