@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** Resolves Mutation.createCampaign, Mutation.retryCampaign, Mutation.cancelCampaign and Mutation.publishCampaign. */
+/**
+ * Resolves Mutation.createCampaign, Mutation.retryCampaign, Mutation.cancelCampaign, Mutation.publishCampaign and
+ * Mutation.publishChangesets.
+ */
 public final class CampaignResolverHandler extends ResolverHandler {
     private final Supplier<CampaignService> campaigns;
     private final Supplier<CampaignCancellation> cancellation;
@@ -36,7 +39,8 @@ public final class CampaignResolverHandler extends ResolverHandler {
     @Override
     protected Map<String, Function<AppSyncEvent, Object>> resolvers() {
         return Map.of("Mutation.createCampaign", this::createCampaign, "Mutation.retryCampaign", this::retryCampaign,
-                "Mutation.cancelCampaign", this::cancelCampaign, "Mutation.publishCampaign", this::publishCampaign);
+                "Mutation.cancelCampaign", this::cancelCampaign, "Mutation.publishCampaign", this::publishCampaign,
+                "Mutation.publishChangesets", this::publishChangesets);
     }
 
     private Object createCampaign(AppSyncEvent event) {
@@ -71,6 +75,11 @@ public final class CampaignResolverHandler extends ResolverHandler {
 
     private Object publishCampaign(AppSyncEvent event) {
         return view(campaigns.get().publishCampaign(owner(event), event.text("campaign"), event.bool("draft")));
+    }
+
+    private Object publishChangesets(AppSyncEvent event) {
+        return view(campaigns.get().publishChangesets(owner(event), event.text("campaign"),
+                event.texts("repositories"), event.bool("draft")));
     }
 
     private Map<String, Object> view(Campaign campaign) {

@@ -40,7 +40,7 @@ class CliEndToEndTest {
     static final Pattern PLAN_LINE = Pattern.compile("(?m)^plan (\\S+): (\\d+) repositories, (\\d+) with changes, "
             + "(\\d+) unchanged, (\\d+) errors$");
     static final Pattern CAMPAIGN_LINE = Pattern.compile("(?m)^campaign (\\S+): (\\w+) \\(completed (\\d+), pending "
-            + "(\\d+), errors (\\d+)\\)$");
+            + "(\\d+), errors (\\d+)(?:, cancelled (\\d+))?(?:, unpublished (\\d+))?\\)$");
     /** Repositories 26-29 stay unchanged, 30's command fails, the others get every kind of change. */
     static final String COMMAND = "case \"$REPOSITORY\" in *-2[6-9]) exit 0;; *-30) echo working; echo boom >&2;"
             + " exit 3;; esac; echo \"new in $REPOSITORY\" > NEW.md; sed -i s/version=1/version=2/ config.ini;"
@@ -198,8 +198,8 @@ class CliEndToEndTest {
         Matcher unpublished = CAMPAIGN_LINE.matcher(lastLine(preview.out()));
         assertTrue(unpublished.matches(), preview.out());
         String campaignId = unpublished.group(1);
-        assertEquals(List.of("UNPUBLISHED", "0", "3"), List.of(unpublished.group(2), unpublished.group(3),
-                unpublished.group(4)));
+        assertEquals(List.of("UNPUBLISHED", "0", "0", "3"), List.of(unpublished.group(2), unpublished.group(3),
+                unpublished.group(4), unpublished.group(7)), "nothing pending: every pull request unpublished");
         for (String r : repos) {
             assertTrue(preview.out().contains("  " + r + "  +1 -0 ~1  (onto main)"), preview.out());
         }
