@@ -149,7 +149,8 @@ public final class CampaignCancellation {
             // Of a campaign published in part, the plan jobs without a changeset job are its unpublished ones: they
             // stay unpublished (the store refuses to create them should publishChangesets race this cancel).
             boolean partly = campaign.published() && campaign.unpublishedCount() > 0;
-            for (CampaignJob planJob : partly ? List.<CampaignJob>of() : store.campaignJobs(campaign.planId(), from, to)) {
+            List<CampaignJob> planJobs = partly ? List.of() : store.campaignJobs(campaign.planId(), from, to);
+            for (CampaignJob planJob : planJobs) {
                 if (planJob.state() == JobState.COMPLETED && !there.contains(planJob.jobId())) {
                     missing.add(new ChangesetJob(campaign.id(), planJob.jobId(), planJob.repository(),
                             planJob.baseRef(), JobState.CANCELLED, null, false, 0, null, null, null, 0));
