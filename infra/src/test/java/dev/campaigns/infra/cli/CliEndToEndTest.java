@@ -215,6 +215,21 @@ class CliEndToEndTest {
         assertEquals(1, retry.exit());
         assertTrue(retry.err().contains("is not published: publishCampaign"), retry.err());
 
+        // publish --repository: that repository's pull request only (publishChangesets); a name not in the plan is
+        // refused, naming it, and publishes nothing
+        Run some = alice("publish", campaignId, "--repository", repos.get(1), "--draft", "--poll", "PT0.2S");
+        assertEquals(0, some.exit(), some.out() + some.err());
+        assertEquals("campaign " + campaignId + ": COMPLETED (completed 1, pending 0, errors 0, unpublished 2)",
+                lastLine(some.out()));
+        assertTrue(some.out().contains("  " + repos.get(1) + "  "), some.out());
+        Run unknown = alice("publish", campaignId, "--repository", repos.get(0), "--repository", "acme/svc-99");
+        assertEquals(1, unknown.exit(), unknown.out() + unknown.err());
+        assertTrue(unknown.err().contains("not in the plan of campaign " + campaignId + ": acme/svc-99"),
+                unknown.err());
+        for (String r : List.of(repos.get(0), repos.get(2))) {
+            assertTrue(stack.codeHost().branchTip(r, branch).isEmpty(), r + ": not published");
+        }
+
         Run publish = alice("publish", campaignId, "--draft", "--poll", "PT0.2S");
         assertEquals(0, publish.exit(), publish.out() + publish.err());
         assertEquals("campaign " + campaignId + ": COMPLETED (completed 3, pending 0, errors 0)",
