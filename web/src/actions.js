@@ -3,6 +3,7 @@
 // update, publish, cancel, bulk comment/merge/close/labels/reviewers, auto-merge) is a new entry here; the page
 // renders the buttons, the confirmation dialog with its options, the progress and the outcome.
 import * as q from './queries.js';
+import { plural } from './format.js';
 
 const open = (c) => !c.closedAt;
 const settled = (c) => c.changesetCreationStatus.state !== 'PROCESSING';
@@ -55,6 +56,20 @@ export const CAMPAIGN_ACTIONS = [
     confirm: (c) => `Commit, push and open the pull requests of “${c.name}” now?`,
     options: [{ name: 'draft', label: 'Open them as drafts', checked: false }],
     run: (api, c, o) => api.request(q.PUBLISH_CAMPAIGN, { id: c.id, draft: !!o.draft }),
+    done: 'Published: the pull requests are being opened.',
+    after: 'refresh',
+  },
+  // A campaign published in part (publishChangesets: some repositories only) publishes the rest the same way, as
+  // its first publish set (drafts or not): publishCampaign with draft null.
+  {
+    id: 'publish-rest',
+    label: 'Publish the rest',
+    mutation: 'publishCampaign',
+    available: (c) => open(c) && c.published !== false && (c.changesetCreationStatus.unpublishedCount ?? 0) > 0
+      && !['PROCESSING', 'CANCELLED', 'UNPUBLISHED'].includes(c.changesetCreationStatus.state),
+    confirm: (c) => `Commit, push and open the ${plural(c.changesetCreationStatus.unpublishedCount,
+      'unpublished pull request')} of “${c.name}” now${c.draft ? ', as drafts' : ''}?`,
+    run: (api, c) => api.request(q.PUBLISH_CAMPAIGN, { id: c.id, draft: null }),
     done: 'Published: the pull requests are being opened.',
     after: 'refresh',
   },

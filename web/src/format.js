@@ -22,12 +22,13 @@ export function words(value) {
 
 /**
  * A background process's progress: done (completed, failed or cancelled) of total, where failed counts the listed errors
- * (the API lists at most 100; "100+" then).
+ * (the API lists at most 100; "100+" then). A campaign's unpublished jobs count in the total, never as done.
  */
 export function progress(status, total) {
   const failed = status.errors.length;
-  const all = total ?? status.completedCount + status.pendingCount + failed + (status.cancelledCount ?? 0);
-  const done = Math.max(0, all - status.pendingCount);
+  const unpublished = status.unpublishedCount ?? 0;
+  const all = total ?? status.completedCount + status.pendingCount + failed + (status.cancelledCount ?? 0) + unpublished;
+  const done = Math.max(0, all - status.pendingCount - unpublished);
   return {
     done,
     total: all,

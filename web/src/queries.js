@@ -1,6 +1,6 @@
 // The GraphQL documents the page sends (schema: functions/src/main/resources/schema.graphql).
 
-const STATUS = 'state completedCount pendingCount errors cancelledCount';
+const STATUS = 'state completedCount pendingCount errors cancelledCount unpublishedCount';
 
 export const MUTATIONS = '{ __type(name: "Mutation") { fields { name } } }';
 

@@ -25,9 +25,12 @@ export function PageTitle({ children, title }) {
   return html`<h1 tabIndex="-1" ref=${ref}>${children}</h1>`;
 }
 
-export function StateBadge({ state, closed }) {
-  return html`<span class=${`badge badge-${(closed ? 'closed' : state || '').toLowerCase()}`}>
+export function StateBadge({ state, closed, unpublished }) {
+  const badge = html`<span class=${`badge badge-${(closed ? 'closed' : state || '').toLowerCase()}`}>
     ${closed ? 'Closed' : words(state)}</span>`;
+  // A campaign published in part (publishChangesets): its state is the published part's; the rest is said beside it.
+  return unpublished > 0 && state !== 'UNPUBLISHED'
+    ? html`${badge} <span class="badge badge-unpublished">${unpublished} unpublished</span>` : badge;
 }
 
 /** A process's progress bar with the numbers beside it. */
@@ -44,6 +47,7 @@ export function Counts({ status, total }) {
   return html`<dl class="counts">
     <div><dt>Completed</dt><dd>${status.completedCount}</dd></div>
     <div><dt>Pending</dt><dd>${status.pendingCount}</dd></div>
+    ${status.unpublishedCount > 0 ? html`<div><dt>Unpublished</dt><dd>${status.unpublishedCount}</dd></div>` : null}
     <div><dt>Errors</dt><dd class=${p.failed ? 'has-errors' : ''}>${p.failedText}</dd></div>
   </dl>`;
 }

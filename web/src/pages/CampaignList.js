@@ -59,7 +59,7 @@ function Row({ campaign: c }) {
   const p = progress(s);
   return html`<tr data-campaign=${c.id}>
     <th scope="row" data-label="Campaign"><${Link} href=${`/campaigns/${encodeURIComponent(c.id)}`}>${c.name}<//></th>
-    <td data-label="State"><${StateBadge} state=${s.state} closed=${!!c.closedAt} /></td>
+    <td data-label="State"><${StateBadge} state=${s.state} closed=${!!c.closedAt} unpublished=${s.unpublishedCount} /></td>
     <td data-label="Progress"><${Progress} status=${s} label=${`Changesets created for ${c.name}`} /></td>
     <td data-label="Completed">${s.completedCount}</td>
     <td data-label="Pending">${s.pendingCount}</td>

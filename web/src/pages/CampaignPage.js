@@ -57,6 +57,7 @@ function Campaign({ campaign: c, error, refresh, onAction }) {
     <dl class="meta">
       <div><dt>Branch</dt><dd>${c.branch ? html`<code>${c.branch}</code>` : 'none (tracks existing pull requests)'}</dd></div>
       ${c.published === false ? html`<div><dt>Pull requests</dt><dd>not opened: the campaign is unpublished (its plan's diffs are the preview)</dd></div>`
+        : s.unpublishedCount > 0 ? html`<div><dt>Pull requests</dt><dd>${s.unpublishedCount} not opened yet: published in part${c.draft ? ' (as drafts)' : ''}</dd></div>`
         : c.draft ? html`<div><dt>Pull requests</dt><dd>drafts</dd></div>` : null}
       ${c.autoMerge ? html`<div><dt>Auto-merge</dt><dd>${c.autoMerge.method.toLowerCase()}, once approved and checks pass</dd></div>` : null}
       <div><dt>Created</dt><dd><time datetime=${c.createdAt}>${dateTime(c.createdAt)}</time></dd></div>
@@ -70,8 +71,8 @@ function Campaign({ campaign: c, error, refresh, onAction }) {
     <section aria-labelledby="status-heading" class="panel">
       <h2 id="status-heading">Changeset creation</h2>
       <div class="status-line" role="status" aria-live="polite">
-        <${StateBadge} state=${s.state} closed=${!!c.closedAt} />
-        <span class="visually-hidden">${s.completedCount} completed, ${s.pendingCount} pending, ${s.errors.length} errors</span>
+        <${StateBadge} state=${s.state} closed=${!!c.closedAt} unpublished=${s.unpublishedCount} />
+        <span class="visually-hidden">${s.completedCount} completed, ${s.pendingCount} pending, ${s.errors.length} errors${s.unpublishedCount > 0 ? `, ${s.unpublishedCount} unpublished` : ''}</span>
       </div>
       <${Progress} status=${s} total=${total} label="Changesets created" />
       <${Counts} status=${s} total=${total} />

@@ -185,6 +185,29 @@ test('an updated campaign says when it was updated and that its status is the up
   await page.goto(url(`/campaigns/${FIXTURE.campaignId}`)); // the tests after this one start from the campaign
 });
 
+test('publish the rest: a campaign published in part says how many are unpublished, then publishes them', async () => {
+  await page.goto(url(`/campaigns/${FIXTURE.partlyCampaignId}`));
+  const line = page.locator('#status-heading + .status-line');
+  await line.locator('.badge', { hasText: 'Completed' }).waitFor();
+  await line.locator('.badge', { hasText: '1 unpublished' }).waitFor();
+  await page.locator('dl.meta dd', { hasText: '1 not opened yet: published in part' }).waitFor();
+  await page.locator('.counts div', { hasText: 'Unpublished' }).locator('dd', { hasText: '1' }).waitFor();
+  assert.match(await page.locator('.progress-text').first().textContent(), /^1 of 2 done/);
+  assert.equal(await page.locator('button[data-action="publish"]').count(), 0, 'not unpublished as a whole');
+  await accessible('the campaign published in part');
+  await page.locator('button[data-action="publish-rest"]').click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  assert.match(await dialog.locator('h2').textContent(),
+    /Commit, push and open the 1 unpublished pull request of “Partly published campaign” now\?/);
+  await dialog.locator('button[data-confirm="publish-rest"]').click();
+  await page.locator('.outcome .ok', { hasText: 'Published: the pull requests are being opened.' }).waitFor();
+  // once the rest is done: nothing unpublished, and the action is no longer offered
+  await line.locator('.badge', { hasText: 'unpublished' }).waitFor({ state: 'detached' });
+  await page.locator('button[data-action="publish-rest"]').waitFor({ state: 'detached' });
+  await page.goto(url(`/campaigns/${FIXTURE.campaignId}`));
+});
+
 test('bulk comment: a dialog takes the comment, and the open pull requests get it in the background', async () => {
   const comment = page.locator('button[data-action="bulk-comment"]');
   await comment.click();

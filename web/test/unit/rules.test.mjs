@@ -48,6 +48,27 @@ test('campaign actions: offered only when the API has the mutation and the campa
   assert.deepEqual(ids([...all, 'publishCampaign'], { ...unpublished, closedAt: '2026-01-01T00:00:00Z' }), ['delete'],
     'a closed campaign is not published');
   assert.deepEqual(ids([...all, 'publishCampaign'], errored), ['retry', 'close', 'delete'], 'published already');
+  const partly = { ...errored, published: true, changesetCreationStatus: { state: 'COMPLETED', unpublishedCount: 2 } };
+  assert.deepEqual(ids([...all, 'publishCampaign'], partly), ['close', 'delete', 'publish-rest'],
+    'published in part: the rest can be published');
+  const partlyRunning = { ...partly, changesetCreationStatus: { state: 'PROCESSING', unpublishedCount: 2 } };
+  assert.deepEqual(ids([...all, 'publishCampaign'], partlyRunning), ['cancel'], 'not while the part published runs');
+  const partlyCancelled = { ...partly, changesetCreationStatus: { state: 'CANCELLED', unpublishedCount: 2 } };
+  assert.deepEqual(ids([...all, 'publishCampaign'], partlyCancelled), ['retry', 'close', 'delete'],
+    'a cancelled campaign is resumed (retry) before more is published');
+  assert.deepEqual(ids([...all, 'publishCampaign'], { ...partly, closedAt: '2026-01-01T00:00:00Z' }), ['delete']);
+  const rest = CAMPAIGN_ACTIONS.find((a) => a.id === 'publish-rest');
+  assert.equal(rest.confirm({ ...partly, name: 'n', draft: true }),
+    'Commit, push and open the 2 unpublished pull requests of “n” now, as drafts?');
+});
+
+test('progress counts unpublished jobs in the total, never as done', () => {
+  assert.deepEqual(progress({ completedCount: 1, pendingCount: 0, errors: [], unpublishedCount: 2 }),
+    { done: 1, total: 3, failed: 0, failedText: '0', percent: 33 });
+  assert.equal(progress({ completedCount: 1, pendingCount: 0, errors: [], unpublishedCount: 2 }, 3).done, 1,
+    'with the plan\'s total too');
+  assert.equal(progress({ completedCount: 0, pendingCount: 0, errors: [], unpublishedCount: 3 }).percent, 0,
+    'an unpublished campaign has done nothing');
 });
 
 test('progress counts cancelled jobs as done', () => {

@@ -22,16 +22,27 @@ import java.time.Instant;
  *                    repository's earlier changeset job through it
  * @param updatedAt   when the current generation was started by {@code updateCampaign} (null in generation 1); the
  *                    author and committer date of the commits it makes, as {@code createdAt} is for generation 1
+ * @param unpublished of a campaign published in part ({@code publishChangesets}), how many of its plan's jobs are not
+ *                    published yet (no changeset job exists for them; counted among {@code counters.pending()}); 0
+ *                    otherwise. See {@link #unpublishedCount()}
  */
 public record Campaign(String id, String owner, String name, String description, String branch, String planId,
                        boolean draft, Instant createdAt, JobCounters counters, int executions, Instant closedAt,
-                       int tracked, Instant cancelledAt, int generation, String previousPlanId, Instant updatedAt) {
+                       int tracked, Instant cancelledAt, int generation, String previousPlanId, Instant updatedAt,
+                       int unpublished) {
+
+    public Campaign(String id, String owner, String name, String description, String branch, String planId,
+                    boolean draft, Instant createdAt, JobCounters counters, int executions, Instant closedAt,
+                    int tracked, Instant cancelledAt, int generation, String previousPlanId, Instant updatedAt) {
+        this(id, owner, name, description, branch, planId, draft, createdAt, counters, executions, closedAt, tracked,
+                cancelledAt, generation, previousPlanId, updatedAt, 0);
+    }
 
     public Campaign(String id, String owner, String name, String description, String branch, String planId,
                     boolean draft, Instant createdAt, JobCounters counters, int executions, Instant closedAt,
                     int tracked, Instant cancelledAt) {
         this(id, owner, name, description, branch, planId, draft, createdAt, counters, executions, closedAt, tracked,
-                cancelledAt, 1, null, null);
+                cancelledAt, 1, null, null, 0);
     }
 
     public Campaign(String id, String owner, String name, String description, String branch, String planId,
@@ -58,6 +69,23 @@ public record Campaign(String id, String owner, String name, String description,
     /** The date of the commits the current generation makes: its update's time, or the campaign's creation. */
     public Instant commitDate() {
         return updatedAt != null ? updatedAt : createdAt;
+    }
+
+    /**
+     * How many of the plan's jobs wait to be published: every one not finished of a campaign never published
+     * ({@code publish: false}, before publishCampaign or publishChangesets), the {@code unpublished} rest of one
+     * published in part, none otherwise. Nothing is committed, pushed or opened for them.
+     */
+    public int unpublishedCount() {
+        if (planId == null) {
+            return 0;
+        }
+        return executions == 0 ? counters.pending() : Math.max(0, Math.min(unpublished, counters.pending()));
+    }
+
+    /** How many of the campaign's jobs are being worked on: pending and published (the changeset creation's). */
+    public int inFlight() {
+        return counters.pending() - unpublishedCount();
     }
 
     /** How many changesets the campaign has: those it created and those it tracks. */

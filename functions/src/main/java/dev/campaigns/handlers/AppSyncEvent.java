@@ -49,6 +49,28 @@ public record AppSyncEvent(JsonNode arguments, JsonNode identity, JsonNode sourc
         return v == null || v.isNull() ? null : v.asInt();
     }
 
+    /**
+     * A list-of-strings argument: null when absent or null (a required list is the service's to refuse); an item
+     * that is not a string is refused, naming the argument.
+     */
+    public java.util.List<String> texts(String argument) {
+        JsonNode v = arguments == null ? null : arguments.get(argument);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isArray()) {
+            throw new dev.campaigns.service.InvalidInputException(argument + " must be a list of strings");
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (JsonNode item : v) {
+            if (!item.isTextual()) {
+                throw new dev.campaigns.service.InvalidInputException(argument + " must be a list of strings");
+            }
+            out.add(item.asText());
+        }
+        return out;
+    }
+
     /** A Boolean argument: null when absent or null; anything but true or false is refused, naming it. */
     public Boolean bool(String argument) {
         JsonNode v = arguments == null ? null : arguments.get(argument);

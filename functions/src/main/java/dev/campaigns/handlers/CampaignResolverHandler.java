@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 
 /**
  * Resolves Mutation.createCampaign, Mutation.retryCampaign, Mutation.cancelCampaign, Mutation.publishCampaign and
- * Mutation.updateCampaign.
+ * Mutation.updateCampaign and Mutation.publishChangesets.
  */
 public final class CampaignResolverHandler extends ResolverHandler {
     private final Supplier<CampaignService> campaigns;
@@ -45,7 +45,8 @@ public final class CampaignResolverHandler extends ResolverHandler {
     protected Map<String, Function<AppSyncEvent, Object>> resolvers() {
         return Map.of("Mutation.createCampaign", this::createCampaign, "Mutation.retryCampaign", this::retryCampaign,
                 "Mutation.cancelCampaign", this::cancelCampaign, "Mutation.publishCampaign", this::publishCampaign,
-                "Mutation.updateCampaign", this::updateCampaign);
+                "Mutation.updateCampaign", this::updateCampaign, "Mutation.publishChangesets",
+                this::publishChangesets);
     }
 
     private Object createCampaign(AppSyncEvent event) {
@@ -99,6 +100,11 @@ public final class CampaignResolverHandler extends ResolverHandler {
             throw new InvalidInputException("input is not an UpdateCampaignInput: " + e.getOriginalMessage());
         }
         return view(updates.get().update(owner(event), input));
+    }
+
+    private Object publishChangesets(AppSyncEvent event) {
+        return view(campaigns.get().publishChangesets(owner(event), event.text("campaign"),
+                event.texts("repositories"), event.bool("draft")));
     }
 
     private Map<String, Object> view(Campaign campaign) {

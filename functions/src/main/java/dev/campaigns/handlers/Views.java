@@ -94,7 +94,8 @@ final class Views {
 
     static Map<String, Object> status(BackgroundProcessStatus s) {
         return Map.of("state", s.state().name(), "completedCount", s.completedCount(),
-                "pendingCount", s.pendingCount(), "errors", s.errors(), "cancelledCount", s.cancelledCount());
+                "pendingCount", s.pendingCount(), "errors", s.errors(), "cancelledCount", s.cancelledCount(),
+                "unpublishedCount", s.unpublishedCount());
     }
 
     static <T> Map<String, Object> connection(Page<T> page, Function<T, Map<String, Object>> view) {

@@ -112,8 +112,8 @@ public final class CampaignCancellation {
             throw new FailedPreconditionException("campaign " + campaign.id()
                     + " has no plan: it creates no changesets, so there is nothing to cancel");
         }
-        if (campaign.counters().pending() == 0) {
-            return campaign;
+        if (campaign.counters().pending() == 0 || (campaign.published() && campaign.inFlight() == 0)) {
+            return campaign; // nothing running (the unpublished jobs of a campaign published in part stay so)
         }
         Instant started = clock.instant();
         stopper.stop(executionName(campaign.id(), campaign.executions()),
@@ -192,7 +192,11 @@ public final class CampaignCancellation {
                         lookUntil), Duration.ZERO);
             }
             List<ChangesetJob> missing = new ArrayList<>();
-            for (CampaignJob planJob : plans.campaignJobs(campaign.planId(), from, to)) {
+            // Of a campaign published in part, the plan jobs without a changeset job are its unpublished ones: they
+            // stay unpublished (the store refuses to create them should publishChangesets race this cancel).
+            boolean partly = campaign.published() && campaign.unpublishedCount() > 0;
+            List<CampaignJob> planJobs = partly ? List.of() : plans.campaignJobs(campaign.planId(), from, to);
+            for (CampaignJob planJob : planJobs) {
                 if (there.contains(JobIds.changesetJob(campaign.generation(), planJob.jobId()))) {
                     continue;
                 }

@@ -69,9 +69,9 @@ public final class CampaignClosing {
     /** The caller's campaign, once it is no longer creating changesets (a running step would race the close). */
     private Campaign settled(String owner, String campaignId, String what) {
         Campaign campaign = campaigns.campaign(owner, campaignId);
-        if (campaign.counters().pending() > 0) {
+        if (campaign.inFlight() > 0) {
             throw new FailedPreconditionException("campaign " + campaignId + " is still creating changesets ("
-                    + campaign.counters().pending() + " pending); it can be " + what + " once that has finished");
+                    + campaign.inFlight() + " pending); it can be " + what + " once that has finished");
         }
         return campaign;
     }

@@ -3,19 +3,27 @@ package dev.campaigns.service;
 import dev.campaigns.domain.BackgroundProcessStatus;
 import dev.campaigns.domain.Campaign;
 import dev.campaigns.domain.CampaignPlan;
+import dev.campaigns.domain.CampaignJob;
+import dev.campaigns.domain.ChangesetJob;
 import dev.campaigns.domain.JobCounters;
+import dev.campaigns.domain.JobState;
 import dev.campaigns.domain.Page;
+import dev.campaigns.domain.RepositoryName;
 import dev.campaigns.store.CampaignRepository;
 import dev.campaigns.store.Idempotency;
 import dev.campaigns.store.IdempotencyInProgressException;
 import dev.campaigns.store.IdempotencyKeyReusedException;
+import dev.campaigns.store.JobIds;
 import dev.campaigns.store.PlanRepository;
 import dev.campaigns.util.Digests;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -146,8 +154,113 @@ public final class CampaignService {
      * (also a repeat after a lost answer, or a call racing another) then starts execution 1, which Step Functions
      * starts once by its name. A campaign published already is returned as it is once its first execution has
      * ended. Refused for a closed campaign and for one without a plan.
+     *
+     * <p>Of a campaign published in part ({@link #publishChangesets}) it publishes the rest: one conditional write
+     * sets its unpublished count to 0 and counts a new execution, whose preparation creates the rest's changeset jobs.
+     * Refused while the earlier part is still processing, once the campaign was cancelled, and with a {@code draft}
+     * other than the one its first publish set.
      */
     public Campaign publishCampaign(String owner, String campaignId, Boolean draft) {
+        Campaign campaign = publishable(owner, campaignId);
+        if (!campaign.published()) {
+            store.publishCampaign(campaignId, draft != null ? draft : campaign.draft());
+            campaign = campaign(owner, campaignId);
+        }
+        for (int attempt = 0; campaign.unpublishedCount() > 0; attempt++) {
+            // published in part: the rest
+            refuseMore(campaign, draft, attempt);
+            if (store.publishRest(campaignId, campaign.executions()) == 0) {
+                campaign = publishable(owner, campaignId); // another call moved the campaign meanwhile: look again
+                continue;
+            }
+            campaign = campaign(owner, campaignId);
+        }
+        resume(campaign);
+        return campaign;
+    }
+
+    /** At most how many repositories one publishChangesets names (its jobs are written in one transaction). */
+    public static final int MAX_PUBLISH_REPOSITORIES = 99;
+    private static final int PUBLISH_ATTEMPTS = 5;
+
+    /**
+     * Publishes the plan's jobs of {@code repositories} only (issue 16): their changeset jobs are created PENDING and
+     * a new execution (named after its number, as every execution of the campaign) commits, pushes and opens their
+     * pull requests; the plan's other jobs stay unpublished (nothing committed, pushed or opened for them) until
+     * another publishChangesets or publishCampaign (the rest). One atomic write creates the jobs, counts the
+     * execution and the jobs still unpublished, conditioned on the execution count read: of calls racing, one
+     * publishes and the others look again. A repository published already (by an earlier call, one whose answer was
+     * lost, or one racing) is skipped, so nothing opens twice; a call that publishes nothing new only makes sure
+     * the campaign's latest execution runs (an earlier call may have died before starting it) and returns the
+     * campaign.
+     *
+     * <p>Refused, changing nothing: an empty list or more than {@value #MAX_PUBLISH_REPOSITORIES} repositories; a
+     * name that is not a repository, not in the campaign's plan, or whose plan job errored (all such names listed);
+     * another caller's campaign (not found); a campaign without a plan, closed or cancelled; a campaign still
+     * processing an earlier publish or retry (publish once it has finished); a {@code draft} other than the one the
+     * campaign's first publish set (its pull requests open one way).
+     */
+    public Campaign publishChangesets(String owner, String campaignId, List<String> repositories, Boolean draft) {
+        Map<String, String> named = publishRepositories(repositories);
+        Campaign campaign = publishable(owner, campaignId);
+        if (campaign.cancelledAt() != null) {
+            throw new FailedPreconditionException("campaign " + campaignId + " was cancelled at "
+                    + campaign.cancelledAt() + ": retryCampaign resumes it before anything more is published");
+        }
+        List<CampaignJob> jobs = planJobs(campaign, named);
+        for (int attempt = 0; ; attempt++) {
+            resume(campaign);
+            List<ChangesetJob> fresh = new ArrayList<>();
+            for (CampaignJob job : jobs) {
+                if (!published(campaign, job)) {
+                    // (nothing of an unpublished campaign was ever pushed, in any generation: fresh jobs)
+                    fresh.add(new ChangesetJob(campaign.id(), JobIds.changesetJob(campaign.generation(), job.jobId()),
+                            job.repository(), job.baseRef(), JobState.PENDING, null, false, 0, null, null, null, 0));
+                }
+            }
+            if (fresh.isEmpty()) {
+                return campaign; // each named repository is published already: nothing more
+            }
+            refuseMore(campaign, draft, attempt);
+            int execution = store.publishChangesetJobs(campaignId, campaign.executions(),
+                    campaign.unpublishedCount() - fresh.size(), fresh,
+                    campaign.published() ? null : draft != null ? draft : campaign.draft());
+            if (execution > 0) {
+                startExecution(campaign, execution);
+                return campaign(owner, campaignId);
+            }
+            campaign = publishable(owner, campaignId); // another call moved the campaign meanwhile: look again
+        }
+    }
+
+    /** The named repositories, by identity (a name given twice counts once), each a valid repository name. */
+    private static Map<String, String> publishRepositories(List<String> repositories) {
+        if (repositories == null || repositories.isEmpty()) {
+            throw new InvalidInputException("repositories: name at least one repository to publish (publishCampaign"
+                    + " publishes them all)");
+        }
+        Map<String, String> named = new LinkedHashMap<>();
+        List<String> invalid = new ArrayList<>();
+        for (String r : repositories) {
+            if (!RepositoryName.isValid(r)) {
+                invalid.add(String.valueOf(r));
+            } else {
+                named.putIfAbsent(RepositoryName.identity(r), r);
+            }
+        }
+        if (!invalid.isEmpty()) {
+            throw new InvalidInputException("repositories: not a repository name (OWNER/NAME or HOST/OWNER/NAME): "
+                    + String.join(", ", invalid));
+        }
+        if (named.size() > MAX_PUBLISH_REPOSITORIES) {
+            throw new InvalidInputException("repositories: at most " + MAX_PUBLISH_REPOSITORIES + " repositories per"
+                    + " publishChangesets, not " + named.size() + " (call it again for more, or publishCampaign for all)");
+        }
+        return named;
+    }
+
+    /** The caller's campaign, if it may be published: it has a plan and is neither closed nor cancelled. */
+    private Campaign publishable(String owner, String campaignId) {
         Campaign campaign = campaign(owner, campaignId);
         if (campaign.planId() == null) {
             throw new FailedPreconditionException("campaign " + campaignId
@@ -157,16 +270,79 @@ public final class CampaignService {
             throw new FailedPreconditionException("campaign " + campaignId + " was closed at " + campaign.closedAt()
                     + ": a closed campaign is not published (it would open pull requests)");
         }
-        if (!campaign.published()) {
-            store.publishCampaign(campaignId, draft != null ? draft : campaign.draft());
-            campaign = campaign(owner, campaignId);
-        }
-        if (campaign.executions() == 1 && campaign.counters().pending() > 0 && campaign.cancelledAt() == null) {
-            // The first execution, started here or by an earlier call that may have lost its answer before starting
-            // it: a start by the same name is a no-op while it runs.
-            startExecution(campaign, 1);
+        if (campaign.cancelledAt() != null && campaign.unpublishedCount() > 0 && campaign.published()) {
+            throw new FailedPreconditionException("campaign " + campaignId + " was cancelled at "
+                    + campaign.cancelledAt() + ": retryCampaign resumes it before anything more is published");
         }
         return campaign;
+    }
+
+    /** The plan's applicable jobs of the named repositories; every unknown or errored one refused at once. */
+    private List<CampaignJob> planJobs(Campaign campaign, Map<String, String> named) {
+        List<CampaignJob> jobs = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        List<String> errored = new ArrayList<>();
+        for (String repository : named.values()) {
+            Optional<CampaignJob> job = planStore.jobIdOf(campaign.planId(), repository)
+                    .flatMap(id -> planStore.campaignJob(campaign.planId(), id));
+            if (job.isEmpty()) {
+                unknown.add(repository);
+            } else if (job.get().state() != JobState.COMPLETED) {
+                errored.add(repository + " (" + job.get().error() + ")");
+            } else {
+                jobs.add(job.get());
+            }
+        }
+        if (!unknown.isEmpty() || !errored.isEmpty()) {
+            List<String> why = new ArrayList<>();
+            if (!unknown.isEmpty()) {
+                why.add("not in the plan of campaign " + campaign.id() + ": " + String.join(", ", unknown));
+            }
+            if (!errored.isEmpty()) {
+                why.add("its plan job errored, so it has no changeset to publish: " + String.join(", ", errored));
+            }
+            throw new InvalidInputException("repositories: " + String.join("; ", why) + ". Nothing was published");
+        }
+        return jobs;
+    }
+
+    /** Whether the plan job's changeset job exists (published by an earlier call, or by publishCampaign's rest). */
+    private boolean published(Campaign campaign, CampaignJob job) {
+        if (!campaign.published()) {
+            return false;
+        }
+        return campaign.unpublishedCount() == 0 || store.changesetJob(campaign.id(),
+                JobIds.changesetJob(campaign.generation(), job.jobId())).isPresent();
+    }
+
+    /**
+     * Before more of a campaign is published: refused while its changeset creation is processing (as retryCampaign),
+     * with another draft setting than its first publish's, or after too many lost races.
+     */
+    private void refuseMore(Campaign campaign, Boolean draft, int attempt) {
+        if (campaign.inFlight() > 0) {
+            throw new FailedPreconditionException("campaign " + campaign.id() + " is still processing ("
+                    + campaign.inFlight() + " jobs pending); publish more once its changeset creation has finished");
+        }
+        if (campaign.published() && draft != null && draft != campaign.draft()) {
+            throw new InvalidInputException("draft: campaign " + campaign.id() + " opens its pull requests "
+                    + (campaign.draft() ? "as drafts" : "ready for review") + ", as its first publish set; omit draft"
+                    + " or pass " + campaign.draft());
+        }
+        if (attempt >= PUBLISH_ATTEMPTS) {
+            throw new FailedPreconditionException("campaign " + campaign.id() + " changed under " + attempt
+                    + " attempts to publish; try again");
+        }
+    }
+
+    /**
+     * Makes sure the campaign's latest execution runs while published jobs are pending: a call that counted it (a
+     * publish) may have died before starting it. A start by the same name is a no-op while it runs, and after.
+     */
+    private void resume(Campaign campaign) {
+        if (campaign.published() && campaign.inFlight() > 0 && campaign.cancelledAt() == null) {
+            startExecution(campaign, campaign.executions());
+        }
     }
 
     private Campaign createEmpty(String owner, String id, String name, String description, String branch,
@@ -191,7 +367,7 @@ public final class CampaignService {
             throw new FailedPreconditionException("campaign " + campaignId
                     + " is not published: publishCampaign starts its changeset creation");
         }
-        if (campaign.counters().pending() > 0) {
+        if (campaign.inFlight() > 0) {
             throw new FailedPreconditionException("campaign " + campaignId
                     + " is still processing; retry once its changeset creation has finished");
         }

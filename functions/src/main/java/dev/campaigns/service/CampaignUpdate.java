@@ -97,10 +97,15 @@ public final class CampaignUpdate {
             // first call may not have
             return campaign.generation() == 1 ? campaign : finish(campaign, removed);
         }
-        if (campaign.counters().pending() > 0 && campaign.published()) {
+        if (campaign.inFlight() > 0 && campaign.published()) {
             throw new FailedPreconditionException("campaign " + campaign.id() + " is still processing ("
-                    + campaign.counters().pending() + " of " + campaign.counters().total() + " changeset jobs pending):"
+                    + campaign.inFlight() + " of " + campaign.counters().total() + " changeset jobs pending):"
                     + " update it once its changeset creation has finished, or cancelCampaign it first");
+        }
+        if (campaign.published() && campaign.unpublishedCount() > 0) {
+            throw new FailedPreconditionException("campaign " + campaign.id() + " is published in part ("
+                    + campaign.unpublishedCount() + " of its plan's jobs unpublished): publishCampaign publishes the"
+                    + " rest; update it after that");
         }
         CampaignPlan plan = planService.campaignPlan(owner, planId);
         CampaignService.requireApplicable(plan);

@@ -74,7 +74,9 @@ public final class ChangesetJobSteps {
         int to = from + limits.pageSize();
         List<ChangesetJob> existing = store.changesetJobs(campaignId, from, to);
         List<CampaignJob> planJobs = plans.campaignJobs(campaign.planId(), from, to);
-        if (existing.size() < planJobs.size()) {
+        // A campaign published in part (publishChangesets) has its published jobs created already; the others are
+        // created once publishCampaign publishes the rest (unpublished back to 0).
+        if (existing.size() < planJobs.size() && campaign.unpublishedCount() == 0) {
             java.util.Set<String> there = new java.util.HashSet<>();
             existing.forEach(j -> there.add(j.jobId()));
             boolean created = false;
@@ -221,7 +223,7 @@ public final class ChangesetJobSteps {
         if (!ChangesetJobLifecycle.mayEnd(campaign.executions(), execution)) {
             return;
         }
-        if (campaign.counters().pending() > 0) {
+        if (campaign.inFlight() > 0) {
             int jobs = plans.plan(campaign.planId()).orElseThrow().counters().total();
             String error = "the execution ended before this job finished";
             if (execution == null) {

@@ -43,6 +43,27 @@ public interface CampaignRepository {
      */
     boolean publishCampaign(String campaignId, boolean draft);
 
+    /**
+     * Publishes some of a campaign's plan jobs (publishChangesets): creates their changeset jobs (PENDING), counts one
+     * more execution, sets the campaign's {@code unpublished} count (the plan's jobs still unpublished after) and,
+     * when {@code draft} is given, whether its pull requests are drafts, in one atomic write conditioned on the
+     * campaign being on execution {@code executions} and neither closed nor cancelled, and on none of the jobs
+     * existing. So of calls racing, one publishes and the others change nothing. At most 99 jobs.
+     *
+     * @return the new execution's number, or 0 when a condition failed (nothing changed)
+     */
+    int publishChangesetJobs(String campaignId, int executions, int unpublished, List<ChangesetJob> jobs,
+                             Boolean draft);
+
+    /**
+     * Publishes the rest of a campaign published in part (publishCampaign): its {@code unpublished} count becomes 0
+     * and one more execution is counted (whose preparation creates the missing changeset jobs), conditioned on the
+     * campaign being on execution {@code executions} and neither closed nor cancelled.
+     *
+     * @return the new execution's number, or 0 when a condition failed (nothing changed)
+     */
+    int publishRest(String campaignId, int executions);
+
     /** Creates the changeset job for a campaign job unless it exists (one per campaign and job). */
     void createChangesetJob(ChangesetJob job);
 

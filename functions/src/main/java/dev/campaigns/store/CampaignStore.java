@@ -349,6 +349,11 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
         return get(planKey(planId), jobKey(jobId)).map(CampaignStore::campaignJob);
     }
 
+    @Override
+    public Optional<String> planJobId(String planId, String repository) {
+        return get(planKey(planId), repositoryKey(repository)).map(item -> Attr.str(item, "jobId"));
+    }
+
     /** Jobs {@code from} (inclusive) to {@code to} (exclusive) of a plan, by position. */
     public List<CampaignJob> campaignJobs(String planId, int from, int to) {
         return queryRange(planKey(planId), from, to, CampaignStore::campaignJob);
@@ -448,6 +453,51 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
             return true;
         } catch (ConditionalCheckFailedException publishedOrGone) {
             return false;
+        }
+    }
+
+    /** Jobs one publishChangesets writes with the campaign item: within TransactWriteItems' 100 items. */
+    public static final int PUBLISHES_PER_TRANSACTION = 99;
+
+    @Override
+    public int publishChangesetJobs(String campaignId, int executions, int unpublished, List<ChangesetJob> jobs,
+                                    Boolean draft) {
+        if (jobs.isEmpty() || jobs.size() > PUBLISHES_PER_TRANSACTION) {
+            throw new IllegalArgumentException("publishes 1 to " + PUBLISHES_PER_TRANSACTION + " jobs at once, not "
+                    + jobs.size());
+        }
+        List<TransactWriteItem> items = new ArrayList<>();
+        for (ChangesetJob job : jobs) {
+            items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(changesetJobItem(job))
+                    .conditionExpression("attribute_not_exists(PK)").build()).build());
+        }
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":e", n(executions), ":next", n(executions + 1),
+                ":u", n(unpublished)));
+        String set = "SET executions = :next, unpublished = :u";
+        if (draft != null) {
+            set += ", draft = :draft";
+            values.put(":draft", bool(draft));
+        }
+        items.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
+                .key(key(campaignKey(campaignId), CAMPAIGN)).updateExpression(set)
+                .conditionExpression("attribute_exists(PK) AND executions = :e AND attribute_not_exists(closedAt)"
+                        + " AND attribute_not_exists(cancelledAt)")
+                .expressionAttributeValues(values).build()).build());
+        return transact(items) ? executions + 1 : 0;
+    }
+
+    @Override
+    public int publishRest(String campaignId, int executions) {
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(key(campaignKey(campaignId), CAMPAIGN))
+                    .updateExpression("SET executions = :next, unpublished = :zero")
+                    .conditionExpression("attribute_exists(PK) AND executions = :e AND attribute_not_exists(closedAt)"
+                            + " AND attribute_not_exists(cancelledAt)")
+                    .expressionAttributeValues(Map.of(":e", n(executions), ":next", n(executions + 1),
+                            ":zero", n(0))).build());
+            return executions + 1;
+        } catch (ConditionalCheckFailedException moved) {
+            return 0;
         }
     }
 
@@ -967,10 +1017,29 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
         return get(campaignKey(campaignId), CAMPAIGN).map(item -> Attr.flag(item, "closeChangesets")).orElse(false);
     }
 
+    /**
+     * The jobs' writes with the campaign's {@code cancelled} counter. A batch that creates jobs (plan jobs never
+     * reached) applies only while the campaign has no unpublished jobs: of a campaign published in part, the jobs
+     * not created are the unpublished ones, which a cancel leaves unpublished (publishChangesets may have published
+     * in part since the cancel read the campaign).
+     */
     private boolean transactWithCounter(String pk, List<TransactWriteItem> jobs) {
         List<TransactWriteItem> items = new ArrayList<>(jobs);
-        items.add(counterUpdate(pk, CAMPAIGN, "cancelled", jobs.size()));
+        TransactWriteItem counter = counterUpdate(pk, CAMPAIGN, "cancelled", jobs.size());
+        if (jobs.stream().anyMatch(j -> j.put() != null)) {
+            counter = TransactWriteItem.builder().update(counter.update().toBuilder()
+                    .conditionExpression("attribute_not_exists(unpublished) OR unpublished = :zero")
+                    .expressionAttributeValues(withZero(counter.update().expressionAttributeValues())).build())
+                    .build();
+        }
+        items.add(counter);
         return transact(items);
+    }
+
+    private static Map<String, AttributeValue> withZero(Map<String, AttributeValue> values) {
+        Map<String, AttributeValue> all = new HashMap<>(values);
+        all.put(":zero", n(0));
+        return all;
     }
 
     /**
@@ -1201,6 +1270,7 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
                 Attr.integer(item, "tracked"),
                 item.containsKey("cancelledAt") ? Instant.parse(Attr.str(item, "cancelledAt")) : null,
                 item.containsKey("generation") ? Attr.integer(item, "generation") : 1, Attr.str(item, "previousPlanId"),
-                item.containsKey("updatedAt") ? Instant.parse(Attr.str(item, "updatedAt")) : null);
+                item.containsKey("updatedAt") ? Instant.parse(Attr.str(item, "updatedAt")) : null,
+                Attr.integer(item, "unpublished"));
     }
 }

@@ -410,8 +410,49 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
             Campaign x = c.campaign;
             c.campaign = new Campaign(x.id(), x.owner(), x.name(), x.description(), x.branch(), x.planId(), draft,
                     x.createdAt(), x.counters(), 1, x.closedAt(), x.tracked(), x.cancelledAt(), x.generation(),
-                    x.previousPlanId(), x.updatedAt());
+                    x.previousPlanId(), x.updatedAt(), x.unpublished());
             return true;
+        }
+    }
+
+    @Override
+    public int publishChangesetJobs(String campaignId, int executions, int unpublished, List<ChangesetJob> jobs,
+                                    Boolean draft) {
+        if (jobs.isEmpty() || jobs.size() > CampaignStore.PUBLISHES_PER_TRANSACTION) {
+            throw new IllegalArgumentException("publishes 1 to " + CampaignStore.PUBLISHES_PER_TRANSACTION
+                    + " jobs at once, not " + jobs.size());
+        }
+        synchronized (lock) {
+            CampaignState c = campaigns.get(campaignId);
+            if (c == null || c.campaign.executions() != executions || c.campaign.closedAt() != null
+                    || c.campaign.cancelledAt() != null
+                    || jobs.stream().anyMatch(j -> c.jobs.containsKey(j.jobId()))) {
+                return 0;
+            }
+            for (ChangesetJob job : jobs) {
+                c.jobs.put(job.jobId(), job);
+            }
+            Campaign x = c.campaign;
+            c.campaign = new Campaign(x.id(), x.owner(), x.name(), x.description(), x.branch(), x.planId(),
+                    draft != null ? draft : x.draft(), x.createdAt(), x.counters(), executions + 1, x.closedAt(),
+                    x.tracked(), x.cancelledAt(), x.generation(), x.previousPlanId(), x.updatedAt(), unpublished);
+            return executions + 1;
+        }
+    }
+
+    @Override
+    public int publishRest(String campaignId, int executions) {
+        synchronized (lock) {
+            CampaignState c = campaigns.get(campaignId);
+            if (c == null || c.campaign.executions() != executions || c.campaign.closedAt() != null
+                    || c.campaign.cancelledAt() != null) {
+                return 0;
+            }
+            Campaign x = c.campaign;
+            c.campaign = new Campaign(x.id(), x.owner(), x.name(), x.description(), x.branch(), x.planId(), x.draft(),
+                    x.createdAt(), x.counters(), executions + 1, x.closedAt(), x.tracked(), x.cancelledAt(),
+                    x.generation(), x.previousPlanId(), x.updatedAt(), 0);
+            return executions + 1;
         }
     }
 
@@ -841,7 +882,7 @@ public final class InMemoryRepositories implements PlanRepository, CampaignRepos
                                     Instant cancelledAt) {
         return new Campaign(x.id(), x.owner(), x.name(), x.description(), x.branch(), x.planId(), x.draft(),
                 x.createdAt(), counters, executions, closedAt, tracked, cancelledAt, x.generation(), x.previousPlanId(),
-                x.updatedAt());
+                x.updatedAt(), x.unpublished());
     }
 
     private void joinCampaign(String changesetId, String campaignId) {

@@ -65,7 +65,8 @@ class CampaignPublicationTest {
         assertEquals(List.of(), campaignStarts(), "no execution: nothing is committed, pushed or opened");
         BackgroundProcessStatus status = f.campaigns.changesetCreationStatus(c);
         assertEquals(BackgroundProcessStatus.State.UNPUBLISHED, status.state());
-        assertEquals(3, status.pendingCount());
+        assertEquals(0, status.pendingCount(), "nothing is being worked on");
+        assertEquals(3, status.unpublishedCount(), "every job waits to be published");
         assertEquals(0, f.host.count());
         assertTrue(f.git.calls.stream().noneMatch(call -> call.startsWith("commit") || call.startsWith("push")),
                 f.git.calls.toString());

@@ -186,6 +186,38 @@ class CampaignCancellationStoreTest {
         assertEquals(0, store.resetCancelledChangesetJobs("c1", JOBS), "a repeated reset changes nothing");
     }
 
+    @Test
+    void aCampaignPublishedInPartHasItsPublishedJobsCancelledAndTheRestLeftUnpublished() {
+        store.createCampaign(new Campaign("c2", "alice", "n", "", "campaigns/y", "p1", false, T0,
+                new JobCounters(JOBS, 0, 0), 0), "digest2");
+        List<ChangesetJob> published = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            published.add(new ChangesetJob("c2", JobIds.of(i), "acme/r" + i, "main", JobState.PENDING, null, false, 0,
+                    null, null, null, 0));
+        }
+        assertEquals(1, store.publishChangesetJobs("c2", 0, JOBS - 3, published, null));
+        Campaign running = store.campaign("c2").orElseThrow();
+        assertEquals(List.of(3, JOBS - 3), List.of(running.inFlight(), running.unpublishedCount()));
+
+        Campaign after = cancellation.cancel(running);
+
+        assertEquals(List.of("stop campaign-c2-1 marked=false"), events);
+        assertEquals(new JobCounters(JOBS, 0, 0, 3), after.counters());
+        assertEquals(3, store.changesetJobs("c2", 0, JOBS).size(), "no job created for the unpublished ones");
+        BackgroundProcessStatus status = BackgroundProcessStatus.ofCampaign(after, List.of());
+        assertEquals(List.of(BackgroundProcessStatus.State.CANCELLED, 0, 3, JOBS - 3), List.of(status.state(),
+                status.pendingCount(), status.cancelledCount(), status.unpublishedCount()));
+        assertEquals(after, cancellation.cancel(after), "nothing running: a second cancel changes nothing");
+
+        // a cancel that read the campaign before it was published in part would record the plan's jobs it never
+        // reached CANCELLED: the store refuses that once jobs are unpublished, so they stay unpublished
+        ChangesetJob unreached = new ChangesetJob("c2", JobIds.of(5), "acme/r5", "main", JobState.CANCELLED, null,
+                false, 0, null, null, null, 0);
+        assertEquals(0, store.cancelChangesetJobs("c2", List.of(), List.of(unreached)));
+        assertTrue(store.changesetJob("c2", JobIds.of(5)).isEmpty());
+        assertEquals(new JobCounters(JOBS, 0, 0, 3), store.campaign("c2").orElseThrow().counters());
+    }
+
     private void completeJob(int i) {
         store.recordCommit("c1", JobIds.of(i), "e".repeat(40));
         store.recordPush("c1", JobIds.of(i));

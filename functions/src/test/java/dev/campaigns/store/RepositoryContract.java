@@ -250,6 +250,55 @@ abstract class RepositoryContract {
         assertEquals(1, campaigns.campaign("c9").orElseThrow().executions());
     }
 
+    private static ChangesetJob pendingJob(String campaignId, int position, String repository) {
+        return new ChangesetJob(campaignId, JobIds.of(position), repository, "main", JobState.PENDING, null, false, 0,
+                null, null, null, 0);
+    }
+
+    @Test
+    void someJobsArePublishedOnceAtTheExecutionReadAndTheRestAfter() {
+        newPlan("p1");
+        plans.addCampaignJobs("p1", jobs("p1", 0, 3), 10, 1000);
+        assertEquals(java.util.Optional.of(JobIds.of(1)), plans.planJobId("p1", "ORG/Repo1"), "by identity");
+        assertTrue(plans.planJobId("p1", "org/elsewhere").isEmpty());
+        assertTrue(plans.planJobId("nope", "org/repo1").isEmpty());
+
+        campaigns.createCampaign(new Campaign("u1", "alice", "Fix", "", "fix", "p1", false, T0,
+                new JobCounters(3, 0, 0), 0), "d");
+        assertEquals(1, campaigns.publishChangesetJobs("u1", 0, 2, List.of(pendingJob("u1", 1, "org/repo1")), true));
+        Campaign one = campaigns.campaign("u1").orElseThrow();
+        assertEquals(List.of(1, 2, 2, 1, true), List.of(one.executions(), one.unpublished(), one.unpublishedCount(),
+                one.inFlight(), one.draft()));
+        assertEquals(JobState.PENDING, campaigns.changesetJob("u1", JobIds.of(1)).orElseThrow().state());
+        assertTrue(campaigns.changesetJob("u1", JobIds.of(0)).isEmpty(), "the others are not created");
+
+        assertEquals(0, campaigns.publishChangesetJobs("u1", 0, 1, List.of(pendingJob("u1", 2, "org/repo2")), false),
+                "a call that read execution 0 changes nothing");
+        assertEquals(0, campaigns.publishChangesetJobs("u1", 1, 1, List.of(pendingJob("u1", 1, "org/repo1")), null),
+                "a job published already: nothing");
+        Campaign same = campaigns.campaign("u1").orElseThrow();
+        assertEquals(List.of(1, 2, true), List.of(same.executions(), same.unpublished(), same.draft()));
+        assertTrue(campaigns.changesetJob("u1", JobIds.of(2)).isEmpty());
+
+        assertEquals(2, campaigns.publishChangesetJobs("u1", 1, 1, List.of(pendingJob("u1", 2, "org/repo2")), null));
+        assertEquals(0, campaigns.publishRest("u1", 1), "the rest at an execution read before: nothing");
+        assertEquals(3, campaigns.publishRest("u1", 2));
+        Campaign rest = campaigns.campaign("u1").orElseThrow();
+        assertEquals(List.of(3, 0, 3, true), List.of(rest.executions(), rest.unpublishedCount(), rest.inFlight(),
+                rest.draft()));
+
+        campaigns.createCampaign(new Campaign("u2", "alice", "Fix", "", "fix", "p1", false, T0,
+                new JobCounters(3, 0, 0), 0), "d");
+        campaigns.closeCampaign("u2", T0);
+        assertEquals(0, campaigns.publishChangesetJobs("u2", 0, 2, List.of(pendingJob("u2", 0, "org/repo0")), null),
+                "a closed campaign: nothing");
+        assertEquals(0, campaigns.publishRest("u2", 0));
+        assertEquals(0, campaigns.publishChangesetJobs("nope", 0, 2, List.of(pendingJob("nope", 0, "org/repo0")),
+                null), "no such campaign: nothing");
+        assertTrue(campaigns.changesetJob("u2", JobIds.of(0)).isEmpty());
+        assertEquals(0, campaigns.campaign("u2").orElseThrow().executions());
+    }
+
     @Test
     void anOwnersCampaignsComeNewestFirstInPages() {
         for (int i = 0; i < 3; i++) {

@@ -66,14 +66,17 @@ abstract class ApiCommand implements Callable<Integer> {
     }
 
     /**
-     * {@code campaign ID: STATE (completed C, pending P, errors E[, cancelled N])}: the last line of apply, retry,
-     * status and cancel (the cancelled count only when a cancel left some).
+     * {@code campaign ID: STATE (completed C, pending P, errors E[, cancelled N][, unpublished U])}: the last line of
+     * apply, retry, status, cancel and publish (the cancelled count only when a cancel left some, the unpublished one
+     * only while some of the campaign's pull requests wait to be published).
      */
     static String summary(String id, Map<String, Object> status) {
         int cancelled = count(status, "cancelledCount");
+        int unpublished = count(status, "unpublishedCount");
         return "campaign " + id + ": " + status.get("state") + " (completed " + count(status, "completedCount")
                 + ", pending " + count(status, "pendingCount") + ", errors " + errors(status).size()
-                + (cancelled > 0 ? ", cancelled " + cancelled : "") + ")";
+                + (cancelled > 0 ? ", cancelled " + cancelled : "")
+                + (unpublished > 0 ? ", unpublished " + unpublished : "") + ")";
     }
 
     /** The campaign, or a clear error when there is none of the caller's with that ID. */

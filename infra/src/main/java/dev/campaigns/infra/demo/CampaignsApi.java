@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** The Campaigns GraphQL operations the demo and the tests use, over a {@link GraphQLClient}. */
 public final class CampaignsApi {
-    public static final String STATUS = "state completedCount pendingCount errors";
+    public static final String STATUS = "state completedCount pendingCount errors unpublishedCount";
     public static final String CREATE_PLAN = "mutation($patches: [CampaignPlanPatch!]!) {"
             + " createCampaignPlanFromPatches(patches: $patches) { id status { " + STATUS + " } } }";
     public static final String PLAN = "query($id: ID!) { campaignPlan(id: $id) { id status { " + STATUS + " }"
@@ -112,6 +112,22 @@ public final class CampaignsApi {
         input.put("description", description);
         input.put("removedChangesets", removedChangesets);
         return field(client.data(UPDATE_CAMPAIGN, Map.of("input", input)), "updateCampaign");
+    }
+
+    public static final String PUBLISH_CHANGESETS = "mutation($id: ID!, $repositories: [String!]!, $draft: Boolean) {"
+            + " publishChangesets(campaign: $id, repositories: $repositories, draft: $draft) { id name branch draft"
+            + " published changesetCreationStatus { " + STATUS + " } } }";
+
+    /**
+     * publishChangesets: publishes the named repositories of a campaign created unpublished (or published in part);
+     * the others stay unpublished ({@code draft} null: as set).
+     */
+    public Map<String, Object> publishChangesets(String id, List<String> repositories, Boolean draft) {
+        Map<String, Object> vars = new java.util.HashMap<>();
+        vars.put("id", id);
+        vars.put("repositories", repositories);
+        vars.put("draft", draft);
+        return field(client.data(PUBLISH_CHANGESETS, vars), "publishChangesets");
     }
 
     public static final String PREVIEW = "query($id: ID!, $first: Int, $offset: Int, $patches: Boolean!) {"

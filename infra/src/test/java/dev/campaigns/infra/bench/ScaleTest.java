@@ -22,9 +22,11 @@ class ScaleTest {
             ScaleRun.Figures small = ScaleRun.run(stack, "small", 10, Duration.ofMinutes(5));
             ScaleRun.Figures big = ScaleRun.run(stack, "scale", 300, Duration.ofMinutes(10));
             System.out.println("scale test figures: " + big);
-            assertEquals(Map.of("state", "COMPLETED", "completedCount", 10, "pendingCount", 0, "errors", List.of()),
+            assertEquals(Map.of("state", "COMPLETED", "completedCount", 10, "pendingCount", 0, "errors", List.of(),
+                    "unpublishedCount", 0),
                     small.status());
-            assertEquals(Map.of("state", "COMPLETED", "completedCount", 300, "pendingCount", 0, "errors", List.of()),
+            assertEquals(Map.of("state", "COMPLETED", "completedCount", 300, "pendingCount", 0, "errors", List.of(),
+                    "unpublishedCount", 0),
                     big.status());
             // a plan and a campaign, each a parent and one child execution per page of 100
             assertEquals(2 + 2 * 3, big.executions());

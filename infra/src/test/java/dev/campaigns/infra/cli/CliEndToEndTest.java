@@ -41,7 +41,7 @@ class CliEndToEndTest {
     static final Pattern PLAN_LINE = Pattern.compile("(?m)^plan (\\S+): (\\d+) repositories, (\\d+) with changes, "
             + "(\\d+) unchanged, (\\d+) errors$");
     static final Pattern CAMPAIGN_LINE = Pattern.compile("(?m)^campaign (\\S+): (\\w+) \\(completed (\\d+), pending "
-            + "(\\d+), errors (\\d+)\\)$");
+            + "(\\d+), errors (\\d+)(?:, cancelled (\\d+))?(?:, unpublished (\\d+))?\\)$");
     /** Repositories 26-29 stay unchanged, 30's command fails, the others get every kind of change. */
     static final String COMMAND = "case \"$REPOSITORY\" in *-2[6-9]) exit 0;; *-30) echo working; echo boom >&2;"
             + " exit 3;; esac; echo \"new in $REPOSITORY\" > NEW.md; sed -i s/version=1/version=2/ config.ini;"
@@ -199,8 +199,8 @@ class CliEndToEndTest {
         Matcher unpublished = CAMPAIGN_LINE.matcher(lastLine(preview.out()));
         assertTrue(unpublished.matches(), preview.out());
         String campaignId = unpublished.group(1);
-        assertEquals(List.of("UNPUBLISHED", "0", "3"), List.of(unpublished.group(2), unpublished.group(3),
-                unpublished.group(4)));
+        assertEquals(List.of("UNPUBLISHED", "0", "0", "3"), List.of(unpublished.group(2), unpublished.group(3),
+                unpublished.group(4), unpublished.group(7)), "nothing pending: every pull request unpublished");
         for (String r : repos) {
             assertTrue(preview.out().contains("  " + r + "  +1 -0 ~1  (onto main)"), preview.out());
         }
@@ -215,6 +215,21 @@ class CliEndToEndTest {
         Run retry = alice("retry", campaignId);
         assertEquals(1, retry.exit());
         assertTrue(retry.err().contains("is not published: publishCampaign"), retry.err());
+
+        // publish --repository: that repository's pull request only (publishChangesets); a name not in the plan is
+        // refused, naming it, and publishes nothing
+        Run some = alice("publish", campaignId, "--repository", repos.get(1), "--draft", "--poll", "PT0.2S");
+        assertEquals(0, some.exit(), some.out() + some.err());
+        assertEquals("campaign " + campaignId + ": COMPLETED (completed 1, pending 0, errors 0, unpublished 2)",
+                lastLine(some.out()));
+        assertTrue(some.out().contains("  " + repos.get(1) + "  "), some.out());
+        Run unknown = alice("publish", campaignId, "--repository", repos.get(0), "--repository", "acme/svc-99");
+        assertEquals(1, unknown.exit(), unknown.out() + unknown.err());
+        assertTrue(unknown.err().contains("not in the plan of campaign " + campaignId + ": acme/svc-99"),
+                unknown.err());
+        for (String r : List.of(repos.get(0), repos.get(2))) {
+            assertTrue(stack.codeHost().branchTip(r, branch).isEmpty(), r + ": not published");
+        }
 
         Run publish = alice("publish", campaignId, "--draft", "--poll", "PT0.2S");
         assertEquals(0, publish.exit(), publish.out() + publish.err());

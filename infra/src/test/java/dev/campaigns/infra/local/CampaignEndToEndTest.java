@@ -60,7 +60,8 @@ class CampaignEndToEndTest {
         List<Patch> patches = repositories("e2e", 20);
         String planId = api.createPlan(patches);
         Map<String, Object> plan = api.awaitPlan(planId, TIMEOUT);
-        assertEquals(Map.of("state", "COMPLETED", "completedCount", 20, "pendingCount", 0, "errors", List.of()),
+        assertEquals(Map.of("state", "COMPLETED", "completedCount", 20, "pendingCount", 0, "errors", List.of(),
+                "unpublishedCount", 0),
                 CampaignsApi.status(plan, "status"));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> jobs = (List<Map<String, Object>>) plan.get("jobs");
@@ -97,7 +98,8 @@ class CampaignEndToEndTest {
         stack.codeHost().faults().clear();
         api.retryCampaign(id);
         Map<String, Object> retried = api.awaitCampaign(id, TIMEOUT);
-        assertEquals(Map.of("state", "COMPLETED", "completedCount", 20, "pendingCount", 0, "errors", List.of()),
+        assertEquals(Map.of("state", "COMPLETED", "completedCount", 20, "pendingCount", 0, "errors", List.of(),
+                "unpublishedCount", 0),
                 CampaignsApi.status(retried, "changesetCreationStatus"));
         assertEquals(20, openPullRequests(patches));
         for (Patch p : patches) {
@@ -120,7 +122,8 @@ class CampaignEndToEndTest {
         // after these assertions), answers the campaign as it is, and leaves the pull requests and changesets.
         int executions = stack.stepFunctions().listExecutions(stack.stateMachineArn(), null).size();
         Map<String, Object> again = api.retryCampaign(id);
-        assertEquals(Map.of("state", "COMPLETED", "completedCount", 20, "pendingCount", 0, "errors", List.of()),
+        assertEquals(Map.of("state", "COMPLETED", "completedCount", 20, "pendingCount", 0, "errors", List.of(),
+                "unpublishedCount", 0),
                 CampaignsApi.status(again, "changesetCreationStatus"));
         assertEquals(executions, stack.stepFunctions().listExecutions(stack.stateMachineArn(), null).size(),
                 "a retry of a completed campaign started an execution");

@@ -72,7 +72,7 @@ class CodeHostsEndToEndTest {
             host.faults().clear();
             api.retryCampaign(id);
             assertEquals(Map.of("state", "COMPLETED", "completedCount", REPOSITORIES, "pendingCount", 0,
-                    "errors", List.of()), CampaignsApi.status(api.awaitCampaign(id, TIMEOUT),
+                    "errors", List.of(), "unpublishedCount", 0), CampaignsApi.status(api.awaitCampaign(id, TIMEOUT),
                     "changesetCreationStatus"));
             for (Patch p : patches) {
                 List<LocalPullRequest> prs = host.pullRequests(p.repository());

@@ -50,7 +50,8 @@ class FinishCampaignInputTest {
                     && "FinishCampaign".equals(e.detail("name"))), "FinishCampaign ran to its end");
 
             Map<String, Object> status = CampaignsApi.status(api.campaign(id, 10, null), "changesetCreationStatus");
-            assertEquals(Map.of("state", "COMPLETED", "completedCount", 2, "pendingCount", 0, "errors", List.of()),
+            assertEquals(Map.of("state", "COMPLETED", "completedCount", 2, "pendingCount", 0, "errors", List.of(),
+                    "unpublishedCount", 0),
                     status);
             for (Patch p : patches) {
                 assertEquals(1, stack.codeHost().pullRequests(p.repository()).size(), p.repository());

@@ -126,7 +126,8 @@ class PlanUploadTest {
         assertTrue(upload.largestRequestBytes() <= PlanUploader.MAX_REQUEST_BYTES, upload.toString());
 
         Map<String, Object> plan = api.awaitPlan(upload.planId(), TIMEOUT);
-        assertEquals(Map.of("state", "COMPLETED", "completedCount", 8, "pendingCount", 0, "errors", List.of()),
+        assertEquals(Map.of("state", "COMPLETED", "completedCount", 8, "pendingCount", 0, "errors", List.of(),
+                "unpublishedCount", 0),
                 CampaignsApi.status(plan, "status"));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> jobs = (List<Map<String, Object>>) plan.get("jobs");

@@ -126,4 +126,60 @@ class PublishCampaignTest {
         assertEquals(List.of(), pullRequests(d.subList(1, 3), "campaigns/pubclose"));
         assertFalse(stack.codeHost().branchTip(d.get(1), "campaigns/pubclose").isPresent());
     }
+
+    /**
+     * publishChangesets (issue 16: "publishChangesets for some"), counted from the code host: the named repository's
+     * pull request only, no branch pushed to the others; a repeat opens nothing more; a bad name is refused naming it
+     * and changes nothing; publishCampaign then publishes the rest, each pull request once.
+     */
+    @Test
+    void publishChangesetsOpensOnlyTheNamedRepositoriesThenPublishCampaignTheRestEachOnce() {
+        List<String> c = unpublished("pubsome", 3);
+        String id = c.get(0);
+        List<String> repos = c.subList(1, c.size());
+        String branch = "campaigns/pubsome";
+
+        Map<String, Object> one = api.publishChangesets(id, List.of(repos.get(1)), null);
+        assertEquals(true, one.get("published"));
+        Map<String, Object> done = api.awaitCampaign(id, TIMEOUT);
+        Map<String, Object> status = CampaignsApi.status(done, "changesetCreationStatus");
+        assertEquals(List.of("COMPLETED", 1, 0, 2), List.of(status.get("state"), status.get("completedCount"),
+                status.get("pendingCount"), status.get("unpublishedCount")), status.toString());
+        assertEquals(List.of(repos.get(1)), pullRequests(repos, branch).stream().map(LocalPullRequest::repository)
+                .toList(), "exactly the named repository's pull request");
+        for (String r : List.of(repos.get(0), repos.get(2))) {
+            assertTrue(stack.codeHost().branchTip(r, branch).isEmpty(), r + ": no branch pushed");
+        }
+
+        api.publishChangesets(id, List.of(repos.get(1)), null);
+        assertEquals(1, pullRequests(repos, branch).size(), "a repeat opens nothing more");
+        assertEquals(List.of("campaign-" + id + "-1"), executionsOf(id), "nor starts another execution");
+
+        RuntimeException bad = assertThrows(RuntimeException.class,
+                () -> api.publishChangesets(id, List.of(repos.get(0), "acme/not-in-the-plan"), null));
+        assertTrue(bad.getMessage().contains("not in the plan of campaign " + id + ": acme/not-in-the-plan"),
+                bad.getMessage());
+        RuntimeException empty = assertThrows(RuntimeException.class,
+                () -> api.publishChangesets(id, List.of(), null));
+        assertTrue(empty.getMessage().contains("name at least one repository"), empty.getMessage());
+        assertEquals(1, pullRequests(repos, branch).size(), "refused: nothing opened");
+        assertTrue(stack.codeHost().branchTip(repos.get(0), branch).isEmpty(), "nor pushed");
+        assertEquals(List.of("campaign-" + id + "-1"), executionsOf(id));
+        assertEquals(2, CampaignsApi.status(api.campaign(id, 1, null), "changesetCreationStatus")
+                .get("unpublishedCount"));
+
+        api.publishCampaign(id, null);
+        Map<String, Object> all = CampaignsApi.status(api.awaitCampaign(id, TIMEOUT), "changesetCreationStatus");
+        assertEquals(List.of("COMPLETED", 3, 0, 0), List.of(all.get("state"), all.get("completedCount"),
+                all.get("pendingCount"), all.get("unpublishedCount")), all.toString());
+        List<LocalPullRequest> opened = pullRequests(repos, branch);
+        assertEquals(repos, opened.stream().map(LocalPullRequest::repository).toList(),
+                "3 pull requests in total, one per repository");
+        api.publishCampaign(id, null);
+        api.publishChangesets(id, repos, null);
+        assertEquals(3, pullRequests(repos, branch).size(), "publishing again opens nothing");
+        assertEquals(3, api.changesets(id).size());
+        assertEquals(List.of("campaign-" + id + "-1", "campaign-" + id + "-2"), executionsOf(id).stream().sorted()
+                .toList());
+    }
 }

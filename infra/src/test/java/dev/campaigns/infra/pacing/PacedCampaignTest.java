@@ -44,7 +44,8 @@ class PacedCampaignTest {
             String plan = bench.plan(patches, Duration.ofMinutes(2));
             String campaign = bench.campaign(plan, "Paced");
             Map<String, Object> status = bench.awaitCampaign(campaign, Duration.ofMinutes(3), Duration.ofMillis(200));
-            assertEquals(Map.of("state", "COMPLETED", "completedCount", 12, "pendingCount", 0, "errors", List.of()),
+            assertEquals(Map.of("state", "COMPLETED", "completedCount", 12, "pendingCount", 0, "errors", List.of(),
+                    "unpublishedCount", 0),
                     status);
 
             List<Instant> created = new ArrayList<>();

@@ -141,7 +141,7 @@ class WebUiTest {
         Files.createDirectories(screenshots);
         Path fixtureFile = target.resolve("web-fixture.json");
         JSON.writerWithDefaultPrettyPrinter().writeValue(fixtureFile.toFile(), fixture);
-        nodeTests(web, "test/browser/campaigns.test.mjs", 13, Map.of("CAMPAIGNS_WEB_URL", stack.webUrl(),
+        nodeTests(web, "test/browser/campaigns.test.mjs", 14, Map.of("CAMPAIGNS_WEB_URL", stack.webUrl(),
                 "CAMPAIGNS_FIXTURE", fixtureFile.toString(), "CAMPAIGNS_SCREENSHOTS", screenshots.toString(),
                 "CHROMIUM", chromium));
         for (String shot : List.of("list", "campaign", "plan", "campaign-phone")) {
@@ -177,6 +177,17 @@ class WebUiTest {
             List<LocalPullRequest> prs = stack.codeHost().pullRequests(r);
             assertEquals(1, prs.size(), r);
             assertTrue(prs.get(0).draft(), r + " was published as a draft");
+        }
+        // The campaign published in part, its rest published from the page: one pull request per repository.
+        Map<String, Object> partly = CampaignsApi.status(new CampaignsApi(new GraphQLClient(stack.graphqlUrl(),
+                LocalAppSync.DEFAULT_USER)).awaitCampaign((String) fixture.get("partlyCampaignId"), TIMEOUT),
+                "changesetCreationStatus");
+        assertEquals(List.of("COMPLETED", 2, 0), List.of(partly.get("state"), partly.get("completedCount"),
+                partly.get("unpublishedCount")), partly.toString());
+        @SuppressWarnings("unchecked")
+        List<String> partlyRepositories = (List<String>) fixture.get("partlyRepositories");
+        for (String r : partlyRepositories) {
+            assertEquals(1, stack.codeHost().pullRequests(r).size(), r);
         }
     }
 
@@ -223,7 +234,7 @@ class WebUiTest {
         assumeTrue(Files.isDirectory(web.resolve("node_modules/preact")),
                 "skipped: " + web + "/node_modules is not installed (the build's npm ci did not run)");
         assumeTrue(nodeRuns(), "skipped: no node on the PATH");
-        nodeTests(web, "test/unit/", 10, Map.of());
+        nodeTests(web, "test/unit/", 11, Map.of());
     }
 
     /** Runs node's test runner on {@code tests} in {@code web} (TAP to target/NAME.log): all pass, as many as said. */
@@ -334,6 +345,22 @@ class WebUiTest {
         api.updateCampaign(updatedId, secondPlan, "Updated campaign, take 2", null, null);
         assertEquals("COMPLETED", CampaignsApi.status(api.awaitCampaign(updatedId, TIMEOUT),
                 "changesetCreationStatus").get("state"));
+        // A campaign published in part (publishChangesets: its first repository only), to publish the rest from the page.
+        List<String> partlyRepositories = new ArrayList<>();
+        List<Patch> partlyPatches = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            String repository = "web/partly-" + i;
+            partlyPatches.add(new Patch(repository, stack.codeHost().createRepository(repository,
+                    SampleCampaign.files(i)), "main", SampleCampaign.patch()));
+            partlyRepositories.add(repository);
+        }
+        String partlyPlan = api.createPlan(partlyPatches);
+        api.awaitPlan(partlyPlan, TIMEOUT);
+        String partlyId = (String) api.createCampaign(Map.of("name", "Partly published campaign", "branch",
+                "campaigns/partly", "plan", partlyPlan, "publish", false)).get("id");
+        api.publishChangesets(partlyId, List.of(partlyRepositories.get(0)), null);
+        assertEquals("COMPLETED", CampaignsApi.status(api.awaitCampaign(partlyId, TIMEOUT), "changesetCreationStatus")
+                .get("state"));
 
         @SuppressWarnings("unchecked")
         Map<String, Object> diffStat = (Map<String, Object>) ((List<Map<String, Object>>) plan.get("jobs")).get(0)
@@ -351,6 +378,8 @@ class WebUiTest {
         fixture.put("unpublishedRepositories", unpublishedRepositories);
         fixture.put("updatedCampaignId", updatedId);
         fixture.put("updatedRepository", updatedRepository);
+        fixture.put("partlyCampaignId", partlyId);
+        fixture.put("partlyRepositories", partlyRepositories);
         fixture.put("planId", planId);
         fixture.put("repositories", repositories);
         fixture.put("failingRepository", failing);
