@@ -37,7 +37,7 @@ public final class ColdStartBench {
      * replaced by the function's name), for measuring where the time goes, e.g.
      * {@code -Xlog:class+load:file=/tmp/cs/{function}.log} or {@code -XX:SharedArchiveFile=...}.
      */
-    private static final List<String> EXTRA_JAVA_OPTIONS = System.getenv().getOrDefault("COLDSTART_JAVA_OPTS", "")
+    static final List<String> EXTRA_JAVA_OPTIONS = System.getenv().getOrDefault("COLDSTART_JAVA_OPTS", "")
             .isBlank() ? List.of() : List.of(System.getenv("COLDSTART_JAVA_OPTS").trim().split("\\s+"));
     /**
      * Each function's {@code MemorySize} from template.yaml: Lambda's JVM sees that much memory, so the fresh JVM here
@@ -250,7 +250,7 @@ public final class ColdStartBench {
         return List.of("-XX:MaxRAM=" + memorySize(function) + "m", "-XX:+UseSerialGC");
     }
 
-    private static int memorySize(String function) {
+    static int memorySize(String function) {
         Integer mb = MEMORY_SIZES.get(function);
         if (mb == null) {
             throw new IllegalArgumentException("template.yaml has no function " + function);
@@ -263,16 +263,31 @@ public final class ColdStartBench {
     /** A directory holding only {@link ColdStartMain}, so the fresh JVM sees the deployment jar and nothing else. */
     private Path mainClassDir() throws IOException {
         if (mainClassDir == null) {
-            Path dir = Files.createTempDirectory("cold-main");
-            String resource = ColdStartMain.class.getName().replace('.', '/') + ".class";
-            Path target = dir.resolve(resource);
-            Files.createDirectories(target.getParent());
-            try (var in = ColdStartMain.class.getClassLoader().getResourceAsStream(resource)) {
-                Files.copy(in, target);
-            }
-            mainClassDir = dir;
+            mainClassDir = classDir(ColdStartMain.class);
         }
         return mainClassDir;
+    }
+
+    /**
+     * A new directory holding only {@code type}'s class file and its nested classes' (to put beside the deployment jar
+     * on a fresh JVM's class path).
+     */
+    static Path classDir(Class<?> type) throws IOException {
+        Path dir = Files.createTempDirectory("cold-main");
+        copyClass(type, dir);
+        return dir;
+    }
+
+    private static void copyClass(Class<?> type, Path dir) throws IOException {
+        String resource = type.getName().replace('.', '/') + ".class";
+        Path target = dir.resolve(resource);
+        Files.createDirectories(target.getParent());
+        try (var in = type.getClassLoader().getResourceAsStream(resource)) {
+            Files.copy(in, target);
+        }
+        for (Class<?> nested : type.getDeclaredClasses()) {
+            copyClass(nested, dir);
+        }
     }
 
     private static String handlerClass(String function) {
