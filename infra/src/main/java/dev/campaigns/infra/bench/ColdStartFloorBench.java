@@ -61,7 +61,8 @@ public final class ColdStartFloorBench {
                 stages = List.of(args[++i].split(","));
                 for (String stage : stages) {
                     if (!LABELS.containsKey(stage)) {
-                        throw new IllegalArgumentException("unknown stage " + stage + ": one of " + LABELS.keySet());
+                        throw new IllegalArgumentException("unknown stage " + stage + ": one of "
+                                + String.join(", ", ColdStartFloorMain.STAGES) + ", " + ColdStartFloorMain.LOG4J_IN_CODE);
                     }
                 }
             } else {
