@@ -37,7 +37,7 @@ public final class ColdStartBench {
      * replaced by the function's name), for measuring where the time goes, e.g.
      * {@code -Xlog:class+load:file=/tmp/cs/{function}.log} or {@code -XX:SharedArchiveFile=...}.
      */
-    static final List<String> EXTRA_JAVA_OPTIONS = System.getenv().getOrDefault("COLDSTART_JAVA_OPTS", "")
+    private static final List<String> EXTRA_JAVA_OPTIONS = System.getenv().getOrDefault("COLDSTART_JAVA_OPTS", "")
             .isBlank() ? List.of() : List.of(System.getenv("COLDSTART_JAVA_OPTS").trim().split("\\s+"));
     /**
      * Each function's {@code MemorySize} from template.yaml: Lambda's JVM sees that much memory, so the fresh JVM here
@@ -195,22 +195,8 @@ public final class ColdStartBench {
         Path eventFile = Files.createTempFile("event", ".json");
         Files.writeString(eventFile, JSON.writeValueAsString(event));
         String handler = handlerClass(function);
-        String classes = mainClassDir().toString();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(lambdaJvmOptions(function));
-        for (String option : EXTRA_JAVA_OPTIONS) {
-            command.add(option.replace("{function}", function));
-        }
-        command.addAll(List.of("-Dcoldstart.launched=" + System.currentTimeMillis(),
-                "-cp", jar + java.io.File.pathSeparator + classes, ColdStartMain.class.getName(), handler,
-                eventFile.toString()));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().clear();
-        pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        pb.environment().putAll(env);
-        pb.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(memorySize(function)));
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb = lambdaJvm(function, function, List.of(), jar, mainClassDir(),
+                List.of(ColdStartMain.class.getName(), handler, eventFile.toString()), env);
         long start = System.nanoTime();
         Process p = pb.start();
         String timing = null;
@@ -239,6 +225,33 @@ public final class ColdStartBench {
     }
 
     /**
+     * A fresh JVM started as Lambda starts {@code function}'s ({@link #lambdaJvmOptions}, its memory size in the
+     * environment), with {@code COLDSTART_JAVA_OPTS} ({@code {function}} replaced by {@code logName}) and
+     * {@code moreOptions}, the deployment jar and {@code classes} on its class path, {@code mainAndArgs} to run, and
+     * nothing but {@code PATH} and {@code env} in its environment; stderr discarded.
+     */
+    static ProcessBuilder lambdaJvm(String function, String logName, List<String> moreOptions, Path jar, Path classes,
+                                    List<String> mainAndArgs, Map<String, String> env) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(lambdaJvmOptions(function));
+        for (String option : EXTRA_JAVA_OPTIONS) {
+            command.add(option.replace("{function}", logName));
+        }
+        command.addAll(moreOptions);
+        command.addAll(List.of("-Dcoldstart.launched=" + System.currentTimeMillis(),
+                "-cp", jar + java.io.File.pathSeparator + classes));
+        command.addAll(mainAndArgs);
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().clear();
+        pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        pb.environment().putAll(env);
+        pb.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(memorySize(function)));
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        return pb;
+    }
+
+    /**
      * The JVM Lambda's {@code java17} runtime starts for {@code function}, as far as it changes a cold start: it sees
      * the function's {@code MemorySize} as its memory (this 23 GB machine would otherwise size the heap and pick the
      * collector for itself: G1 on two cores, where Lambda's JVM, below the server-class threshold of about 2 GB,
@@ -250,7 +263,7 @@ public final class ColdStartBench {
         return List.of("-XX:MaxRAM=" + memorySize(function) + "m", "-XX:+UseSerialGC");
     }
 
-    static int memorySize(String function) {
+    private static int memorySize(String function) {
         Integer mb = MEMORY_SIZES.get(function);
         if (mb == null) {
             throw new IllegalArgumentException("template.yaml has no function " + function);

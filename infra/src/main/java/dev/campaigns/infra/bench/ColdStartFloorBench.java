@@ -115,7 +115,7 @@ public final class ColdStartFloorBench {
             LOG_LINES.forEach((stage, line) -> System.out.println("log line (" + stage + "): " + line));
             System.out.printf("load average %.2f -> %.2f; java %s; options %s + %s%n", loadBefore, loadAfter,
                     System.getProperty("java.version"), ColdStartBench.lambdaJvmOptions(FUNCTION),
-                    env.getOrDefault("JAVA_TOOL_OPTIONS", "") + " " + String.join(" ", ColdStartBench.EXTRA_JAVA_OPTIONS));
+                    env.getOrDefault("JAVA_TOOL_OPTIONS", "") + " " + System.getenv().getOrDefault("COLDSTART_JAVA_OPTS", ""));
             System.out.printf("coldstart-floor: %s (wall medians of %d runs), cpu %s ms%n", String.join(", ", summary),
                     runs, String.join("/", cpuSummary));
             Files.deleteIfExists(event);
@@ -135,24 +135,9 @@ public final class ColdStartFloorBench {
     /** One fresh JVM at {@code stage}: {total wall ms, ms to main, cpu ms}; checks the answer. */
     private static long[] run(String stage, Path jar, Path classes, Map<String, String> env, Path event)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ColdStartBench.lambdaJvmOptions(FUNCTION));
-        for (String option : ColdStartBench.EXTRA_JAVA_OPTIONS) {
-            command.add(option.replace("{function}", "floor-" + stage));
-        }
-        if (!stage.startsWith("log4j")) {
-            command.add(NO_LOGGING_BACKEND);
-        }
-        command.addAll(List.of("-Dcoldstart.launched=" + System.currentTimeMillis(),
-                "-cp", jar + java.io.File.pathSeparator + classes, ColdStartFloorMain.class.getName(), stage,
-                event.toString()));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().clear();
-        pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        pb.environment().putAll(env);
-        pb.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(ColdStartBench.memorySize(FUNCTION)));
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb = ColdStartBench.lambdaJvm(FUNCTION, "floor-" + stage,
+                stage.startsWith("log4j") ? List.of() : List.of(NO_LOGGING_BACKEND), jar, classes,
+                List.of(ColdStartFloorMain.class.getName(), stage, event.toString()), env);
         long start = System.nanoTime();
         Process p = pb.start();
         String timing = null;
