@@ -195,22 +195,8 @@ public final class ColdStartBench {
         Path eventFile = Files.createTempFile("event", ".json");
         Files.writeString(eventFile, JSON.writeValueAsString(event));
         String handler = handlerClass(function);
-        String classes = mainClassDir().toString();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(lambdaJvmOptions(function));
-        for (String option : EXTRA_JAVA_OPTIONS) {
-            command.add(option.replace("{function}", function));
-        }
-        command.addAll(List.of("-Dcoldstart.launched=" + System.currentTimeMillis(),
-                "-cp", jar + java.io.File.pathSeparator + classes, ColdStartMain.class.getName(), handler,
-                eventFile.toString()));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().clear();
-        pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        pb.environment().putAll(env);
-        pb.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(memorySize(function)));
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb = lambdaJvm(function, function, List.of(), jar, mainClassDir(),
+                List.of(ColdStartMain.class.getName(), handler, eventFile.toString()), env);
         long start = System.nanoTime();
         Process p = pb.start();
         String timing = null;
@@ -239,6 +225,33 @@ public final class ColdStartBench {
     }
 
     /**
+     * A fresh JVM started as Lambda starts {@code function}'s ({@link #lambdaJvmOptions}, its memory size in the
+     * environment), with {@code COLDSTART_JAVA_OPTS} ({@code {function}} replaced by {@code logName}) and
+     * {@code moreOptions}, the deployment jar and {@code classes} on its class path, {@code mainAndArgs} to run, and
+     * nothing but {@code PATH} and {@code env} in its environment; stderr discarded.
+     */
+    static ProcessBuilder lambdaJvm(String function, String logName, List<String> moreOptions, Path jar, Path classes,
+                                    List<String> mainAndArgs, Map<String, String> env) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(lambdaJvmOptions(function));
+        for (String option : EXTRA_JAVA_OPTIONS) {
+            command.add(option.replace("{function}", logName));
+        }
+        command.addAll(moreOptions);
+        command.addAll(List.of("-Dcoldstart.launched=" + System.currentTimeMillis(),
+                "-cp", jar + java.io.File.pathSeparator + classes));
+        command.addAll(mainAndArgs);
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().clear();
+        pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        pb.environment().putAll(env);
+        pb.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(memorySize(function)));
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        return pb;
+    }
+
+    /**
      * The JVM Lambda's {@code java17} runtime starts for {@code function}, as far as it changes a cold start: it sees
      * the function's {@code MemorySize} as its memory (this 23 GB machine would otherwise size the heap and pick the
      * collector for itself: G1 on two cores, where Lambda's JVM, below the server-class threshold of about 2 GB,
@@ -263,16 +276,31 @@ public final class ColdStartBench {
     /** A directory holding only {@link ColdStartMain}, so the fresh JVM sees the deployment jar and nothing else. */
     private Path mainClassDir() throws IOException {
         if (mainClassDir == null) {
-            Path dir = Files.createTempDirectory("cold-main");
-            String resource = ColdStartMain.class.getName().replace('.', '/') + ".class";
-            Path target = dir.resolve(resource);
-            Files.createDirectories(target.getParent());
-            try (var in = ColdStartMain.class.getClassLoader().getResourceAsStream(resource)) {
-                Files.copy(in, target);
-            }
-            mainClassDir = dir;
+            mainClassDir = classDir(ColdStartMain.class);
         }
         return mainClassDir;
+    }
+
+    /**
+     * A new directory holding only {@code type}'s class file and its nested classes' (to put beside the deployment jar
+     * on a fresh JVM's class path).
+     */
+    static Path classDir(Class<?> type) throws IOException {
+        Path dir = Files.createTempDirectory("cold-main");
+        copyClass(type, dir);
+        return dir;
+    }
+
+    private static void copyClass(Class<?> type, Path dir) throws IOException {
+        String resource = type.getName().replace('.', '/') + ".class";
+        Path target = dir.resolve(resource);
+        Files.createDirectories(target.getParent());
+        try (var in = type.getClassLoader().getResourceAsStream(resource)) {
+            Files.copy(in, target);
+        }
+        for (Class<?> nested : type.getDeclaredClasses()) {
+            copyClass(nested, dir);
+        }
     }
 
     private static String handlerClass(String function) {
