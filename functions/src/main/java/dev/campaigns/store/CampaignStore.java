@@ -349,11 +349,6 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
         return get(planKey(planId), jobKey(jobId)).map(CampaignStore::campaignJob);
     }
 
-    @Override
-    public Optional<String> planJobId(String planId, String repository) {
-        return get(planKey(planId), repositoryKey(repository)).map(item -> Attr.str(item, "jobId"));
-    }
-
     /** Jobs {@code from} (inclusive) to {@code to} (exclusive) of a plan, by position. */
     public List<CampaignJob> campaignJobs(String planId, int from, int to) {
         return queryRange(planKey(planId), from, to, CampaignStore::campaignJob);

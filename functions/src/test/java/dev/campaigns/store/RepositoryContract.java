@@ -259,9 +259,9 @@ abstract class RepositoryContract {
     void someJobsArePublishedOnceAtTheExecutionReadAndTheRestAfter() {
         newPlan("p1");
         plans.addCampaignJobs("p1", jobs("p1", 0, 3), 10, 1000);
-        assertEquals(java.util.Optional.of(JobIds.of(1)), plans.planJobId("p1", "ORG/Repo1"), "by identity");
-        assertTrue(plans.planJobId("p1", "org/elsewhere").isEmpty());
-        assertTrue(plans.planJobId("nope", "org/repo1").isEmpty());
+        assertEquals(java.util.Optional.of(JobIds.of(1)), plans.jobIdOf("p1", "ORG/Repo1"), "by identity");
+        assertTrue(plans.jobIdOf("p1", "org/elsewhere").isEmpty());
+        assertTrue(plans.jobIdOf("nope", "org/repo1").isEmpty());
 
         campaigns.createCampaign(new Campaign("u1", "alice", "Fix", "", "fix", "p1", false, T0,
                 new JobCounters(3, 0, 0), 0), "d");
