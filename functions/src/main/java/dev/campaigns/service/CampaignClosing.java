@@ -62,10 +62,46 @@ public final class CampaignClosing {
     public void deleteCampaign(String owner, String campaignId, boolean closeChangesets) {
         Campaign campaign = settled(owner, campaignId, "deleted");
         if (closeChangesets) {
+            refuseWhileCaughtPullRequestsAreRecorded(campaign);
             queueOwnedChangesets(campaign);
         }
         campaignStore.deleteCampaign(campaign.id());
     }
+    /**
+     * A cancel that caught pull requests in flight hands them to {@link InFlightPullRequests}, which records each
+     * found as the campaign's changeset (and, for a campaign closing with its changesets, closes it). A delete cannot
+     * leave that to the recorder: the campaign's records go. So, until the recorder's window has passed
+     * ({@link CampaignCancellation#PULL_REQUEST_STEP_LIMIT} after the cancel), a delete that closes the changesets is
+     * refused while any cancelled job caught mid pull request has no changeset yet; closeCampaign is not (its mark
+     * reaches the recorder).
+     */
+    private void refuseWhileCaughtPullRequestsAreRecorded(Campaign campaign) {
+        if (campaign.cancelledAt() == null || campaign.planId() == null) {
+            return;
+        }
+        java.time.Instant until = campaign.cancelledAt().plus(CampaignCancellation.PULL_REQUEST_STEP_LIMIT);
+        if (!clock.instant().isBefore(until)) {
+            return;
+        }
+        int jobs = campaigns.planJobCount(campaign);
+        int caught = 0;
+        for (int from = 0; from < jobs; from += 1000) {
+            for (CampaignRepository.JobClaim c : campaignStore.changesetJobClaims(campaign.id(), from,
+                    Math.min(jobs, from + 1000))) {
+                if (c.job().state() == dev.campaigns.domain.JobState.CANCELLED && c.job().changesetId() == null
+                        && (c.openingAt() != null || c.job().pullRequest() != 0)) {
+                    caught++;
+                }
+            }
+        }
+        if (caught > 0) {
+            throw new FailedPreconditionException("campaign " + campaign.id() + " was cancelled at "
+                    + campaign.cancelledAt() + " with " + caught + " pull request(s) caught being opened, which are"
+                    + " being recorded as its changesets: delete it with closeChangesets once they are (at the latest"
+                    + " at " + until + "), or closeCampaign(closeChangesets: true) now, which closes them too");
+        }
+    }
+
     /** The caller's campaign, once it is no longer creating changesets (a running step would race the close). */
     private Campaign settled(String owner, String campaignId, String what) {
         Campaign campaign = campaigns.campaign(owner, campaignId);

@@ -397,6 +397,11 @@ public final class CampaignService {
         return planStore.plan(campaign.planId()).orElseThrow().counters().total();
     }
 
+    /** How many jobs the campaign's plan has (its changeset jobs' positions); 0 for a campaign without a plan. */
+    public int planJobCount(Campaign campaign) {
+        return campaign.planId() == null ? 0 : planJobs(campaign);
+    }
+
     public Campaign campaign(String owner, String campaignId) {
         return store.campaign(Validation.required("id", campaignId)).filter(c -> c.owner().equals(owner))
                 .orElseThrow(() -> new NotFoundException("campaign", campaignId));

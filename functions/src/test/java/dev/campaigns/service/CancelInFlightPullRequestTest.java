@@ -210,6 +210,30 @@ class CancelInFlightPullRequestTest {
     }
 
     @Test
+    void aDeleteThatClosesTheChangesetsWaitsUntilTheCaughtPullRequestIsRecorded_thenClosesIt() throws Exception {
+        cancelWhileThePullRequestOpens();
+        FailedPreconditionException refused = assertThrows(FailedPreconditionException.class,
+                () -> f.changesets.deleteCampaign(OWNER, campaign.id(), true));
+        assertTrue(refused.getMessage().contains("1 pull request(s) caught being opened"), refused.getMessage());
+        assertTrue(f.repos.campaign(campaign.id()).isPresent(), "nothing deleted");
+        assertTrue(f.closeQueue.isEmpty(), "nothing queued");
+
+        assertNull(record(handedOver.get(0)));
+        f.changesets.deleteCampaign(OWNER, campaign.id(), true);
+        assertTrue(f.repos.campaign(campaign.id()).isEmpty());
+        runCloseQueue();
+        assertEquals(PullRequestState.CLOSED, f.host.pull("org/b", 2).state(), "the caught one closed too");
+        assertEquals(PullRequestState.CLOSED, f.host.pull("org/a", 1).state());
+    }
+
+    @Test
+    void aDeleteWithoutClosingChangesetsIsNotHeldBack() throws Exception {
+        cancelWhileThePullRequestOpens();
+        f.changesets.deleteCampaign(OWNER, campaign.id(), false);
+        assertTrue(f.repos.campaign(campaign.id()).isEmpty());
+    }
+
+    @Test
     void aCloseWithoutClosingChangesetsLeavesTheRecordedPullRequestOpen() throws Exception {
         cancelWhileThePullRequestOpens();
         f.changesets.closeCampaign(OWNER, campaign.id(), false);
