@@ -6,7 +6,8 @@
 # against the local stack's DynamoDB; (d) + Log4j as the deployment jar configures it. The stages alternate in every
 # round; COLDSTART_JAVA_OPTS adds JVM options as for bench/coldstart.sh.
 # Last line: "coldstart-floor: jvm A ms, +jackson B ms, +dynamodb C ms, +log4j D ms (wall medians of N runs), cpu ..."
-# Usage: bench/coldstart-floor.sh [--runs N]   (default 5; builds the deployment jar and the local runtime if missing)
+# Usage: bench/coldstart-floor.sh [--runs N] [--stages S,...]   (default 5 rounds of jvm,jackson,dynamodb,log4j; the
+# stage log4j-code, Log4j configured in code, may be added; builds the deployment jar and the local runtime if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f functions/target/campaigns-functions.jar ] || mvn -B -q -Pdeploy -DskipTests package
