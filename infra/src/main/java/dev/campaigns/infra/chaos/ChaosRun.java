@@ -110,17 +110,8 @@ public final class ChaosRun {
 
             String id = (String) api.createCampaign(Map.of("name", "Chaos", "description", "survives faults",
                     "branch", BRANCH, "plan", planId, "idempotencyKey", "chaos-" + seed)).get("id");
-            Map<String, Object> status = CampaignsApi.status(api.awaitCampaign(id, timeout), "changesetCreationStatus");
-            int retries = 0;
             List<String> retriedErrors = new ArrayList<>();
-            while ("ERRORED".equals(status.get("state")) && retries < maxRetries) {
-                retries++;
-                @SuppressWarnings("unchecked")
-                List<String> before = (List<String>) status.get("errors");
-                retriedErrors.addAll(before);
-                retryWhenAccepted(api, id, timeout);
-                status = CampaignsApi.status(api.awaitCampaign(id, timeout), "changesetCreationStatus");
-            }
+            int retries = retryWhileErrored(api, id, maxRetries, timeout, retriedErrors);
             List<String> gone = List.of();
             int generation = 1;
             if (update) {
@@ -147,17 +138,7 @@ public final class ChaosRun {
                 planCompleted = (Integer) nextStatus.get("completedCount");
                 planErrored = next.size() - planCompleted - (Integer) nextStatus.get("pendingCount");
                 updateWhenAccepted(api, id, nextPlan, timeout);
-                status = CampaignsApi.status(api.awaitCampaign(id, timeout), "changesetCreationStatus");
-                int updateRetries = 0;
-                while ("ERRORED".equals(status.get("state")) && updateRetries < maxRetries) {
-                    updateRetries++;
-                    retries++;
-                    @SuppressWarnings("unchecked")
-                    List<String> before = (List<String>) status.get("errors");
-                    retriedErrors.addAll(before);
-                    retryWhenAccepted(api, id, timeout);
-                    status = CampaignsApi.status(api.awaitCampaign(id, timeout), "changesetCreationStatus");
-                }
+                retries += retryWhileErrored(api, id, maxRetries, timeout, retriedErrors);
                 patches = next;
                 planId = nextPlan;
                 gone = goneRepos;
@@ -166,7 +147,7 @@ public final class ChaosRun {
             }
             chaos.stop();
             awaitIdle(stack, timeout);
-            status = CampaignsApi.status(api.campaign(id, 1, null), "changesetCreationStatus");
+            Map<String, Object> status = CampaignsApi.status(api.campaign(id, 1, null), "changesetCreationStatus");
             List<String> repositories = patches.stream().map(Patch::repository).toList();
             int finalGeneration = generation;
             List<String> finalGone = gone;
@@ -218,6 +199,26 @@ public final class ChaosRun {
             sleep(100);
         }
         return audit.get();
+    }
+
+    /**
+     * Waits for the campaign's changeset creation to end, then calls retryCampaign while it ends ERRORED, at most
+     * {@code maxRetries} times, adding the errors that led to each retry to {@code retriedErrors}. Returns how many
+     * retries it made.
+     */
+    private static int retryWhileErrored(CampaignsApi api, String id, int maxRetries, Duration timeout,
+                                         List<String> retriedErrors) {
+        Map<String, Object> status = CampaignsApi.status(api.awaitCampaign(id, timeout), "changesetCreationStatus");
+        int retries = 0;
+        while ("ERRORED".equals(status.get("state")) && retries < maxRetries) {
+            retries++;
+            @SuppressWarnings("unchecked")
+            List<String> before = (List<String>) status.get("errors");
+            retriedErrors.addAll(before);
+            retryWhenAccepted(api, id, timeout);
+            status = CampaignsApi.status(api.awaitCampaign(id, timeout), "changesetCreationStatus");
+        }
+        return retries;
     }
 
     /** retryCampaign is refused while the previous execution's changeset creation still counts pending jobs. */
