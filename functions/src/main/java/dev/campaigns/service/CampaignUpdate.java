@@ -153,7 +153,7 @@ public final class CampaignUpdate {
     }
 
     private Matching match(Campaign campaign, CampaignPlan plan, Removed removed) {
-        Map<String, ChangesetJob> before = jobsByRepository(campaign.id(), planJobs(campaign.planId()));
+        Map<String, ChangesetJob> before = jobsByRepository(campaign, planJobs(campaign.planId()));
         int total = 0;
         int withChangeset = 0; // repositories with the campaign's changeset (recorded, or carried by an update)
         int carried = 0;
@@ -203,10 +203,11 @@ public final class CampaignUpdate {
     }
 
     /** The current generation's changeset jobs by repository identity. */
-    private Map<String, ChangesetJob> jobsByRepository(String campaignId, int jobs) {
+    private Map<String, ChangesetJob> jobsByRepository(Campaign campaign, int jobs) {
         Map<String, ChangesetJob> byRepository = new HashMap<>();
         for (int from = 0; from < jobs; from += READ_PAGE) {
-            for (ChangesetJob job : store.changesetJobs(campaignId, from, Math.min(jobs, from + READ_PAGE))) {
+            for (ChangesetJob job : store.changesetJobs(campaign.id(), campaign.generation(), from,
+                    Math.min(jobs, from + READ_PAGE))) {
                 byRepository.put(RepositoryName.identity(job.repository()), job);
             }
         }

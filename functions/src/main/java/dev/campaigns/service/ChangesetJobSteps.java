@@ -72,7 +72,7 @@ public final class ChangesetJobSteps {
         Campaign campaign = campaign(campaignId);
         int from = page * limits.pageSize();
         int to = from + limits.pageSize();
-        List<ChangesetJob> existing = store.changesetJobs(campaignId, from, to);
+        List<ChangesetJob> existing = store.changesetJobs(campaignId, campaign.generation(), from, to);
         List<CampaignJob> planJobs = plans.campaignJobs(campaign.planId(), from, to);
         // A campaign published in part (publishChangesets) has its published jobs created already; the others are
         // created once publishCampaign publishes the rest (unpublished back to 0).
@@ -89,7 +89,7 @@ public final class ChangesetJobSteps {
                 }
             }
             if (created) {
-                existing = store.changesetJobs(campaignId, from, to);
+                existing = store.changesetJobs(campaignId, campaign.generation(), from, to);
             }
         }
         List<ChangesetJob> pending = new ArrayList<>();

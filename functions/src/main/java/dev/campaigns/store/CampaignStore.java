@@ -570,7 +570,8 @@ public final class CampaignStore implements PlanRepository, CampaignRepository {
         List<TransactWriteItem> membership = membershipWrites(table, campaignId, changeset.id(),
                 changeset.repository(), changeset.externalID(), true, jobId, true);
         String pk = campaignKey(campaignId);
-        Optional<ChangesetJob> job = changesetJob(campaignId, jobId);
+        // (only a later generation's job can carry a changeset: generation 1's completion reads nothing more)
+        Optional<ChangesetJob> job = JobIds.generation(jobId) == 1 ? Optional.empty() : changesetJob(campaignId, jobId);
         if (job.isPresent() && job.get().state() == JobState.PENDING && job.get().changesetId() != null) {
             // An update's job carrying the campaign's earlier changeset: it moves from tracked to completed. The
             // job's write is conditioned on the changeset it carried, so the read above cannot be stale.
