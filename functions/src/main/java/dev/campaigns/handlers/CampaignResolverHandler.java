@@ -87,15 +87,9 @@ public final class CampaignResolverHandler extends ResolverHandler {
         if (event.arguments() == null || !event.arguments().path("input").isObject()) {
             throw new InvalidInputException("input is required");
         }
-        com.fasterxml.jackson.databind.node.ObjectNode fields = event.arguments().get("input").deepCopy();
-        com.fasterxml.jackson.databind.JsonNode removed = fields.remove("removedChangesets");
         CampaignUpdate.UpdateCampaignInput input;
         try {
-            com.fasterxml.jackson.databind.node.ObjectNode named = fields.deepCopy();
-            if (removed != null && !removed.isNull()) {
-                named.set("removed", removed);
-            }
-            input = JSON.treeToValue(named, CampaignUpdate.UpdateCampaignInput.class);
+            input = JSON.treeToValue(event.arguments().get("input"), CampaignUpdate.UpdateCampaignInput.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new InvalidInputException("input is not an UpdateCampaignInput: " + e.getOriginalMessage());
         }

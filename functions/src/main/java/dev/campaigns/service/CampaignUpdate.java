@@ -44,7 +44,8 @@ public final class CampaignUpdate {
     public enum Removed { CLOSE, DETACH }
 
     /** updateCampaign's input: the new plan; a null name or description keeps the campaign's. */
-    public record UpdateCampaignInput(String campaign, String plan, String name, String description, String removed) {
+    public record UpdateCampaignInput(String campaign, String plan, String name, String description,
+                                      String removedChangesets) {
     }
 
     private static final int READ_PAGE = 1000;
@@ -82,7 +83,7 @@ public final class CampaignUpdate {
         String name = input.name() == null ? campaign.name() : Validation.text("name", input.name(), 255);
         String description = input.description() == null ? campaign.description()
                 : Validation.optionalText("description", input.description(), 10_000);
-        Removed removed = removed(input.removed());
+        Removed removed = removed(input.removedChangesets());
         if (campaign.planId() == null) {
             throw new FailedPreconditionException("campaign " + campaign.id() + " has no plan: it tracks existing pull"
                     + " requests only, so there is nothing to update from a plan");
@@ -95,7 +96,7 @@ public final class CampaignUpdate {
                 && description.equals(campaign.description())) {
             // nothing to change; or a repeat of the update that made this generation, which finishes what the
             // first call may not have
-            return campaign.generation() == 1 ? campaign : finish(campaign, removed);
+            return campaign.generation() == 1 ? campaign : finish(campaign, removed, goneChangesets(campaign));
         }
         if (campaign.inFlight() > 0 && campaign.published()) {
             throw new FailedPreconditionException("campaign " + campaign.id() + " is still processing ("
@@ -120,12 +121,13 @@ public final class CampaignUpdate {
             throw new FailedPreconditionException("campaign " + campaign.id() + " changed while it was being updated"
                     + " (another update, a retry or a close): read it and update again");
         }
-        return finish(now, removed);
+        // (the gone changesets as matched before the write; when a racing call with the same update applied it, read
+        // again from the two generations' records)
+        return finish(now, removed, applied ? matching.gone() : goneChangesets(now));
     }
 
     /** Closes or detaches the changesets of repositories gone from the plan, then starts the generation's execution. */
-    private Campaign finish(Campaign campaign, Removed removed) {
-        List<String> gone = goneChangesets(campaign);
+    private Campaign finish(Campaign campaign, Removed removed, List<String> gone) {
         if (removed == Removed.DETACH) {
             for (Changeset c : changesets.changesets(gone)) {
                 store.detachFromCampaign(campaign.id(), c);
@@ -149,31 +151,35 @@ public final class CampaignUpdate {
      * The new generation's size, and how many of the current generation's changesets stay in the campaign (carried
      * into a new job or closed), counted as tracked until a job of the new generation completes them.
      */
-    private record Matching(int total, int stayingWithoutJob) {
+    private record Matching(int total, int stayingWithoutJob, List<String> gone) {
     }
 
     private Matching match(Campaign campaign, CampaignPlan plan, Removed removed) {
         Map<String, ChangesetJob> before = jobsByRepository(campaign, planJobs(campaign.planId()));
         int total = 0;
         int withChangeset = 0; // repositories with the campaign's changeset (recorded, or carried by an update)
-        int carried = 0;
         for (ChangesetJob job : before.values()) {
             if (job.changesetId() != null) {
                 withChangeset++;
             }
         }
+        java.util.Set<String> inPlan = new java.util.HashSet<>();
         for (CampaignJob job : planJobs(plan)) {
+            inPlan.add(RepositoryName.identity(job.repository()));
             ChangesetJob earlier = before.get(RepositoryName.identity(job.repository()));
-            boolean hasChangeset = earlier != null && earlier.changesetId() != null;
-            if (job.state() == JobState.COMPLETED || hasChangeset) {
+            if (job.state() == JobState.COMPLETED || (earlier != null && earlier.changesetId() != null)) {
                 total++;
-                carried += hasChangeset ? 1 : 0;
             }
         }
-        int gone = withChangeset - carried;
+        List<String> gone = new ArrayList<>();
+        for (ChangesetJob job : before.values()) {
+            if (job.changesetId() != null && !inPlan.contains(RepositoryName.identity(job.repository()))) {
+                gone.add(job.changesetId()); // (a repository whose new patch errored keeps its changeset)
+            }
+        }
         // The changesets stay members, counted as tracked, until their new job completes (then as completed);
         // detached ones leave the campaign.
-        return new Matching(total, withChangeset - (removed == Removed.DETACH ? gone : 0));
+        return new Matching(total, withChangeset - (removed == Removed.DETACH ? gone.size() : 0), gone);
     }
 
     /**

@@ -55,7 +55,7 @@ public final class ChangesetJobPlanner {
             return earlier.filter(e -> e.job().changesetId() != null).map(e -> kept(campaign, jobId, e.job()));
         }
         if (earlier.isEmpty()) {
-            return Optional.of(fresh(campaign, jobId, planJob, null));
+            return Optional.of(fresh(campaign, jobId, planJob, null, null));
         }
         ChangesetJob before = earlier.get().job();
         if (finished(before)) {
@@ -66,11 +66,8 @@ public final class ChangesetJobPlanner {
                     JobState.PENDING, before.commitSha(), before.pushed(), before.pullRequest(),
                     before.pullRequestUrl(), before.changesetId(), null, 0, before.expectedOldSha()));
         }
-        ChangesetJob updated = fresh(campaign, jobId, planJob,
-                before.pushed() ? before.commitSha() : before.expectedOldSha());
-        return Optional.of(new ChangesetJob(updated.campaignId(), updated.jobId(), updated.repository(),
-                updated.baseRef(), JobState.PENDING, null, false, 0, null, before.changesetId(), null, 0,
-                updated.expectedOldSha()));
+        return Optional.of(fresh(campaign, jobId, planJob,
+                before.pushed() ? before.commitSha() : before.expectedOldSha(), before.changesetId()));
     }
 
     /** The repository's job of the previous generation and the plan job it was made from. */
@@ -101,9 +98,11 @@ public final class ChangesetJobPlanner {
                 .map(c -> c.state() == ChangesetState.MERGED || c.state() == ChangesetState.CLOSED).orElse(false);
     }
 
-    private static ChangesetJob fresh(Campaign campaign, String jobId, CampaignJob planJob, String lease) {
+    /** A job with nothing done yet: pushed with {@code lease} (null: create-only), carrying {@code changesetId}. */
+    private static ChangesetJob fresh(Campaign campaign, String jobId, CampaignJob planJob, String lease,
+                                      String changesetId) {
         return new ChangesetJob(campaign.id(), jobId, planJob.repository(), planJob.baseRef(), JobState.PENDING, null,
-                false, 0, null, null, null, 0, lease);
+                false, 0, null, changesetId, null, 0, lease);
     }
 
     private static ChangesetJob kept(Campaign campaign, String jobId, ChangesetJob before) {
