@@ -124,8 +124,7 @@ public final class ChaosRun {
                         goneRepos.add(before.repository());
                     } else {
                         next.add(new Patch(before.repository(), before.baseRevision(), "main", i % 5 == 1
-                                ? SampleCampaign.patch() : SampleCampaign.patch().replace(
-                                        "+          java-version: 17", "+          java-version: 21")));
+                                ? SampleCampaign.patch() : SampleCampaign.secondPatch()));
                     }
                 }
                 for (int i = jobs + 1; i <= jobs + jobs / 10; i++) {

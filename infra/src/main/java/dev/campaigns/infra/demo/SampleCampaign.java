@@ -66,6 +66,14 @@ public final class SampleCampaign {
         return PATCH.replace("index 0000000..0000000 100644\n", "");
     }
 
+    /**
+     * A second version of the upgrade patch (another Java version): it applies where {@link #patch()} does, with
+     * another result; a campaign updated from it gets a new commit (updateCampaign's tests and chaos run).
+     */
+    public static String secondPatch() {
+        return patch().replace("+          java-version: 17", "+          java-version: 21");
+    }
+
     /** A patch whose context does not match the sample files, so it does not apply. */
     public static String patchThatDoesNotApply() {
         return patch().replace("-      - uses: actions/checkout@v2", "-      - uses: actions/checkout@v1");

@@ -47,11 +47,6 @@ class UpdateCampaignTest {
         }
     }
 
-    /** The sample patch with another Java version: applies where the sample patch does, with another result. */
-    private static String changedPatch() {
-        return SampleCampaign.patch().replace("+          java-version: 17", "+          java-version: 21");
-    }
-
     private static List<LocalPullRequest> pulls(String repository) {
         return stack.codeHost().pullRequests(repository).stream().filter(p -> p.headRef().equals(BRANCH)).toList();
     }
@@ -96,9 +91,9 @@ class UpdateCampaignTest {
         next.add(new Patch(same, stack.codeHost().branchTip(same, "main").orElseThrow(), "main",
                 SampleCampaign.patch()));
         next.add(new Patch(changed, stack.codeHost().branchTip(changed, "main").orElseThrow(), "main",
-                changedPatch()));
+                SampleCampaign.secondPatch()));
         next.add(new Patch(foreign, stack.codeHost().branchTip(foreign, "main").orElseThrow(), "main",
-                changedPatch()));
+                SampleCampaign.secondPatch()));
         next.add(new Patch(added, addedBase, "main", SampleCampaign.patch()));
         String plan = api.createPlan(next);
         api.awaitPlan(plan, TIMEOUT);
@@ -158,7 +153,7 @@ class UpdateCampaignTest {
         String kept = c.get(1);
         String gone = c.get(2);
         String plan = api.createPlan(List.of(new Patch(kept, stack.codeHost().branchTip(kept, "main").orElseThrow(),
-                "main", changedPatch())));
+                "main", SampleCampaign.secondPatch())));
         api.awaitPlan(plan, TIMEOUT);
         api.updateCampaign(id, plan, null, null, "DETACH");
         Map<String, Object> done = api.awaitCampaign(id, TIMEOUT);

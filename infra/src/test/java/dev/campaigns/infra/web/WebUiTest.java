@@ -340,7 +340,7 @@ class WebUiTest {
                 "campaigns/updated", "plan", firstPlan)).get("id");
         api.awaitCampaign(updatedId, TIMEOUT);
         String secondPlan = api.createPlan(List.of(new Patch(updatedRepository, updatedBase, "main",
-                SampleCampaign.patch().replace("+          java-version: 17", "+          java-version: 21"))));
+                SampleCampaign.secondPatch())));
         api.awaitPlan(secondPlan, TIMEOUT);
         api.updateCampaign(updatedId, secondPlan, "Updated campaign, take 2", null, null);
         assertEquals("COMPLETED", CampaignsApi.status(api.awaitCampaign(updatedId, TIMEOUT),
